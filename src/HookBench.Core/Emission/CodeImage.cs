@@ -1,0 +1,76 @@
+using HookBench.Native;
+using Iced.Intel;
+
+namespace HookBench.Emission;
+
+/// <summary>What an emitted blob is for; disassembly and instruction counts group by it.</summary>
+public enum BlobKind
+{
+    Target,
+    Handler,
+    Trampoline,
+    Harness,
+}
+
+/// <summary>One function-sized piece of emitted code at its final address.</summary>
+public sealed record EmittedBlob(string Name, BlobKind Kind, ulong Address, int Length, AssemblerResult Assembly)
+{
+    public ulong End => Address + (ulong)Length;
+
+    public ulong LabelAddress(Label label) => Assembly.GetLabelRIP(label);
+}
+
+/// <summary>
+/// Places blobs one after another in an arena's code pages, each 64-byte aligned, assembling every
+/// blob at its final address so that <c>call rel32</c> and RIP-relative operands are exact.
+/// </summary>
+public sealed class CodeImage
+{
+    const int BlobAlignment = 64;
+    const byte Int3 = 0xCC;
+
+    readonly CodeArena _arena;
+    readonly List<EmittedBlob> _blobs = [];
+    ulong _cursor;
+
+    public CodeImage(CodeArena arena)
+    {
+        _arena = arena;
+        _cursor = arena.CodeBase;
+        Data = new DataBlock(arena.DataBase, arena.DataLength);
+    }
+
+    public CodeArena Arena => _arena;
+    public DataBlock Data { get; }
+    public IReadOnlyList<EmittedBlob> Blobs => _blobs;
+
+    /// <summary>The address the next blob will get.</summary>
+    public ulong NextAddress => _cursor;
+
+    public EmittedBlob Emit(string name, BlobKind kind, Action<Assembler> build)
+    {
+        var asm = new Assembler(64);
+        build(asm);
+        var writer = new ByteWriter();
+        AssemblerResult result = asm.Assemble(writer, _cursor, BlockEncoderOptions.ReturnNewInstructionOffsets);
+        byte[] bytes = writer.ToArray();
+        ulong padded = (ulong)(bytes.Length + BlobAlignment - 1) & ~(ulong)(BlobAlignment - 1);
+        var image = new byte[padded];
+        Array.Fill(image, Int3);
+        bytes.CopyTo(image, 0);
+        _arena.WriteCode(_cursor, image);
+        var blob = new EmittedBlob(name, kind, _cursor, bytes.Length, result);
+        _blobs.Add(blob);
+        _cursor += padded;
+        return blob;
+    }
+
+    sealed class ByteWriter : CodeWriter
+    {
+        readonly List<byte> _bytes = [];
+
+        public override void WriteByte(byte value) => _bytes.Add(value);
+
+        public byte[] ToArray() => [.. _bytes];
+    }
+}

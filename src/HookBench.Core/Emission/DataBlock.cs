@@ -1,0 +1,25 @@
+namespace HookBench.Emission;
+
+/// <summary>A named run of 8-byte slots in the arena's data pages (read-write, never executable).</summary>
+public readonly record struct DataSlot(string Name, ulong Address, int Count)
+{
+    public ulong this[int index] => (uint)index < (uint)Count
+        ? Address + 8 * (ulong)index
+        : throw new ArgumentOutOfRangeException(nameof(index), $"{Name} has {Count} slots");
+}
+
+/// <summary>Hands out data slots from the arena's data pages, in order.</summary>
+public sealed class DataBlock(ulong baseAddress, ulong length)
+{
+    ulong _used;
+
+    public DataSlot Allocate(string name, int count = 1)
+    {
+        ulong bytes = 8 * (ulong)count;
+        if (_used + bytes > length)
+            throw new InvalidOperationException($"data block full allocating {name}");
+        var slot = new DataSlot(name, baseAddress + _used, count);
+        _used += bytes;
+        return slot;
+    }
+}

@@ -1,0 +1,26 @@
+using HookBench.Abi;
+
+namespace HookBench.Handlers;
+
+/// <summary>Everything <see cref="HandlerEmitter"/> needs to emit one handler.</summary>
+public sealed record HandlerSpec(
+    HandlerKind Kind,
+    HandlerSignature Signature,
+    HandlerRole Role,
+    CallingConvention Abi,
+    int ArgCount,
+    ContextLayout Context,
+    HandlerSlots Slots)
+{
+    /// <summary>ipmodify: the address the handler writes to regs->ip (a livepatch replacement).</summary>
+    public ulong? RedirectTo { get; init; }
+
+    /// <summary>Validation builds: record what the handler saw.</summary>
+    public ObservationSlots? Observation { get; init; }
+
+    /// <summary>
+    /// Validation builds: after its work, overwrite every register and flag the calling convention lets a
+    /// callee clobber, as compiled C may, so the trampoline's saves are what keeps the target correct.
+    /// </summary>
+    public bool ClobberVolatiles { get; init; }
+}

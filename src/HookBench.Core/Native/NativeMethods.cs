@@ -1,0 +1,46 @@
+using System.Runtime.InteropServices;
+
+namespace HookBench.Native;
+
+/// <summary>The operating-system calls behind <see cref="CodeArena"/>; nothing else in HookBench P/Invokes.</summary>
+internal static partial class NativeMethods
+{
+    internal const int ProtRead = 1;
+    internal const int ProtWrite = 2;
+    internal const int ProtExec = 4;
+    internal const int MapPrivate = 0x02;
+    internal const int MapAnonymousLinux = 0x20;
+    internal const int MapAnonymousMac = 0x1000;
+
+    internal const uint MemCommitReserve = 0x3000;
+    internal const uint MemRelease = 0x8000;
+    internal const uint PageReadWrite = 0x04;
+    internal const uint PageExecuteRead = 0x20;
+
+    [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
+    internal static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, nint offset);
+
+    [LibraryImport("libc", EntryPoint = "mprotect", SetLastError = true)]
+    internal static partial int Mprotect(nint address, nuint length, int protection);
+
+    [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
+    internal static partial int Munmap(nint address, nuint length);
+
+    [LibraryImport("kernel32", SetLastError = true)]
+    internal static partial nint VirtualAlloc(nint address, nuint size, uint allocationType, uint protect);
+
+    [LibraryImport("kernel32", SetLastError = true)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    internal static partial bool VirtualProtect(nint address, nuint size, uint newProtect, out uint oldProtect);
+
+    [LibraryImport("kernel32", SetLastError = true)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    internal static partial bool VirtualFree(nint address, nuint size, uint freeType);
+
+    [LibraryImport("kernel32")]
+    internal static partial nint GetCurrentProcess();
+
+    [LibraryImport("kernel32", SetLastError = true)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    internal static partial bool FlushInstructionCache(nint process, nint address, nuint size);
+}

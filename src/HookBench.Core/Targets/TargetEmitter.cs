@@ -1,0 +1,85 @@
+using HookBench.Abi;
+using HookBench.Emission;
+using Iced.Intel;
+using static Iced.Intel.AssemblerRegisters;
+
+namespace HookBench.Targets;
+
+/// <summary>
+/// The traced functions. Each starts with the 5-byte patchable site, the NOP that boot-time ftrace
+/// leaves at every <c>__fentry__</c> call (<c>0F 1F 44 00 00</c>, x86_nops[5]), then mixes all of its
+/// arguments so that any corrupted argument changes the result:
+/// <code>x = seed; for each argument a: x = x * K xor a; return x</code>
+/// </summary>
+public static class TargetEmitter
+{
+    /// <summary>Odd, so multiplication is a bijection modulo 2^64; fits imul's sign-extended imm32.</summary>
+    public const ulong MixMultiplier = 0x2545F491;
+
+    public const int SiteLength = 5;
+
+    public static IReadOnlyList<byte> Nop5 { get; } = [0x0F, 0x1F, 0x44, 0x00, 0x00];
+
+    /// <summary>Seed of the function a test or benchmark hooks.</summary>
+    public const ulong TargetSeed = 0x243F6A8885A308D3;
+
+    /// <summary>Seed of the livepatch replacement that ipmodify strategies redirect to (a different result).</summary>
+    public const ulong ReplacementSeed = 0x13198A2E03707344;
+
+    /// <summary>What the emitted target returns, computed in managed code.</summary>
+    public static ulong Reference(ulong seed, IReadOnlyList<ulong> arguments)
+    {
+        ulong x = seed;
+        foreach (ulong a in arguments)
+            x = unchecked(x * MixMultiplier) ^ a;
+        return x;
+    }
+
+    public static void Emit(Assembler asm, CallingConvention abi, int argCount, ulong seed, WitnessSlots? witness)
+    {
+        asm.db([.. Nop5]);
+        if (witness is not null)
+            EmitWitness(asm, abi, argCount, witness);
+
+        asm.mov(rax, seed);
+        for (int i = 0; i < argCount; i++)
+        {
+            asm.imul(rax, rax, (int)MixMultiplier);
+            ArgumentLocation location = abi.Argument(i);
+            if (location.InRegister)
+                asm.xor(rax, location.Register.R64());
+            else
+                asm.xor(rax, __qword_ptr[rsp + location.EntryStackOffset]);
+        }
+
+        asm.ret();
+    }
+
+    /// <summary>
+    /// Records the entry state before anything changes it: EFLAGS first (pushfq/pop leave RSP as it
+    /// was), then RSP, then the registers. Only validation builds carry it.
+    /// </summary>
+    static void EmitWitness(Assembler asm, CallingConvention abi, int argCount, WitnessSlots witness)
+    {
+        asm.pushfq();
+        asm.PopRip(witness.Flags.Address);
+        asm.StoreRip(witness.Rsp.Address, Register.RSP);
+        asm.IncRip(witness.Hits.Address);
+        if (abi.HiddenArgumentRegister != Register.None)
+            asm.StoreRip(witness.HiddenArgument.Address, abi.HiddenArgumentRegister);
+        Register scratch = abi.Scratch[0];
+        for (int i = 0; i < argCount; i++)
+        {
+            ArgumentLocation location = abi.Argument(i);
+            if (location.InRegister)
+            {
+                asm.StoreRip(witness.Arguments[i], location.Register);
+            }
+            else
+            {
+                asm.mov(scratch.R64(), __qword_ptr[rsp + location.EntryStackOffset]);
+                asm.StoreRip(witness.Arguments[i], scratch);
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using HookBench.Emission;
+using HookBench.Handlers;
+using Iced.Intel;
+using static Iced.Intel.AssemblerRegisters;
+
+namespace HookBench.Trampolines;
+
+/// <summary>
+/// The one trampoline builder. Like the kernel's <c>arch_prepare_bpf_trampoline</c>, a single generator
+/// reads flags and emits the matching sequence; the strategies are presets of those flags. The pt_regs
+/// frame (ftrace) is in TrampolineBuilder.PtRegs.cs, the argument-array frame (BPF) in
+/// TrampolineBuilder.ArgsArray.cs.
+/// </summary>
+/// <remarks>
+/// Stack depth is tracked as bytes below the trampoline's entry RSP. The site's <c>call</c> is the
+/// traced function's first instruction, where RSP ≡ 8 (mod 16), so the trampoline is entered with
+/// RSP ≡ 0 (mod 16); a handler called at depth d is entered with RSP ≡ −(d + 8) (mod 16).
+/// </remarks>
+public sealed partial class TrampolineBuilder
+{
+    readonly Assembler _asm;
+    readonly TrampolineRequest _request;
+    int _depth;
+    readonly List<int> _handlerEntryAlignments = [];
+
+    TrampolineBuilder(Assembler asm, TrampolineRequest request)
+    {
+        _asm = asm;
+        _request = request;
+    }
+
+    /// <summary>Emits the trampoline for <paramref name="request"/> into <paramref name="asm"/>.</summary>
+    public static TrampolineLayout Build(Assembler asm, TrampolineRequest request)
+    {
+        var builder = new TrampolineBuilder(asm, request);
+        switch (request.Spec.Context)
+        {
+            case ContextKind.PtRegs:
+                builder.EmitPtRegsFrame();
+                break;
+            case ContextKind.ArgsArray:
+                builder.EmitArgsArrayFrame();
+                break;
+            default:
+                throw new ArgumentException("a trampoline needs a pt_regs or argument-array context", nameof(request));
+        }
+
+        var alignments = builder._handlerEntryAlignments;
+        return new TrampolineLayout(
+            ContextFor(request.Spec, request.ArgCount),
+            alignments[0],
+            alignments.Count > 1 ? alignments[1] : null);
+    }
+
+    /// <summary>Where the handler finds the arguments; known before emission so handlers can be emitted first.</summary>
+    public static ContextLayout ContextFor(TrampolineSpec spec, int argCount) => spec.Context switch
+    {
+        ContextKind.PtRegs => ContextLayout.PtRegs,
+        ContextKind.ArgsArray when spec.Has(TrampolineFlags.CallOriginal) => ArgsArrayStored(argCount),
+        ContextKind.ArgsArray => ArgsArrayPushed(argCount),
+        _ => ContextLayout.None,
+    };
+
+    static int Mod16(int value) => ((value % 16) + 16) % 16;
+
+    bool Has(TrampolineFlags flag) => _request.Spec.Has(flag);
+
+    bool Mutated(TrampolineMutation mutation) => _request.Mutation == mutation;
+
+    Register HandlerArg(int index) => _request.Abi.ArgumentRegisters[index];
+
+    Register Scratch => _request.Abi.Scratch[0];
+
+    void Push(AssemblerRegister64 register)
+    {
+        _asm.push(register);
+        _depth += 8;
+    }
+
+    void SubRsp(int bytes)
+    {
+        _asm.sub(rsp, bytes);
+        _depth += bytes;
+    }
+
+    /// <summary>
+    /// Calls a handler whose context register is already set up: adds the calling convention's shadow
+    /// space and, under <see cref="TrampolineFlags.AlignStack"/>, the padding a C-ABI handler needs.
+    /// Records the handler-entry alignment this trampoline documents.
+    /// </summary>
+    void CallHandler(ulong handler)
+    {
+        int pad = Has(TrampolineFlags.AlignStack) && Mod16(-(_depth + 8)) != 8 ? 8 : 0;
+        int adjust = pad + _request.Abi.ShadowSpaceBytes;
+        _handlerEntryAlignments.Add(Mod16(-(_depth + adjust + 8)));
+        if (Mutated(TrampolineMutation.MisalignStack))
+            adjust += 8;
+        if (adjust > 0)
+            _asm.sub(rsp, adjust);
+        _asm.call(handler);
+        if (adjust > 0)
+            _asm.add(rsp, adjust);
+    }
+
+    void EmitReturn()
+    {
+        if (Mutated(TrampolineMutation.ClobberFlags))
+            _asm.xor(Scratch.R64(), Scratch.R64());
+        _asm.ret();
+    }
+}

@@ -1,0 +1,199 @@
+using HookBench.Abi;
+using HookBench.Handlers;
+using HookBench.HookSets;
+using HookBench.Native;
+using HookBench.Strategies;
+using HookBench.Targets;
+using Iced.Intel;
+
+namespace HookBench.Validation;
+
+/// <summary>
+/// The proof that a hook is transparent. For one case it runs the probe unhooked, attaches, runs it
+/// <see cref="HookedCalls"/> times, detaches and runs it again, then checks every promise the strategy
+/// makes: return value, callee-saved registers, RSP, what reached the target's body, what the handler
+/// saw, EFLAGS where promised, pt_regs fields, stack alignment at the handler, and the call counts.
+/// </summary>
+public static class TransparencyValidator
+{
+    public const int HookedCalls = 3;
+
+    public static ValidationResult Validate(HookSetOptions options, ProbeInputs? inputs = null)
+    {
+        options = options with { Instrumented = true };
+        inputs ??= ProbeInputs.Fixed(options.ArgCount);
+        using var set = HookSetBuilder.Emit(options);
+        var probe = ProbeHarness.Emit(set, CallingConvention.Host);
+        set.Seal();
+        return new Run(set, probe, inputs).Execute();
+    }
+
+    sealed class Run(HookSet set, ProbeHarness probe, ProbeInputs inputs)
+    {
+        readonly List<CheckFailure> _failures = [];
+        int _checks;
+
+        CodeArena Arena => set.Arena;
+        HookSetOptions Options => set.Options;
+        Strategy Strategy => Options.Strategy;
+        CallingConvention Abi => Options.Abi;
+
+        public ValidationResult Execute()
+        {
+            LoadInputs();
+            ulong expectedTarget = TargetEmitter.Reference(TargetEmitter.TargetSeed, inputs.Arguments);
+            ulong expected = Strategy.Redirects
+                ? TargetEmitter.Reference(TargetEmitter.ReplacementSeed, inputs.Arguments)
+                : expectedTarget;
+
+            Arena.Invoke(probe.Blob.Address);
+            Check("unhooked return", Out(Register.RAX) == expectedTarget, $"0x{Out(Register.RAX):X} != reference 0x{expectedTarget:X}");
+
+            set.Attach();
+            Check("site patched", set.SiteDestination is null || set.Site.CurrentBytes[0] == 0xE8, "site does not hold a call after attach");
+            for (int call = 0; call < HookedCalls; call++)
+                Arena.Invoke(probe.Blob.Address);
+            CheckHookedCall(expected);
+            CheckHandlers(expected);
+
+            set.Detach();
+            Check("site restored", set.Site.CurrentBytes.SequenceEqual(TargetEmitter.Nop5), "site is not the NOP after detach");
+            Arena.Invoke(probe.Blob.Address);
+            Check("detached return", Out(Register.RAX) == expectedTarget, $"0x{Out(Register.RAX):X} != 0x{expectedTarget:X}");
+            CheckCounts();
+            return new ValidationResult(Options, _checks, _failures);
+        }
+
+        void LoadInputs()
+        {
+            foreach (Register register in CallingConvention.GeneralPurposeRegisters)
+                Arena.WriteUInt64(probe.Slots.RegistersIn[ProbeSlots.IndexOf(register)], inputs.RegisterValue(register, Abi));
+            Arena.WriteUInt64(probe.Slots.FlagsIn.Address, inputs.Flags);
+            for (int i = Abi.ArgumentRegisters.Count; i < inputs.Arguments.Count; i++)
+                Arena.WriteUInt64(probe.Slots.StackArgumentsIn[i - Abi.ArgumentRegisters.Count], inputs.Arguments[i]);
+        }
+
+        void CheckHookedCall(ulong expected)
+        {
+            Check("return value", Out(Register.RAX) == expected, $"0x{Out(Register.RAX):X}, expected 0x{expected:X}");
+            foreach (Register register in Abi.CalleeSaved)
+            {
+                ulong want = inputs.RegisterValue(register, Abi);
+                Check($"callee-saved {Name(register)}", Out(register) == want, $"0x{Out(register):X}, expected 0x{want:X}");
+            }
+
+            ulong rspBefore = Read(probe.Slots.RspBeforeCall.Address);
+            Check("rsp after return", Read(probe.Slots.RspOut.Address) == rspBefore, $"0x{Read(probe.Slots.RspOut.Address):X}, expected 0x{rspBefore:X}");
+
+            WitnessSlots witness = (Strategy.Redirects ? set.ReplacementWitness : set.TargetWitness)!;
+            for (int i = 0; i < Options.ArgCount; i++)
+            {
+                ulong seen = Read(witness.Arguments[i]);
+                Check($"target arg{i} ({Abi.Argument(i)})", seen == inputs.Arguments[i], $"body saw 0x{seen:X}, expected 0x{inputs.Arguments[i]:X}");
+            }
+
+            if (Abi.HiddenArgumentRegister != Register.None && Strategy.PreservesHiddenArgument)
+            {
+                ulong want = inputs.RegisterValue(Abi.HiddenArgumentRegister, Abi);
+                ulong seen = Read(witness.HiddenArgument.Address);
+                Check("target rax (variadic vector count)", seen == want, $"body saw 0x{seen:X}, expected 0x{want:X}");
+            }
+
+            ulong bodyRsp = Read(witness.Rsp.Address);
+            if (!Strategy.HasExitHandler)
+                Check("target entry rsp", bodyRsp == rspBefore - 8, $"0x{bodyRsp:X}, expected 0x{rspBefore - 8:X}");
+            else if (Options.Alignment == StackAlignment.CAbi)
+                Check("body entry rsp mod 16 (called from the trampoline)", bodyRsp % 16 == CallingConvention.EntryRspMod16, $"{bodyRsp % 16}, expected {CallingConvention.EntryRspMod16}");
+            if (Strategy.PreservesFlags)
+            {
+                ulong seen = Read(witness.Flags.Address) & ProbeInputs.ArithmeticFlags;
+                ulong want = inputs.Flags & ProbeInputs.ArithmeticFlags;
+                Check("flags at target entry", seen == want, $"0x{seen:X}, expected 0x{want:X}");
+            }
+        }
+
+        void CheckHandlers(ulong expected)
+        {
+            if (set.EntryHandler is null)
+                return;
+            CheckHandler("handler", set.EntryObservation!, set.EntrySlots!, set.Layout?.HandlerEntryRspMod16 ?? set.HandlerEntryRspMod16!.Value, null);
+            if (set.ExitHandler is not null)
+                CheckHandler("exit handler", set.ExitObservation!, set.ExitSlots!, set.Layout!.ExitHandlerEntryRspMod16!.Value, expected);
+        }
+
+        void CheckHandler(string who, Handlers.ObservationSlots obs, HandlerSlots slots, int documentedMod16, ulong? returnValue)
+        {
+            int seenMod16 = (int)(Read(obs.Rsp.Address) % 16);
+            Check($"{who} entry rsp mod 16", seenMod16 == documentedMod16, $"{seenMod16}, documented {documentedMod16}");
+
+            if (Options.Handler == HandlerKind.Args)
+            {
+                for (int i = 0; i < Options.ArgCount; i++)
+                {
+                    ulong seen = Read(slots.Sink[i]);
+                    Check($"{who} read arg{i}", seen == inputs.Arguments[i], $"0x{seen:X}, expected 0x{inputs.Arguments[i]:X}");
+                }
+
+                if (returnValue is ulong ret)
+                {
+                    ulong seen = Read(slots.Sink[Options.ArgCount]);
+                    Check($"{who} read return value", seen == ret, $"0x{seen:X}, expected 0x{ret:X}");
+                }
+            }
+
+            if (Strategy.Signature != HandlerSignature.FtraceCallback)
+                return;
+            ulong rspBefore = Read(probe.Slots.RspBeforeCall.Address);
+            ulong target = set.Target.Address;
+            Check($"{who} ip", Read(obs.Arguments[0]) == target, $"0x{Read(obs.Arguments[0]):X}, expected target 0x{target:X}");
+            Check($"{who} parent_ip", Read(obs.Arguments[1]) == probe.ParentIp, $"0x{Read(obs.Arguments[1]):X}, expected 0x{probe.ParentIp:X}");
+            Check($"{who} ops", Read(obs.Arguments[2]) == set.OpsPointer, $"0x{Read(obs.Arguments[2]):X}, expected 0x{set.OpsPointer:X}");
+            Check($"{who} regs->ip", Read(obs.RegsIp.Address) == target + TargetEmitter.SiteLength, $"0x{Read(obs.RegsIp.Address):X}, expected func+5");
+            Check($"{who} regs->sp", Read(obs.RegsSp.Address) == rspBefore - 8, $"0x{Read(obs.RegsSp.Address):X}, expected 0x{rspBefore - 8:X}");
+            bool full = Strategy.Trampoline!.Has(Trampolines.TrampolineFlags.SaveAllRegisters);
+            ulong cs = full ? PtRegs.KernelCs : 0;
+            Check($"{who} regs->cs", Read(obs.RegsCs.Address) == cs, $"0x{Read(obs.RegsCs.Address):X}, expected 0x{cs:X}");
+            if (Strategy.PreservesFlags)
+            {
+                ulong seen = Read(obs.RegsFlags.Address) & ProbeInputs.ArithmeticFlags;
+                Check($"{who} regs->flags", seen == (inputs.Flags & ProbeInputs.ArithmeticFlags), $"0x{seen:X}, expected 0x{inputs.Flags & ProbeInputs.ArithmeticFlags:X}");
+            }
+        }
+
+        void CheckCounts()
+        {
+            // Two unhooked runs (before attach and after detach) plus the hooked ones.
+            int hooked = Strategy.Route == SiteRoute.Unpatched ? 0 : HookedCalls;
+            ulong targetRuns = 2 + (ulong)(Strategy.Redirects ? 0 : HookedCalls);
+            ulong targetHits = Read(set.TargetWitness!.Hits.Address);
+            Check("target body runs", targetHits == targetRuns, $"{targetHits}, expected {targetRuns}");
+            if (set.ReplacementWitness is not null)
+                Check("replacement runs", Read(set.ReplacementWitness.Hits.Address) == HookedCalls, $"{Read(set.ReplacementWitness.Hits.Address)}, expected {HookedCalls}");
+            if (set.EntryObservation is not null)
+                CheckHandlerCounts("handler", set.EntryObservation, set.EntrySlots!, hooked);
+            if (set.ExitObservation is not null)
+                CheckHandlerCounts("exit handler", set.ExitObservation, set.ExitSlots!, hooked);
+        }
+
+        void CheckHandlerCounts(string who, Handlers.ObservationSlots obs, HandlerSlots slots, int hooked)
+        {
+            Check($"{who} calls", Read(obs.Hits.Address) == (ulong)hooked, $"{Read(obs.Hits.Address)}, expected {hooked}");
+            ulong counted = Read(slots.Counter.Address);
+            ulong want = Options.Handler == HandlerKind.Counter ? (ulong)hooked : 0;
+            Check($"{who} counter", counted == want, $"{counted}, expected {want}");
+        }
+
+        ulong Out(Register register) => Read(probe.Slots.RegistersOut[ProbeSlots.IndexOf(register)]);
+
+        ulong Read(ulong address) => Arena.ReadUInt64(address);
+
+        static string Name(Register register) => register.ToString().ToLowerInvariant();
+
+        void Check(string name, bool ok, string detail)
+        {
+            _checks++;
+            if (!ok)
+                _failures.Add(new CheckFailure(name, detail));
+        }
+    }
+}
