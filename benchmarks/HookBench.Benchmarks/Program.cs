@@ -1,1 +1,3 @@
-return 0;
+using HookBench.Cli;
+
+return HookBenchCli.Run(args);

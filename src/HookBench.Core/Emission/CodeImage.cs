@@ -17,6 +17,9 @@ public sealed record EmittedBlob(string Name, BlobKind Kind, ulong Address, int 
 {
     public ulong End => Address + (ulong)Length;
 
+    /// <summary>Where instructions end and data begins (a per-ops trampoline's ops pointer), or null.</summary>
+    public ulong? DataStart { get; init; }
+
     public ulong LabelAddress(Label label) => Assembly.GetLabelRIP(label);
 }
 
@@ -47,10 +50,18 @@ public sealed class CodeImage
     /// <summary>The address the next blob will get.</summary>
     public ulong NextAddress => _cursor;
 
-    public EmittedBlob Emit(string name, BlobKind kind, Action<Assembler> build)
+    public EmittedBlob Emit(string name, BlobKind kind, Action<Assembler> build) =>
+        Emit(name, kind, asm =>
+        {
+            build(asm);
+            return null;
+        });
+
+    /// <summary>Emits a blob whose builder returns the label where trailing data starts, if any.</summary>
+    public EmittedBlob Emit(string name, BlobKind kind, Func<Assembler, Label?> build)
     {
         var asm = new Assembler(64);
-        build(asm);
+        Label? dataLabel = build(asm);
         var writer = new ByteWriter();
         AssemblerResult result = asm.Assemble(writer, _cursor, BlockEncoderOptions.ReturnNewInstructionOffsets);
         byte[] bytes = writer.ToArray();
@@ -59,7 +70,10 @@ public sealed class CodeImage
         Array.Fill(image, Int3);
         bytes.CopyTo(image, 0);
         _arena.WriteCode(_cursor, image);
-        var blob = new EmittedBlob(name, kind, _cursor, bytes.Length, result);
+        var blob = new EmittedBlob(name, kind, _cursor, bytes.Length, result)
+        {
+            DataStart = dataLabel is Label label ? result.GetLabelRIP(label) : null,
+        };
         _blobs.Add(blob);
         _cursor += padded;
         return blob;

@@ -11,7 +11,10 @@ public readonly record struct DataSlot(string Name, ulong Address, int Count)
 /// <summary>Hands out data slots from the arena's data pages, in order.</summary>
 public sealed class DataBlock(ulong baseAddress, ulong length)
 {
+    readonly List<DataSlot> _slots = [];
     ulong _used;
+
+    public IReadOnlyList<DataSlot> Slots => _slots;
 
     public DataSlot Allocate(string name, int count = 1)
     {
@@ -20,6 +23,7 @@ public sealed class DataBlock(ulong baseAddress, ulong length)
             throw new InvalidOperationException($"data block full allocating {name}");
         var slot = new DataSlot(name, baseAddress + _used, count);
         _used += bytes;
+        _slots.Add(slot);
         return slot;
     }
 }

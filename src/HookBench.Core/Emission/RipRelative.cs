@@ -26,3 +26,11 @@ public static class RipRelative
     public static void IncRip(this Assembler asm, ulong address) =>
         asm.AddInstruction(Instruction.Create(Code.Inc_rm64, At(address)));
 }
+
+/// <summary>Encodings the assembler does not pick on its own.</summary>
+public static class Encodings
+{
+    /// <summary><c>mov r64, imm32</c> (sign-extended, 7 bytes) where iced would choose the 10-byte movabs.</summary>
+    public static void MovSignExtended(this Assembler asm, Register destination, int value) =>
+        asm.AddInstruction(Instruction.Create(Code.Mov_rm64_imm32, destination, value));
+}

@@ -87,8 +87,11 @@ public static class HookSetBuilder
             Mutation = options.Mutation,
         };
         TrampolineLayout? layout = null;
-        set.Trampoline = image.Emit($"{strategy.Name}-trampoline", BlobKind.Trampoline,
-            asm => layout = TrampolineBuilder.Build(asm, request));
+        set.Trampoline = image.Emit($"{strategy.Name}-trampoline", BlobKind.Trampoline, asm =>
+        {
+            layout = TrampolineBuilder.Build(asm, request);
+            return layout.DataLabel;
+        });
         set.Layout = layout;
         set.HandlerEntryRspMod16 = layout!.HandlerEntryRspMod16;
         set.SiteDestination = set.Trampoline.Address;

@@ -78,9 +78,9 @@ public sealed partial class TrampolineBuilder
                 _asm.mov(__qword_ptr[rsp + PtRegs.OffsetOf(register)], register.R64());
             _asm.mov(h3, __qword_ptr[rsp + McountRegSize]);              // "Copy saved flags"
             _asm.mov(__qword_ptr[rsp + PtRegs.Eflags], h3);
-            _asm.mov(h3, PtRegs.KernelDs);
+            _asm.MovSignExtended(HandlerArg(3), (int)PtRegs.KernelDs);   // movq $__KERNEL_DS, %rcx: sign-extended imm32
             _asm.mov(__qword_ptr[rsp + PtRegs.Ss], h3);
-            _asm.mov(h3, PtRegs.KernelCs);
+            _asm.MovSignExtended(HandlerArg(3), (int)PtRegs.KernelCs);
             _asm.mov(__qword_ptr[rsp + PtRegs.Cs], h3);
             _asm.lea(h3, __qword_ptr[rsp + McountRegSize + added + 8]);  // "skipping return address and flags"
             _asm.mov(__qword_ptr[rsp + PtRegs.Rsp], h3);
@@ -139,6 +139,7 @@ public sealed partial class TrampolineBuilder
         // The per-ops layout: [code][C3 CC][struct ftrace_ops *].
         _asm.int3();
         _asm.Label(ref opsPointer);
+        _dataLabel = opsPointer;
         _asm.dq(_request.OpsPointer);
     }
 

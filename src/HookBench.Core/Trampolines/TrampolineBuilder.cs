@@ -22,6 +22,7 @@ public sealed partial class TrampolineBuilder
     readonly TrampolineRequest _request;
     int _depth;
     readonly List<int> _handlerEntryAlignments = [];
+    Label? _dataLabel;
 
     TrampolineBuilder(Assembler asm, TrampolineRequest request)
     {
@@ -49,7 +50,10 @@ public sealed partial class TrampolineBuilder
         return new TrampolineLayout(
             ContextFor(request.Spec, request.ArgCount),
             alignments[0],
-            alignments.Count > 1 ? alignments[1] : null);
+            alignments.Count > 1 ? alignments[1] : null)
+        {
+            DataLabel = builder._dataLabel,
+        };
     }
 
     /// <summary>Where the handler finds the arguments; known before emission so handlers can be emitted first.</summary>

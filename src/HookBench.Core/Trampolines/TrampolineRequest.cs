@@ -21,4 +21,8 @@ public sealed record TrampolineRequest(
 }
 
 /// <summary>What the builder promises about the code it emitted.</summary>
-public sealed record TrampolineLayout(ContextLayout Context, int HandlerEntryRspMod16, int? ExitHandlerEntryRspMod16);
+public sealed record TrampolineLayout(ContextLayout Context, int HandlerEntryRspMod16, int? ExitHandlerEntryRspMod16)
+{
+    /// <summary>The label of data emitted after the code (the per-ops pointer), if any.</summary>
+    public Iced.Intel.Label? DataLabel { get; init; }
+}

@@ -18,7 +18,7 @@ public static class TransparencyValidator
 {
     public const int HookedCalls = 3;
 
-    public static ValidationResult Validate(HookSetOptions options, ProbeInputs? inputs = null)
+    public static TransparencyResult Validate(HookSetOptions options, ProbeInputs? inputs = null)
     {
         options = options with { Instrumented = true };
         inputs ??= ProbeInputs.Fixed(options.ArgCount);
@@ -38,7 +38,7 @@ public static class TransparencyValidator
         Strategy Strategy => Options.Strategy;
         CallingConvention Abi => Options.Abi;
 
-        public ValidationResult Execute()
+        public TransparencyResult Execute()
         {
             LoadInputs();
             ulong expectedTarget = TargetEmitter.Reference(TargetEmitter.TargetSeed, inputs.Arguments);
@@ -61,7 +61,7 @@ public static class TransparencyValidator
             Arena.Invoke(probe.Blob.Address);
             Check("detached return", Out(Register.RAX) == expectedTarget, $"0x{Out(Register.RAX):X} != 0x{expectedTarget:X}");
             CheckCounts();
-            return new ValidationResult(Options, _checks, _failures);
+            return new TransparencyResult(Options, _checks, _failures);
         }
 
         void LoadInputs()

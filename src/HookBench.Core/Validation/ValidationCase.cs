@@ -12,7 +12,7 @@ public sealed record CheckFailure(string Check, string Detail)
 }
 
 /// <summary>The outcome of one strategy × handler × args × ABI × alignment case.</summary>
-public sealed record ValidationResult(HookSetOptions Case, int Checks, IReadOnlyList<CheckFailure> Failures)
+public sealed record TransparencyResult(HookSetOptions Case, int Checks, IReadOnlyList<CheckFailure> Failures)
 {
     public bool Passed => Failures.Count == 0;
 }

@@ -1,3 +1,8 @@
+using CsCheck;
+using HookBench.Abi;
+using HookBench.Handlers;
+using HookBench.HookSets;
+using HookBench.Strategies;
 using HookBench.Validation;
 using Xunit;
 
@@ -5,14 +10,68 @@ namespace HookBench.Tests.Validation;
 
 public class TransparencyTests
 {
+    static readonly IReadOnlyList<HookSetOptions> Cases = [.. ValidationCases.All()];
+
     [Fact]
-    public void Every_buildable_case_is_transparent()
+    public void Every_buildable_case_is_transparent_with_fixed_canaries()
     {
-        var failures = ValidationCases.All()
+        var failures = Cases
             .Select(c => TransparencyValidator.Validate(c))
             .Where(r => !r.Passed)
             .Select(r => $"{r.Case}: {string.Join("; ", r.Failures)}")
             .ToList();
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(40)));
+    }
+
+    [Fact]
+    public void The_case_matrix_covers_every_strategy_handler_arg_count_abi_and_alignment()
+    {
+        // 6 trampolines × 3 handlers × 7 × 2 ABIs × 2 alignments, none × 3 × 7 × 2, direct-call × 2 × 7 × 2.
+        Assert.Equal(6 * 3 * 7 * 2 * 2 + 3 * 7 * 2 + 2 * 7 * 2, Cases.Count);
+        Assert.All(StrategyCatalog.All, s => Assert.Contains(Cases, c => c.Strategy == s));
+        Assert.All(CallingConvention.All, abi => Assert.Contains(Cases, c => c.Abi == abi && c.ArgCount == 6));
+    }
+
+    [Fact]
+    public void Every_case_is_transparent_for_random_canaries_arguments_and_flags()
+    {
+        Gen.Select(Gen.Int[0, Cases.Count - 1], Gen.ULong.Array[16], Gen.ULong.Array[HookSetOptions.MaxArgs], Gen.ULong)
+            .Sample((index, canaries, arguments, flags) =>
+            {
+                var options = Cases[index];
+                var inputs = ProbeInputs.FromRandom(canaries, arguments[..options.ArgCount], flags);
+                var result = TransparencyValidator.Validate(options, inputs);
+                Assert.True(result.Passed, $"{options}: {string.Join("; ", result.Failures)}");
+            }, iter: 400);
+    }
+
+    [Fact]
+    public void Validation_runs_the_windows_convention_on_this_host_through_the_probe_adapter()
+    {
+        var options = new HookSetOptions(StrategyCatalog.DirectFexit, HandlerKind.Args, 6, CallingConvention.Win64);
+        var result = TransparencyValidator.Validate(options);
+        Assert.True(result.Passed, string.Join("; ", result.Failures));
+        Assert.True(result.Checks > 30);
+    }
+
+    [Theory]
+    [InlineData("full-regs", 8)]
+    [InlineData("min-regs", 0)]
+    [InlineData("direct", 0)]
+    [InlineData("direct-call", 0)]
+    public void Kernel_sequences_document_the_alignment_they_really_give_the_handler(string strategy, int mod16)
+    {
+        using var set = HookSetBuilder.Build(new HookSetOptions(StrategyCatalog.Parse(strategy), HandlerKind.Empty, 2, CallingConvention.SysV));
+        Assert.Equal(mod16, set.HandlerEntryRspMod16);
+    }
+
+    [Fact]
+    public void The_c_abi_flag_pads_every_trampoline_to_a_c_abi_aligned_handler_entry()
+    {
+        foreach (var options in Cases.Where(c => c.Alignment == StackAlignment.CAbi))
+        {
+            using var set = HookSetBuilder.Build(options with { Instrumented = false });
+            Assert.Equal(CallingConvention.EntryRspMod16, set.HandlerEntryRspMod16);
+        }
     }
 }

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using HookBench.Native;
+
+namespace HookBench.Cli;
+
+/// <summary>
+/// The <c>hookbench</c> command line. Exit codes: 0 success, 1 a check failed, 2 bad input or an
+/// unsupported host (one line on stderr, no stack trace).
+/// </summary>
+public static class HookBenchCli
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int BadInput = 2;
+
+    public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        output ??= Console.Out;
+        error ??= Console.Error;
+        try
+        {
+            string? unsupported = HostPlatform.UnsupportedReason();
+            if (unsupported is not null)
+                throw new UsageException(unsupported);
+
+            RootCommand root = BuildRoot(output);
+            ParseResult parse = root.Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                string command = parse.CommandResult.Command.Name;
+                error.WriteLine($"hookbench: {parse.Errors[0].Message} (see 'hookbench {(command == root.Name ? "" : command + " ")}--help')");
+                return BadInput;
+            }
+
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (UsageException e)
+        {
+            error.WriteLine($"hookbench: {e.Message}");
+            return BadInput;
+        }
+    }
+
+    static RootCommand BuildRoot(TextWriter output)
+    {
+        var root = new RootCommand("HookBench: what a function hook costs per call, on real hardware, with real machine code.");
+        root.Subcommands.Add(ListCommand.Create(output));
+        root.Subcommands.Add(DisasmCommand.Create(output));
+        root.Subcommands.Add(ValidateCommand.Create(output));
+        return root;
+    }
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Diagnostics;
+using HookBench.Abi;
+using HookBench.HookSets;
+using HookBench.Strategies;
+using HookBench.Validation;
+using Spectre.Console;
+
+namespace HookBench.Cli;
+
+/// <summary><c>hookbench validate</c>: every case through the transparency validator; exit 1 on any failure.</summary>
+public static class ValidateCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var strategy = CommonOptions.Strategy(required: false);
+        var command = new Command("validate", "Prove every strategy × handler × args 0..6 × ABI × alignment transparent.") { strategy };
+        command.SetAction(parse =>
+        {
+            string? name = parse.GetValue(strategy);
+            Strategy? only = name is null ? null : StrategyCatalog.Parse(name);
+            var clock = Stopwatch.StartNew();
+            var results = ValidationCases.All(only).Select(c => TransparencyValidator.Validate(c)).ToList();
+            clock.Stop();
+            Report(Consoles.For(output), results, clock.Elapsed);
+            return results.All(r => r.Passed) ? HookBenchCli.Ok : HookBenchCli.Failed;
+        });
+        return command;
+    }
+
+    static void Report(IAnsiConsole console, IReadOnlyList<TransparencyResult> results, TimeSpan elapsed)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn("strategy").AddColumn("handlers").AddColumn("cases", c => c.RightAligned())
+            .AddColumn("checks", c => c.RightAligned()).AddColumn("handler RSP mod 16 (kernel / c-abi)")
+            .AddColumn("result");
+        foreach (var group in results.GroupBy(r => r.Case.Strategy))
+        {
+            int failed = group.Count(r => !r.Passed);
+            string alignment = string.Join(" / ", StackAlignments.All
+                .Select(a => AlignmentSummary(group.Where(r => r.Case.Alignment == a))));
+            table.AddRow(
+                Markup.Escape(group.Key.Name),
+                string.Join(",", group.Select(r => r.Case.Handler.ToString().ToLowerInvariant()).Distinct()),
+                group.Count().ToString(),
+                group.Sum(r => r.Checks).ToString(),
+                alignment,
+                failed == 0 ? "[green]pass[/]" : $"[red]{failed} failed[/]");
+        }
+
+        console.Write(table);
+        foreach (var failure in results.Where(r => !r.Passed).Take(50))
+            console.MarkupLineInterpolated($"[red]FAIL[/] {failure.Case}: {string.Join("; ", failure.Failures)}");
+        int passed = results.Count(r => r.Passed);
+        console.MarkupLineInterpolated(
+            $"{passed} of {results.Count} cases passed ({results.Sum(r => r.Checks)} checks, {CallingConvention.All.Count} ABIs, args 0..{HookSetOptions.MaxArgs}) in {elapsed.TotalSeconds:F2} s");
+    }
+
+    static string AlignmentSummary(IEnumerable<TransparencyResult> results)
+    {
+        var mods = results.Select(r => HandlerAlignment(r.Case)).Where(m => m is not null).Distinct().OrderBy(m => m).ToList();
+        return mods.Count == 0 ? "-" : string.Join(",", mods);
+    }
+
+    static int? HandlerAlignment(HookSetOptions options)
+    {
+        if (options.Strategy.Route == SiteRoute.Unpatched)
+            return null;
+        using var set = HookSetBuilder.Emit(options with { Instrumented = false });
+        return set.HandlerEntryRspMod16;
+    }
+}

@@ -1,0 +1,75 @@
+using HookBench.Cli;
+using Xunit;
+
+namespace HookBench.Tests.Cli;
+
+public class CliTests
+{
+    static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = HookBenchCli.Run(args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Theory]
+    [InlineData("unknown strategy 'ftrace'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-call", "disasm", "--strategy", "ftrace", "--args", "2")]
+    [InlineData("unknown handler 'bpf'; valid: empty, counter, args", "disasm", "--strategy", "direct", "--args", "2", "--handler", "bpf")]
+    [InlineData("unknown ABI 'arm64'; valid: sysv, win64", "disasm", "--strategy", "direct", "--args", "2", "--abi", "arm64")]
+    [InlineData("--args must be an integer in 0..6; got '7'", "disasm", "--strategy", "direct", "--args", "7")]
+    [InlineData("--args must be an integer in 0..6; got '-1'", "disasm", "--strategy", "direct", "--args", "-1")]
+    [InlineData("--args must be an integer in 0..6; got 'two'", "disasm", "--strategy", "direct", "--args", "two")]
+    [InlineData("unknown alignment 'page'; valid: kernel, c-abi", "disasm", "--strategy", "direct", "--args", "2", "--align", "page")]
+    [InlineData("strategy direct-call refuses handler args: it reads a context and may clobber the argument registers the target still needs; valid handlers for direct-call: empty, counter", "disasm", "--strategy", "direct-call", "--args", "2", "--handler", "args")]
+    [InlineData("strategy direct-call has no trampoline to pad the stack; valid alignment for it: kernel", "disasm", "--strategy", "direct-call", "--args", "2", "--align", "c-abi")]
+    [InlineData("unknown strategy 'bogus'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-call", "validate", "--strategy", "bogus")]
+    public void Bad_input_gets_one_line_naming_the_valid_values_and_exit_2(string message, params string[] args)
+    {
+        var (exit, output, error) = Run(args);
+        Assert.Equal(2, exit);
+        Assert.Equal($"hookbench: {message}\n", error.ReplaceLineEndings("\n"));
+        Assert.Equal(string.Empty, output);
+    }
+
+    [Theory]
+    [InlineData("frobnicate")]
+    [InlineData("disasm", "--args", "2")]
+    [InlineData("list", "--nope")]
+    public void Parse_errors_are_one_line_with_exit_2(params string[] args)
+    {
+        var (exit, _, error) = Run(args);
+        Assert.Equal(2, exit);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.StartsWith("hookbench: ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void List_names_every_strategy_with_its_origin()
+    {
+        var (exit, output, _) = Run("list");
+        Assert.Equal(0, exit);
+        foreach (var name in new[] { "full-regs", "min-regs", "ipmodify-full", "ipmodify-min", "direct-fexit", "direct-call", "Alexei" })
+            Assert.Contains(name, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_one_strategy_passes_and_reports_the_case_count()
+    {
+        var (exit, output, _) = Run("validate", "--strategy", "direct");
+        Assert.Equal(0, exit);
+        Assert.Contains("84 of 84 cases passed", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Disasm_shows_the_site_before_and_after_patching()
+    {
+        var (exit, output, _) = Run("disasm", "--strategy", "full-regs", "--args", "2");
+        Assert.Equal(0, exit);
+        Assert.Contains("site before patching:", output, StringComparison.Ordinal);
+        Assert.Matches(@"site after patching:\n\s+\S+\s+E8\S+\s+call\s+full-regs-trampoline", output.ReplaceLineEndings("\n"));
+        Assert.Contains("pushfq", output, StringComparison.Ordinal);
+        Assert.Contains("popfq", output, StringComparison.Ordinal);
+    }
+}

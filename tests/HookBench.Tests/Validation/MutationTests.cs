@@ -1,0 +1,63 @@
+using HookBench.Abi;
+using HookBench.Handlers;
+using HookBench.HookSets;
+using HookBench.Strategies;
+using HookBench.Trampolines;
+using HookBench.Validation;
+using Xunit;
+
+namespace HookBench.Tests.Validation;
+
+/// <summary>Deliberately broken trampolines must be reported failing, naming the broken promise.</summary>
+public class MutationTests
+{
+    static TransparencyResult ValidateMutant(string strategy, TrampolineMutation mutation, CallingConvention abi, StackAlignment alignment = StackAlignment.Kernel) =>
+        TransparencyValidator.Validate(new HookSetOptions(StrategyCatalog.Parse(strategy), HandlerKind.Args, 2, abi, alignment) { Mutation = mutation });
+
+    public static TheoryData<string, string> TrampolineStrategiesAndAbis()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var s in StrategyCatalog.All.Where(s => s.Route == SiteRoute.Trampoline))
+        foreach (var abi in CallingConvention.All)
+            data.Add(s.Name, abi.Name);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(TrampolineStrategiesAndAbis))]
+    public void An_argument_register_not_restored_is_caught(string strategy, string abi)
+    {
+        var result = ValidateMutant(strategy, TrampolineMutation.SkipArgumentRestore, CallingConvention.Parse(abi));
+        Assert.False(result.Passed);
+        Assert.Contains(result.Failures, f => f.Check.StartsWith("target arg0", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(TrampolineStrategiesAndAbis))]
+    public void A_stack_misaligned_against_the_documented_alignment_is_caught(string strategy, string abi)
+    {
+        foreach (var alignment in StackAlignments.All)
+        {
+            var result = ValidateMutant(strategy, TrampolineMutation.MisalignStack, CallingConvention.Parse(abi), alignment);
+            Assert.False(result.Passed);
+            Assert.Contains(result.Failures, f => f.Check.Contains("entry rsp mod 16", StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData("full-regs")]
+    [InlineData("ipmodify-full")]
+    public void Flags_clobbered_under_full_regs_are_caught(string strategy)
+    {
+        var result = ValidateMutant(strategy, TrampolineMutation.ClobberFlags, CallingConvention.SysV);
+        Assert.False(result.Passed);
+        Assert.Contains(result.Failures, f => f.Check == "flags at target entry");
+    }
+
+    [Fact]
+    public void The_unmutated_controls_pass()
+    {
+        foreach (var strategy in new[] { "full-regs", "min-regs", "direct", "direct-fexit" })
+            Assert.True(ValidateMutant(strategy, TrampolineMutation.None, CallingConvention.SysV).Passed, strategy);
+    }
+}
