@@ -31,20 +31,17 @@ public static class ValidateCommand
     static void Report(IAnsiConsole console, IReadOnlyList<TransparencyResult> results, TimeSpan elapsed)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn("strategy").AddColumn("handlers").AddColumn("cases", c => c.RightAligned())
-            .AddColumn("checks", c => c.RightAligned()).AddColumn("handler RSP mod 16 (kernel / c-abi)")
-            .AddColumn("result");
+            .AddColumn("strategy").AddColumn("cases", c => c.RightAligned()).AddColumn("checks", c => c.RightAligned())
+            .AddColumn("handler RSP mod 16: kernel").AddColumn("c-abi").AddColumn("result");
         foreach (var group in results.GroupBy(r => r.Case.Strategy))
         {
             int failed = group.Count(r => !r.Passed);
-            string alignment = string.Join(" / ", StackAlignments.All
-                .Select(a => AlignmentSummary(group.Where(r => r.Case.Alignment == a))));
             table.AddRow(
                 Markup.Escape(group.Key.Name),
-                string.Join(",", group.Select(r => r.Case.Handler.ToString().ToLowerInvariant()).Distinct()),
                 group.Count().ToString(),
                 group.Sum(r => r.Checks).ToString(),
-                alignment,
+                AlignmentSummary(group.Where(r => r.Case.Alignment == StackAlignment.Kernel)),
+                AlignmentSummary(group.Where(r => r.Case.Alignment == StackAlignment.CAbi)),
                 failed == 0 ? "[green]pass[/]" : $"[red]{failed} failed[/]");
         }
 
