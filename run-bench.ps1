@@ -23,8 +23,8 @@ if ($LASTEXITCODE -ne 0) {
 
 $forward = @($args)
 if ($forward.Count -eq 0) {
-    # The main job. Until the measurement engine lands this is the transparency proof.
-    $forward = @('validate')
+    # The main job: the quick matrix through the native timing loop.
+    $forward = @('run')
 }
 & dotnet $exe @forward
 exit $LASTEXITCODE

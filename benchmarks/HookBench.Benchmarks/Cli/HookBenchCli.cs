@@ -47,6 +47,7 @@ public static class HookBenchCli
         root.Subcommands.Add(ListCommand.Create(output));
         root.Subcommands.Add(DisasmCommand.Create(output));
         root.Subcommands.Add(ValidateCommand.Create(output));
+        root.Subcommands.Add(RunCommand.Create(output));
         return root;
     }
 }

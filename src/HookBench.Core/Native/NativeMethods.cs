@@ -43,4 +43,16 @@ internal static partial class NativeMethods
     [LibraryImport("kernel32", SetLastError = true)]
     [return: MarshalAs(UnmanagedType.Bool)]
     internal static partial bool FlushInstructionCache(nint process, nint address, nuint size);
+
+    [LibraryImport("libc", EntryPoint = "sched_setaffinity", SetLastError = true)]
+    internal static partial int SchedSetAffinity(int pid, nuint cpuSetSize, ref ulong mask);
+
+    [LibraryImport("libc", EntryPoint = "sched_getaffinity", SetLastError = true)]
+    internal static partial int SchedGetAffinity(int pid, nuint cpuSetSize, ref ulong mask);
+
+    [LibraryImport("kernel32")]
+    internal static partial nint GetCurrentThread();
+
+    [LibraryImport("kernel32", SetLastError = true)]
+    internal static partial nuint SetThreadAffinityMask(nint thread, nuint mask);
 }

@@ -73,3 +73,85 @@ public class CliTests
         Assert.Contains("popfq", output, StringComparison.Ordinal);
     }
 }
+
+public class RunCliTests
+{
+    static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = HookBenchCli.Run(args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Theory]
+    [InlineData("unknown strategy 'fentry'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-call", "--strategies", "direct,fentry")]
+    [InlineData("unknown handler 'bpf'; valid: empty, counter, args", "--handlers", "bpf")]
+    [InlineData("unknown mode 'cold'; valid: throughput, latency", "--mode", "cold")]
+    [InlineData("--handlers is empty; give at least one value", "--handlers", ",")]
+    [InlineData("--args range '5-2' is inverted; write it low-high, within 0..6", "--args", "5-2")]
+    [InlineData("--args '0-9' is outside 0..6", "--args", "0-9")]
+    [InlineData("--args 'x' is not a count or range; valid: numbers 0..6 as N, A-B or a comma list", "--args", "x")]
+    [InlineData("--reps must be an integer in 5..10000; got '0'", "--reps", "0")]
+    [InlineData("--measure-ms must be a number in 0.1..1000; got '0'", "--measure-ms", "0")]
+    [InlineData("--cpu must be an integer in 0..63; got '-1'", "--cpu", "-1")]
+    [InlineData("the selection leaves no cell to measure: direct-call args=2 args throughput: direct-call refuses handler args", "--strategies", "direct-call", "--args", "2", "--handlers", "args")]
+    public void Bad_selections_get_one_line_and_exit_2_with_nothing_written(string message, params string[] args)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "hookbench-cli-" + Guid.NewGuid().ToString("N"));
+        var (exit, output, error) = Run(["run", .. args, "--out", dir]);
+        Assert.Equal(2, exit);
+        Assert.Equal($"hookbench: {message}\n", error.ReplaceLineEndings("\n"));
+        Assert.Equal(string.Empty, output);
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
+    public void An_existing_file_as_out_is_refused_and_left_alone()
+    {
+        string file = Path.GetTempFileName();
+        File.WriteAllText(file, "keep me");
+        try
+        {
+            var (exit, _, error) = Run("run", "--strategies", "direct", "--args", "2", "--out", file);
+            Assert.Equal(2, exit);
+            Assert.Contains("is an existing file", error);
+            Assert.Equal("keep me", File.ReadAllText(file));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void An_unwritable_out_is_refused()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        var (exit, _, error) = Run("run", "--strategies", "direct", "--args", "2", "--out", "/proc/hookbench-results");
+        Assert.Equal(2, exit);
+        Assert.Contains("not writable", error);
+    }
+
+    [Fact]
+    public void A_small_run_writes_the_three_summary_files()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "hookbench-run-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (exit, output, error) = Run("run", "--strategies", "none,direct", "--args", "1", "--reps", "6", "--measure-ms", "0.3", "--out", dir);
+            Assert.True(exit == 0, error);
+            Assert.Equal(["summary.csv", "summary.json", "summary.md"], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
+            var summary = HookBench.Results.SummaryJson.Deserialize(File.ReadAllText(Path.Combine(dir, "summary.json")), "run");
+            Assert.Equal(["none", "direct"], summary.Cells.Select(c => c.Strategy));
+            Assert.All(summary.Cells, c => Assert.Equal(6, c.Reps));
+            Assert.Contains("overhead ns", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+                Directory.Delete(dir, recursive: true);
+        }
+    }
+}

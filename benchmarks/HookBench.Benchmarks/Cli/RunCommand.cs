@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Globalization;
+using HookBench.Handlers;
+using HookBench.Measurement;
+using HookBench.Measurement.Interference;
+using HookBench.Results;
+using HookBench.Strategies;
+using Spectre.Console;
+
+namespace HookBench.Cli;
+
+/// <summary>
+/// <c>hookbench run</c>: measures per-call overhead with the native timing loop. Without selection
+/// options it runs the quick matrix; with them, their cross product.
+/// </summary>
+public static class RunCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var strategies = new Option<string>("--strategies") { Description = $"Comma list: {StrategyCatalog.ValidNames} (default: all)" };
+        var args = new Option<string>("--args") { Description = "Argument counts: N, A-B or a comma list within 0..6 (default: 0-6)" };
+        var handlers = new Option<string>("--handlers") { Description = "Comma list: empty, counter, args (default: empty)" };
+        var modes = new Option<string>("--mode") { Description = "Comma list: throughput, latency (default: throughput)" };
+        var reps = new Option<string>("--reps") { Description = "Fixed repetitions per cell, 5..10000 (default: adaptive, until the overhead CI is within max(0.1 ns, 2%))" };
+        var ms = new Option<string>("--measure-ms") { Description = "Length of one hooked measurement in ms, 0.1..1000 (default: 1)" };
+        var outDir = new Option<string>("--out") { Description = "Folder for summary.json/.md/.csv (default: results/runs/<UTC timestamp>/)" };
+        var cpu = new Option<string>("--cpu") { Description = "CPU to pin the measuring thread to (default: the last one available)" };
+        var seed = new Option<string>("--seed") { Description = "Seed of the cell-order shuffle (default: 1)" };
+        var command = new Command("run", "Measure per-call hook overhead (the quick matrix by default).")
+        {
+            strategies, args, handlers, modes, reps, ms, outDir, cpu, seed,
+        };
+        command.SetAction(parse =>
+        {
+            bool selected = new[] { strategies, args, handlers, modes }.Any(o => parse.GetValue(o) is not null);
+            IReadOnlyList<string> skipped = [];
+            IReadOnlyList<CellSpec> plan = selected
+                ? RunPlan.Select(
+                    RunPlan.ParseList(parse.GetValue(strategies) ?? string.Join(',', StrategyCatalog.All.Select(s => s.Name)), "--strategies", StrategyCatalog.Parse),
+                    RunPlan.ParseArgs(parse.GetValue(args) ?? "0-6"),
+                    RunPlan.ParseList(parse.GetValue(handlers) ?? "empty", "--handlers", HandlerKinds.Parse),
+                    RunPlan.ParseList(parse.GetValue(modes) ?? "throughput", "--mode", MeasurementModes.Parse),
+                    out skipped)
+                : RunPlan.Quick();
+            if (plan.Count == 0)
+                throw new UsageException("the selection leaves no cell to measure: " + string.Join("; ", skipped));
+            var settings = new MeasurementSettings
+            {
+                Reps = parse.GetValue(reps) is string r ? ParseInt(r, "--reps", 5, 10_000, 0) : null,
+                MeasurementTime = TimeSpan.FromMilliseconds(ParseDouble(parse.GetValue(ms), "--measure-ms", 0.1, 1000, 1)),
+                Seed = ParseInt(parse.GetValue(seed), "--seed", 0, int.MaxValue, 1),
+                Cpu = parse.GetValue(cpu) is string c ? ParseInt(c, "--cpu", 0, 63, 0) : null,
+            };
+            string directory = parse.GetValue(outDir) ?? ResultsFolders.NewRunFolder();
+            AtomicFiles.EnsureWritableDirectory(directory, "--out");
+
+            var console = Consoles.For(output);
+            foreach (string skip in skipped)
+                console.MarkupLineInterpolated($"[grey]skipped {skip}[/]");
+            RunSummary summary = Measure(console, plan, settings);
+            AtomicFiles.WriteAll(directory, new Dictionary<string, string>
+            {
+                ["summary.json"] = SummaryJson.Serialize(summary),
+                ["summary.md"] = SummaryMarkdown.Render(summary),
+                ["summary.csv"] = SummaryCsv.Render(summary),
+            });
+            ResultsTable.Write(console, summary);
+            console.MarkupLineInterpolated($"[grey]{plan.Count} cells in {summary.Run.WallSeconds:F1} s; wrote summary.json, summary.md, summary.csv to {directory}[/]");
+            return HookBenchCli.Ok;
+        });
+        return command;
+    }
+
+    static RunSummary Measure(IAnsiConsole console, IReadOnlyList<CellSpec> plan, MeasurementSettings settings)
+    {
+        using var monitor = new EventPipeInterferenceMonitor();
+        string line = Environment.CommandLine;
+        RunSummary? summary = null;
+        console.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask("calibrating", maxValue: plan.Count);
+                summary = RunEngine.Execute(plan, settings, monitor, p =>
+                {
+                    task.Value = p.Done;
+                    task.Description = Markup.Escape(p.Current is null ? p.Stage : $"{p.Current} ({p.Done + 1}/{p.Total})");
+                }, line);
+            });
+        return summary!;
+    }
+
+    static int ParseInt(string? text, string option, int min, int max, int fallback)
+    {
+        if (text is null)
+            return fallback;
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= min && value <= max
+            ? value
+            : throw new UsageException($"{option} must be an integer in {min}..{max}; got '{text}'");
+    }
+
+    static double ParseDouble(string? text, string option, double min, double max, double fallback)
+    {
+        if (text is null)
+            return fallback;
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value >= min && value <= max
+            ? value
+            : throw new UsageException($"{option} must be a number in {min}..{max}; got '{text}'");
+    }
+}

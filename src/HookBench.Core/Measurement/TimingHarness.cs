@@ -1,0 +1,98 @@
+using HookBench.Abi;
+using HookBench.Emission;
+using HookBench.HookSets;
+using Iced.Intel;
+using static Iced.Intel.AssemblerRegisters;
+
+namespace HookBench.Measurement;
+
+/// <summary>
+/// The native timing loop, nanoBench-style: <c>ulong ticks = measure(iterations)</c> calls the target
+/// <c>iterations × Unroll</c> times between two serialized TSC reads and returns the elapsed ticks.
+/// It is entered under the host convention and calls the target under the hook set's convention.
+/// <code>
+///  save host callee-saved; rbx = iterations; rbp = rsp; and rsp, -16; sub rsp, shadow + stack args
+///  lfence; rdtsc; r12 = edx:eax                      start: earlier work done, later work not begun
+///  loop: Unroll × { set arguments (latency: arg0 = rax); call target }; dec rbx; jnz loop
+///  rdtscp; lfence; rax = edx:eax − r12               stop: the calls retired, nothing after started
+/// </code>
+/// rbx, rbp and r12 are callee-saved under both conventions, so the target and hooks preserve them.
+/// </summary>
+public sealed class TimingHarness
+{
+    /// <summary>Calls per loop iteration; the loop's dec/jnz is amortized over them.</summary>
+    public const int Unroll = 16;
+
+    /// <summary>The argument every throughput call passes in position i: small, distinct constants.</summary>
+    public static ulong ArgumentValue(int index) => (ulong)(index + 1) * 0x101;
+
+    TimingHarness(EmittedBlob blob, MeasurementMode mode)
+    {
+        Blob = blob;
+        Mode = mode;
+    }
+
+    public EmittedBlob Blob { get; }
+    public MeasurementMode Mode { get; }
+
+    public static TimingHarness Emit(HookSet set, CallingConvention host, MeasurementMode mode)
+    {
+        var abi = set.Options.Abi;
+        int n = set.Options.ArgCount;
+        if (mode == MeasurementMode.Latency && n == 0)
+            throw new UsageException("latency mode chains each result into the next call's first argument and needs args >= 1");
+        int stackArgs = abi.StackArgumentCount(n);
+        var blob = set.Image.Emit($"timing-{mode.Name()}", BlobKind.Harness, asm =>
+        {
+            var loop = asm.CreateLabel("loop");
+            foreach (Register saved in host.CalleeSaved)
+                asm.push(saved.R64());
+            asm.mov(rbx, host.ArgumentRegisters[0].R64());
+            asm.mov(rbp, rsp);
+            asm.and(rsp, -16);
+            int outgoing = (abi.ShadowSpaceBytes + 8 * stackArgs + 15) & ~15;
+            if (outgoing > 0)
+                asm.sub(rsp, outgoing);
+            for (int k = 0; k < stackArgs; k++)
+            {
+                asm.mov(rax, ArgumentValue(abi.ArgumentRegisters.Count + k));
+                asm.mov(__qword_ptr[rsp + abi.ShadowSpaceBytes + 8 * k], rax);
+            }
+
+            asm.lfence();
+            asm.rdtsc();
+            asm.shl(rdx, 32);
+            asm.or(rax, rdx);
+            asm.mov(r12, rax);
+
+            asm.Label(ref loop);
+            for (int call = 0; call < Unroll; call++)
+            {
+                for (int i = 0; i < Math.Min(n, abi.ArgumentRegisters.Count); i++)
+                {
+                    var register = abi.ArgumentRegisters[i].R64();
+                    if (i == 0 && mode == MeasurementMode.Latency)
+                        asm.mov(register, rax);
+                    else
+                        asm.MovSignExtended(abi.ArgumentRegisters[i], (int)ArgumentValue(i));
+                }
+
+                asm.call(set.Target.Address);
+            }
+
+            asm.dec(rbx);
+            asm.jnz(loop);
+
+            asm.rdtscp();
+            asm.lfence();
+            asm.shl(rdx, 32);
+            asm.or(rax, rdx);
+            asm.sub(rax, r12);
+            asm.mov(rsp, rbp);
+            foreach (Register saved in host.CalleeSaved.Reverse())
+                asm.pop(saved.R64());
+            asm.ret();
+        });
+        return new TimingHarness(blob, mode);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Text.Json.Serialization;
+
+namespace HookBench.Results;
+
+/// <summary>
+/// summary.json, schema <c>hookbench/1</c>: a contract other tools read. Names are snake_case on disk;
+/// fields may be added, never renamed.
+/// </summary>
+public sealed record RunSummary
+{
+    public const string CurrentSchema = "hookbench/1";
+
+    public required string Schema { get; init; }
+    public required RunEnvironment Environment { get; init; }
+    public required RunInfo Run { get; init; }
+    public required IReadOnlyList<CellResult> Cells { get; init; }
+}
+
+public sealed record RunEnvironment
+{
+    public required string Cpu { get; init; }
+    public required int CpuFamily { get; init; }
+    public required int CpuModel { get; init; }
+    public required string Microcode { get; init; }
+    public required string Os { get; init; }
+    public required string Kernel { get; init; }
+    public required string? Hypervisor { get; init; }
+    public required string Runtime { get; init; }
+    public required double TscHz { get; init; }
+    public required double CoreHzEstimate { get; init; }
+    public required int PinnedCpu { get; init; }
+    public required IReadOnlyDictionary<string, string> Mitigations { get; init; }
+}
+
+/// <summary>How the run was made.</summary>
+public sealed record RunInfo
+{
+    public required string StartedUtc { get; init; }
+    public required double WallSeconds { get; init; }
+    /// <summary>Fixed repetitions per cell, or 0 when adaptive (each cell then records its own count).</summary>
+    public required int Reps { get; init; }
+    public string? RepsPolicy { get; init; }
+    public required double MeasurementMs { get; init; }
+    public required int Seed { get; init; }
+    public required string Abi { get; init; }
+    public required string Interference { get; init; }
+    public string? CommandLine { get; init; }
+}
+
+/// <summary>A median with its 95% confidence interval.</summary>
+public sealed record Stat(double Median, double CiLow, double CiHigh)
+{
+    [JsonIgnore]
+    public double HalfWidth => (CiHigh - CiLow) / 2;
+}
+
+public sealed record CellResult
+{
+    public required string Strategy { get; init; }
+    public required int Args { get; init; }
+    public required string Handler { get; init; }
+    public required string Mode { get; init; }
+    public required int Reps { get; init; }
+    public required int DiscardedReps { get; init; }
+
+    /// <summary>Hooked call, ns (TSC-timed).</summary>
+    public required Stat NsPerCall { get; init; }
+
+    /// <summary>Hodges–Lehmann shift of hooked over baseline, ns, with Moses bounds.</summary>
+    public required Stat OverheadNs { get; init; }
+
+    /// <summary>Per kept repetition: hooked − baseline, ns (paired, in repetition order).</summary>
+    public required IReadOnlyList<double> OverheadSamplesNs { get; init; }
+
+    /// <summary>Core cycles (estimated core clock, not TSC ticks).</summary>
+    public required double CyclesPerCall { get; init; }
+    public required double OverheadCycles { get; init; }
+
+    /// <summary>Instructions executed per hooked call, site to return (target body included).</summary>
+    public required int InstructionsPerCall { get; init; }
+
+    public Stat? BaselineNsPerCall { get; init; }
+    public int BaselineInstructions { get; init; }
+
+    /// <summary>Instructions the hook adds: <see cref="InstructionsPerCall"/> − <see cref="BaselineInstructions"/>.</summary>
+    public int HookInstructions { get; init; }
+
+    /// <summary>Hooked ns/call over baseline ns/call.</summary>
+    public double Ratio { get; init; }
+
+    /// <summary>Overhead samples beyond Tukey's far-out fences (kept: the estimators are robust).</summary>
+    public int Outliers { get; init; }
+
+    public ulong CallsPerMeasurement { get; init; }
+
+    /// <summary>Why repetitions were discarded: interference kind → repetitions.</summary>
+    public IReadOnlyDictionary<string, int>? DiscardReasons { get; init; }
+
+    [JsonIgnore]
+    public string Key => $"{Strategy}/{Args}/{Handler}/{Mode}";
+}

@@ -1,0 +1,37 @@
+using System.Globalization;
+using System.Text;
+
+namespace HookBench.Results;
+
+/// <summary>summary.csv: one row per cell, for spreadsheets and plotting scripts.</summary>
+public static class SummaryCsv
+{
+    public const string Header =
+        "strategy,args,handler,mode,reps,discarded_reps,ns_per_call,ns_per_call_ci_low,ns_per_call_ci_high,"
+        + "baseline_ns_per_call,overhead_ns,overhead_ns_ci_low,overhead_ns_ci_high,cycles_per_call,overhead_cycles,"
+        + "instructions_per_call,hook_instructions,ratio,outliers";
+
+    public static string Render(RunSummary summary)
+    {
+        var text = new StringBuilder();
+        text.Append(Header).Append('\n');
+        foreach (var c in summary.Cells)
+        {
+            string[] fields =
+            [
+                c.Strategy, N(c.Args), c.Handler, c.Mode, N(c.Reps), N(c.DiscardedReps),
+                F(c.NsPerCall.Median), F(c.NsPerCall.CiLow), F(c.NsPerCall.CiHigh),
+                F(c.BaselineNsPerCall?.Median ?? double.NaN),
+                F(c.OverheadNs.Median), F(c.OverheadNs.CiLow), F(c.OverheadNs.CiHigh),
+                F(c.CyclesPerCall), F(c.OverheadCycles), N(c.InstructionsPerCall), N(c.HookInstructions), F(c.Ratio), N(c.Outliers),
+            ];
+            text.Append(string.Join(',', fields)).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    static string F(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+}

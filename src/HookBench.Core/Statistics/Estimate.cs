@@ -1,0 +1,11 @@
+namespace HookBench.Statistics;
+
+/// <summary>A point estimate with a 95% confidence interval.</summary>
+public sealed record Estimate(double Median, double CiLow, double CiHigh)
+{
+    public double HalfWidth => (CiHigh - CiLow) / 2;
+
+    public Estimate Scale(double factor) => new(Median * factor, CiLow * factor, CiHigh * factor);
+
+    public override string ToString() => $"{Median:F3} [{CiLow:F3}; {CiHigh:F3}]";
+}
