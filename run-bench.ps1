@@ -3,7 +3,7 @@
 # Builds the suite once in Release, then runs `hookbench` with the given arguments.
 $ErrorActionPreference = 'Stop'
 $root = $PSScriptRoot
-$project = Join-Path $root 'benchmarks/HookBench.Benchmarks/HookBench.Benchmarks.csproj'
+$project = Join-Path $root 'benchmarks/HookBench.Benchmarks/hookbench.csproj'
 $exe = Join-Path $root 'benchmarks/HookBench.Benchmarks/bin/Release/net10.0/hookbench.dll'
 
 if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) {

@@ -3,7 +3,7 @@
 # arguments (run, list, disasm, validate, ...). With no arguments it runs the quick matrix.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-project="$root/benchmarks/HookBench.Benchmarks/HookBench.Benchmarks.csproj"
+project="$root/benchmarks/HookBench.Benchmarks/hookbench.csproj"
 exe="$root/benchmarks/HookBench.Benchmarks/bin/Release/net10.0/hookbench.dll"
 
 if ! command -v dotnet >/dev/null 2>&1; then

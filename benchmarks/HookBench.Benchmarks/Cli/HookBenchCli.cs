@@ -41,13 +41,42 @@ public static class HookBenchCli
         }
     }
 
+    /// <summary>The verbs this CLI owns; anything else goes to BenchmarkDotNet.</summary>
+    public static IReadOnlySet<string> Verbs { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "list", "disasm", "validate", "run", "crosscheck",
+    };
+
+    public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+
+    /// <summary>Runs <paramref name="action"/> with the CLI's error contract: bad input is one line and exit 2.</summary>
+    public static int Guard(Func<int> action, TextWriter error)
+    {
+        try
+        {
+            string? unsupported = HostPlatform.UnsupportedReason();
+            if (unsupported is not null)
+                throw new UsageException(unsupported);
+            return action();
+        }
+        catch (UsageException e)
+        {
+            error.WriteLine($"hookbench: {e.Message}");
+            return BadInput;
+        }
+    }
+
     static RootCommand BuildRoot(TextWriter output)
     {
-        var root = new RootCommand("HookBench: what a function hook costs per call, on real hardware, with real machine code.");
+        var root = new RootCommand(
+            "HookBench: what a function hook costs per call, on real hardware, with real machine code.\n"
+            + "Without a verb (or with 'full') it runs the BenchmarkDotNet suite; BenchmarkDotNet's own options "
+            + "(--filter, --job, --list flat, --exporters) and HookBench's --matrix standard|full and --config publish|ci apply there.");
         root.Subcommands.Add(ListCommand.Create(output));
         root.Subcommands.Add(DisasmCommand.Create(output));
         root.Subcommands.Add(ValidateCommand.Create(output));
         root.Subcommands.Add(RunCommand.Create(output));
+        root.Subcommands.Add(CrosscheckCommand.Create(output));
         return root;
     }
 }

@@ -1,0 +1,51 @@
+using BenchmarkDotNet.Filters;
+using BenchmarkDotNet.Running;
+using HookBench.Handlers;
+using HookBench.Measurement;
+using HookBench.Strategies;
+
+namespace HookBench.Cli.Bdn;
+
+/// <summary>Which matrix BenchmarkDotNet runs.</summary>
+public enum BdnMatrix
+{
+    /// <summary>Every strategy at 0, 2 and 6 args with the empty handler, and both modes at 2 args.</summary>
+    Standard,
+
+    /// <summary>The whole valid cross product: strategies × args 0..6 × handlers × modes.</summary>
+    Full,
+
+    /// <summary>What <c>hookbench crosscheck</c> compares: every strategy at 0, 2 and 6 args, empty handler, throughput.</summary>
+    Crosscheck,
+}
+
+/// <summary>
+/// BenchmarkDotNet builds the cross product of the [ParamsSource] values; this filter keeps the chosen
+/// matrix and drops what cannot be built (a handler the strategy refuses, latency with nothing to chain).
+/// </summary>
+public sealed class MatrixFilter(BdnMatrix matrix) : IFilter
+{
+    public bool Predicate(BenchmarkCase benchmarkCase)
+    {
+        var p = benchmarkCase.Parameters;
+        string strategy = (string)p["Strategy"];
+        int args = (int)p["Args"];
+        string handler = (string)p["Handler"];
+        string mode = (string)p["Mode"];
+        return Allowed(strategy, args, handler, mode, matrix);
+    }
+
+    public static bool Allowed(string strategy, int args, string handler, string mode, BdnMatrix matrix)
+    {
+        var s = StrategyCatalog.Parse(strategy);
+        var h = HandlerKinds.Parse(handler);
+        var m = MeasurementModes.Parse(mode);
+        if (s.RefusedHandlers.ContainsKey(h) || (m == MeasurementMode.Latency && args == 0))
+            return false;
+        if (matrix == BdnMatrix.Full)
+            return true;
+        if (matrix == BdnMatrix.Crosscheck)
+            return h == HandlerKind.Empty && m == MeasurementMode.Throughput && args is 0 or 2 or 6;
+        return h == HandlerKind.Empty && (m == MeasurementMode.Throughput ? args is 0 or 2 or 6 : args == 2);
+    }
+}

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using BenchmarkDotNet.Running;
+using HookBench.Cli.Bdn;
+using HookBench.Handlers;
+using HookBench.Measurement;
+using HookBench.Measurement.Interference;
+using HookBench.Results;
+using HookBench.Strategies;
+using Spectre.Console;
+
+namespace HookBench.Cli;
+
+/// <summary>
+/// <c>hookbench crosscheck</c>: the same cells (every strategy at 0, 2 and 6 args, empty handler,
+/// throughput) under BenchmarkDotNet (ci config) and under the native timing loop, side by side.
+/// </summary>
+public static class CrosscheckCommand
+{
+    /// <summary>Two harnesses agree on a cell when their overheads differ by at most max(0.3 ns, 10%).</summary>
+    public static bool Agree(double native, double bdn) =>
+        Math.Abs(native - bdn) <= Math.Max(0.3, 0.1 * Math.Max(Math.Abs(native), Math.Abs(bdn)));
+
+    public static Command Create(TextWriter output)
+    {
+        var outDir = new Option<string>("--out") { Description = "Folder for crosscheck.md and the BenchmarkDotNet artifacts (default: results/runs/<UTC timestamp>/crosscheck/)" };
+        var command = new Command("crosscheck", "Measure the same cells under BenchmarkDotNet and the native harness and compare.") { outDir };
+        command.SetAction(parse =>
+        {
+            string directory = parse.GetValue(outDir) ?? Path.Combine(ResultsFolders.NewRunFolder(), "crosscheck");
+            AtomicFiles.EnsureWritableDirectory(directory, "--out");
+            var console = Consoles.For(output);
+            var plan = StrategyCatalog.All
+                .SelectMany(s => new[] { 0, 2, 6 }.Select(n => new CellSpec(s, n, HandlerKind.Empty, MeasurementMode.Throughput)))
+                .ToList();
+
+            RunSummary native = null!;
+            Dictionary<string, (double HookedNs, double BaselineNs)> bdn = null!;
+            console.Status().Start("native harness: measuring", ctx =>
+            {
+                using var monitor = new EventPipeInterferenceMonitor();
+                native = RunEngine.Execute(plan, new MeasurementSettings(), monitor, p => ctx.Status(Markup.Escape($"native harness: {p.Stage} {p.Current}")));
+                ctx.Status($"BenchmarkDotNet (ci config, {plan.Count * 2} cases, one process each): running");
+                var config = BdnConfigs.Create(BdnProfile.Ci, BdnMatrix.Crosscheck, Path.Combine(directory, "bdn"), native.Environment.CoreHzEstimate, quiet: true);
+                var summary = BenchmarkRunner.Run<HookBenchmarks>(config);
+                bdn = BdnOverheads.FromSummary(summary);
+            });
+
+            var table = new Table().Border(TableBorder.Rounded)
+                .AddColumn("strategy").AddColumn("args", c => c.RightAligned())
+                .AddColumn("native overhead ns [[95% CI]]", c => c.RightAligned())
+                .AddColumn("BDN overhead ns", c => c.RightAligned())
+                .AddColumn("difference", c => c.RightAligned())
+                .AddColumn("native / BDN baseline ns", c => c.RightAligned())
+                .AddColumn("agree");
+            var markdown = new StringBuilder("| strategy | args | native overhead ns [95% CI] | BDN overhead ns | difference | native / BDN baseline ns | agree |\n|---|---:|---:|---:|---:|---:|---|\n");
+            int agreeing = 0;
+            foreach (var cell in native.Cells)
+            {
+                if (!bdn.TryGetValue(cell.Key, out var b))
+                {
+                    table.AddRow(cell.Strategy, cell.Args.ToString(CultureInfo.InvariantCulture), "-", "missing", "-", "-", "[red]no[/]");
+                    continue;
+                }
+
+                double bdnOverhead = b.HookedNs - b.BaselineNs;
+                bool agree = Agree(cell.OverheadNs.Median, bdnOverhead);
+                agreeing += agree ? 1 : 0;
+                string nativeText = $"{cell.OverheadNs.Median:F2} [{cell.OverheadNs.CiLow:F2}; {cell.OverheadNs.CiHigh:F2}]";
+                string baselines = $"{cell.BaselineNsPerCall!.Median:F2} / {b.BaselineNs:F2}";
+                table.AddRow(cell.Strategy, cell.Args.ToString(CultureInfo.InvariantCulture), Markup.Escape(nativeText), $"{bdnOverhead:F2}",
+                    $"{bdnOverhead - cell.OverheadNs.Median:+0.00;-0.00}", baselines, agree ? "[green]yes[/]" : "[red]no[/]");
+                markdown.Append(CultureInfo.InvariantCulture,
+                    $"| {cell.Strategy} | {cell.Args} | {nativeText} | {bdnOverhead:F2} | {bdnOverhead - cell.OverheadNs.Median:+0.00;-0.00} | {baselines} | {(agree ? "yes" : "no")} |\n");
+            }
+
+            console.Write(table);
+            string verdict = $"{agreeing} of {native.Cells.Count} cells agree within max(0.3 ns, 10%)";
+            console.MarkupLineInterpolated($"{verdict}; BenchmarkDotNet artifacts in {Path.Combine(directory, "bdn")}");
+            markdown.Append('\n').Append(verdict).Append('\n');
+            AtomicFiles.WriteAll(directory, new Dictionary<string, string>
+            {
+                ["crosscheck.md"] = markdown.ToString(),
+                ["native-summary.json"] = SummaryJson.Serialize(native),
+            });
+            return HookBenchCli.Ok;
+        });
+        return command;
+    }
+}
