@@ -35,14 +35,26 @@ public static class CrosscheckCommand
                 .SelectMany(s => new[] { 0, 2, 6 }.Select(n => new CellSpec(s, n, HandlerKind.Empty, MeasurementMode.Throughput)))
                 .ToList();
 
+            var shapedPlan = plan.Select(c => c with { Loop = LoopShape.ManagedShaped }).ToList();
             RunSummary native = null!;
+            RunSummary shaped = null!;
             Dictionary<string, (double HookedNs, double BaselineNs)> bdn = null!;
             console.Status().Start("native harness: measuring", ctx =>
             {
                 using var monitor = new EventPipeInterferenceMonitor();
-                native = RunEngine.Execute(plan, new MeasurementSettings(), monitor, p => ctx.Status(Markup.Escape($"native harness: {p.Stage} {p.Current}")));
-                ctx.Status($"BenchmarkDotNet (ci config, {plan.Count * 2} cases, one process each): running");
-                var config = BdnConfigs.Create(BdnProfile.Ci, BdnMatrix.Crosscheck, Path.Combine(directory, "bdn"), native.Environment.CoreHzEstimate, quiet: true);
+                string last = string.Empty;
+                void Show(string status)
+                {
+                    if (status != last)
+                        ctx.Status(Markup.Escape(last = status));
+                }
+
+                native = RunEngine.Execute(plan, new MeasurementSettings(), monitor, p => Show($"native harness: {p.Stage}"));
+                using var shapedMonitor = new EventPipeInterferenceMonitor();
+                shaped = RunEngine.Execute(shapedPlan, new MeasurementSettings(), shapedMonitor, p => Show($"native harness, managed-shaped loop: {p.Stage}"));
+                Show($"BenchmarkDotNet (ci config, {plan.Count * 2} cases, one process each): building");
+                var config = BdnConfigs.Create(BdnProfile.Ci, BdnMatrix.Crosscheck, Path.Combine(directory, "bdn"), native.Environment.CoreHzEstimate, quiet: true)
+                    .AddLogger(new ProgressLogger(line => Show($"BenchmarkDotNet (ci config): {line}")));
                 var summary = BenchmarkRunner.Run<HookBenchmarks>(config);
                 bdn = BdnOverheads.FromSummary(summary);
             });
@@ -51,16 +63,18 @@ public static class CrosscheckCommand
                 .AddColumn("strategy").AddColumn("args", c => c.RightAligned())
                 .AddColumn("native overhead ns [[95% CI]]", c => c.RightAligned())
                 .AddColumn("BDN overhead ns", c => c.RightAligned())
+                .AddColumn("native, BDN-shaped loop", c => c.RightAligned())
                 .AddColumn("difference", c => c.RightAligned())
                 .AddColumn("native / BDN baseline ns", c => c.RightAligned())
                 .AddColumn("agree");
-            var markdown = new StringBuilder("| strategy | args | native overhead ns [95% CI] | BDN overhead ns | difference | native / BDN baseline ns | agree |\n|---|---:|---:|---:|---:|---:|---|\n");
+            var markdown = new StringBuilder("| strategy | args | native overhead ns [95% CI] | BDN overhead ns | native, BDN-shaped loop | difference | native / BDN baseline ns | agree |\n|---|---:|---:|---:|---:|---:|---:|---|\n");
+            var shapedByKey = shaped.Cells.ToDictionary(c => c.Key);
             int agreeing = 0;
             foreach (var cell in native.Cells)
             {
                 if (!bdn.TryGetValue(cell.Key, out var b))
                 {
-                    table.AddRow(cell.Strategy, cell.Args.ToString(CultureInfo.InvariantCulture), "-", "missing", "-", "-", "[red]no[/]");
+                    table.AddRow(cell.Strategy, cell.Args.ToString(CultureInfo.InvariantCulture), "-", "missing", "-", "-", "-", "[red]no[/]");
                     continue;
                 }
 
@@ -69,10 +83,12 @@ public static class CrosscheckCommand
                 agreeing += agree ? 1 : 0;
                 string nativeText = $"{cell.OverheadNs.Median:F2} [{cell.OverheadNs.CiLow:F2}; {cell.OverheadNs.CiHigh:F2}]";
                 string baselines = $"{cell.BaselineNsPerCall!.Median:F2} / {b.BaselineNs:F2}";
-                table.AddRow(cell.Strategy, cell.Args.ToString(CultureInfo.InvariantCulture), Markup.Escape(nativeText), $"{bdnOverhead:F2}",
+                var s = shapedByKey[cell.Key].OverheadNs;
+                string shapedText = $"{s.Median:F2}";
+                table.AddRow(cell.Strategy, cell.Args.ToString(CultureInfo.InvariantCulture), Markup.Escape(nativeText), $"{bdnOverhead:F2}", shapedText,
                     $"{bdnOverhead - cell.OverheadNs.Median:+0.00;-0.00}", baselines, agree ? "[green]yes[/]" : "[red]no[/]");
                 markdown.Append(CultureInfo.InvariantCulture,
-                    $"| {cell.Strategy} | {cell.Args} | {nativeText} | {bdnOverhead:F2} | {bdnOverhead - cell.OverheadNs.Median:+0.00;-0.00} | {baselines} | {(agree ? "yes" : "no")} |\n");
+                    $"| {cell.Strategy} | {cell.Args} | {nativeText} | {bdnOverhead:F2} | {shapedText} | {bdnOverhead - cell.OverheadNs.Median:+0.00;-0.00} | {baselines} | {(agree ? "yes" : "no")} |\n");
             }
 
             console.Write(table);
@@ -83,6 +99,7 @@ public static class CrosscheckCommand
             {
                 ["crosscheck.md"] = markdown.ToString(),
                 ["native-summary.json"] = SummaryJson.Serialize(native),
+                ["native-managed-shaped-summary.json"] = SummaryJson.Serialize(shaped),
             });
             return HookBenchCli.Ok;
         });

@@ -26,9 +26,10 @@ public static class RunCommand
         var outDir = new Option<string>("--out") { Description = "Folder for summary.json/.md/.csv (default: results/runs/<UTC timestamp>/)" };
         var cpu = new Option<string>("--cpu") { Description = "CPU to pin the measuring thread to (default: the last one available)" };
         var seed = new Option<string>("--seed") { Description = "Seed of the cell-order shuffle (default: 1)" };
+        var loop = new Option<string>("--loop") { Description = "Timing loop: unrolled (default) or managed-shaped (BenchmarkDotNet's loop, for comparisons)" };
         var command = new Command("run", "Measure per-call hook overhead (the quick matrix by default).")
         {
-            strategies, args, handlers, modes, reps, ms, outDir, cpu, seed,
+            strategies, args, handlers, modes, reps, ms, outDir, cpu, seed, loop,
         };
         command.SetAction(parse =>
         {
@@ -42,6 +43,12 @@ public static class RunCommand
                     RunPlan.ParseList(parse.GetValue(modes) ?? "throughput", "--mode", MeasurementModes.Parse),
                     out skipped)
                 : RunPlan.Quick();
+            if (parse.GetValue(loop) is string loopName)
+            {
+                var shape = LoopShapes.Parse(loopName);
+                plan = [.. plan.Select(c => c with { Loop = shape })];
+            }
+
             if (plan.Count == 0)
                 throw new UsageException("the selection leaves no cell to measure: " + string.Join("; ", skipped));
             var settings = new MeasurementSettings

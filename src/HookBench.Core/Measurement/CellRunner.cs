@@ -123,7 +123,7 @@ public sealed class CellRunner : IDisposable
             var set = HookSetBuilder.Emit(spec.HookSet);
             try
             {
-                var harness = TimingHarness.Emit(set, CallingConvention.Host, spec.Mode);
+                var harness = TimingHarness.Emit(set, CallingConvention.Host, spec.Mode, spec.Loop);
                 set.Seal();
                 return new Side(set, harness);
             }

@@ -10,6 +10,9 @@ public sealed record CellSpec(Strategy Strategy, int ArgCount, HandlerKind Handl
 {
     public CallingConvention Abi { get; init; } = CallingConvention.Host;
 
+    /// <summary>The timing loop's shape (unrolled direct calls unless a cross-check asks otherwise).</summary>
+    public LoopShape Loop { get; init; } = LoopShape.Unrolled;
+
     public HookSetOptions HookSet => new(Strategy, Handler, ArgCount, Abi);
 
     public string Key => $"{Strategy.Name}/{ArgCount}/{Handler.Name()}/{Mode.Name()}";

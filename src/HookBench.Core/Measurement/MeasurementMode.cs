@@ -27,3 +27,29 @@ public static class MeasurementModes
         throw new UsageException($"unknown mode '{name}'; valid: {string.Join(", ", All.Select(Name))}");
     }
 }
+
+/// <summary>The shape of the native timing loop.</summary>
+public enum LoopShape
+{
+    /// <summary>16 direct <c>call rel32</c> per iteration, straight-line (nanoBench-style): the default.</summary>
+    Unrolled,
+
+    /// <summary>
+    /// What RyuJIT emits for BenchmarkDotNet's loop through <c>delegate* unmanaged[SuppressGCTransition]</c>:
+    /// one indirect <c>call reg</c> per iteration, the result folded into a sink, the runtime's GC poll
+    /// (<c>cmp dword [mem], 0; jne</c>) and the loop branch. Used to explain where the two harnesses differ.
+    /// </summary>
+    ManagedShaped,
+}
+
+public static class LoopShapes
+{
+    public static IReadOnlyList<LoopShape> All { get; } = Enum.GetValues<LoopShape>();
+
+    public static string Name(this LoopShape shape) => shape == LoopShape.Unrolled ? "unrolled" : "managed-shaped";
+
+    public static LoopShape Parse(string name) =>
+        All.FirstOrDefault(s => s.Name().Equals(name, StringComparison.OrdinalIgnoreCase)) is var shape && shape.Name().Equals(name, StringComparison.OrdinalIgnoreCase)
+            ? shape
+            : throw new UsageException($"unknown loop '{name}'; valid: {string.Join(", ", All.Select(Name))}");
+}

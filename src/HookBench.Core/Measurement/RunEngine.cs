@@ -24,6 +24,7 @@ public static class RunEngine
         HostPlatform.EnsureSupported();
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
+        var allowedCpus = ThreadPinning.AllowedCpus();
         int cpu = PinMeasuringThread(settings.Cpu);
         var previousPriority = Thread.CurrentThread.Priority;
         TryRaisePriority();
@@ -99,6 +100,7 @@ public static class RunEngine
         finally
         {
             Thread.CurrentThread.Priority = previousPriority;
+            ThreadPinning.Unpin(allowedCpus);
         }
     }
 

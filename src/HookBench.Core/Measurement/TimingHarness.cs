@@ -16,7 +16,8 @@ namespace HookBench.Measurement;
 ///  loop: Unroll × { set arguments (latency: arg0 = rax); call target }; dec rbx; jnz loop
 ///  rdtscp; lfence; rax = edx:eax − r12               stop: the calls retired, nothing after started
 /// </code>
-/// rbx, rbp and r12 are callee-saved under both conventions, so the target and hooks preserve them.
+/// rbx, rbp and r12 (and r13, r14 of the managed-shaped loop) are callee-saved under both conventions,
+/// so the target and hooks preserve them.
 /// </summary>
 public sealed class TimingHarness
 {
@@ -35,14 +36,15 @@ public sealed class TimingHarness
     public EmittedBlob Blob { get; }
     public MeasurementMode Mode { get; }
 
-    public static TimingHarness Emit(HookSet set, CallingConvention host, MeasurementMode mode)
+    public static TimingHarness Emit(HookSet set, CallingConvention host, MeasurementMode mode, LoopShape shape = LoopShape.Unrolled)
     {
         var abi = set.Options.Abi;
         int n = set.Options.ArgCount;
         if (mode == MeasurementMode.Latency && n == 0)
             throw new UsageException("latency mode chains each result into the next call's first argument and needs args >= 1");
         int stackArgs = abi.StackArgumentCount(n);
-        var blob = set.Image.Emit($"timing-{mode.Name()}", BlobKind.Harness, asm =>
+        var gcPollFlag = set.Image.Data.Allocate("timing.gc_poll_flag");
+        var blob = set.Image.Emit($"timing-{mode.Name()}-{shape.Name()}", BlobKind.Harness, asm =>
         {
             var loop = asm.CreateLabel("loop");
             foreach (Register saved in host.CalleeSaved)
@@ -65,23 +67,40 @@ public sealed class TimingHarness
             asm.or(rax, rdx);
             asm.mov(r12, rax);
 
-            asm.Label(ref loop);
-            for (int call = 0; call < Unroll; call++)
+            if (shape == LoopShape.ManagedShaped)
             {
-                for (int i = 0; i < Math.Min(n, abi.ArgumentRegisters.Count); i++)
+                // One call per iteration, Unroll times as many iterations; mirrors RyuJIT's loop in NativeCallLoop.
+                var never = asm.CreateLabel("never");
+                var done = asm.CreateLabel("done");
+                asm.shl(rbx, 4);
+                asm.mov(r13, set.Target.Address);
+                asm.xor(r14d, r14d);
+                asm.Label(ref loop);
+                EmitArguments(asm, abi, n, mode);
+                asm.call(r13);
+                asm.xor(r14, rax);
+                asm.dec(rbx);
+                asm.AddInstruction(Instruction.Create(Code.Cmp_rm32_imm8, RipRelative.At(gcPollFlag.Address), 0));
+                asm.jne(never);
+                asm.test(rbx, rbx);
+                asm.jne(loop);
+                asm.jmp(done);
+                asm.Label(ref never);
+                asm.int3();
+                asm.Label(ref done);
+            }
+            else
+            {
+                asm.Label(ref loop);
+                for (int call = 0; call < Unroll; call++)
                 {
-                    var register = abi.ArgumentRegisters[i].R64();
-                    if (i == 0 && mode == MeasurementMode.Latency)
-                        asm.mov(register, rax);
-                    else
-                        asm.MovSignExtended(abi.ArgumentRegisters[i], (int)ArgumentValue(i));
+                    EmitArguments(asm, abi, n, mode);
+                    asm.call(set.Target.Address);
                 }
 
-                asm.call(set.Target.Address);
+                asm.dec(rbx);
+                asm.jnz(loop);
             }
-
-            asm.dec(rbx);
-            asm.jnz(loop);
 
             asm.rdtscp();
             asm.lfence();
@@ -94,5 +113,16 @@ public sealed class TimingHarness
             asm.ret();
         });
         return new TimingHarness(blob, mode);
+    }
+
+    static void EmitArguments(Assembler asm, CallingConvention abi, int n, MeasurementMode mode)
+    {
+        for (int i = 0; i < Math.Min(n, abi.ArgumentRegisters.Count); i++)
+        {
+            if (i == 0 && mode == MeasurementMode.Latency)
+                asm.mov(abi.ArgumentRegisters[i].R64(), rax);
+            else
+                asm.MovSignExtended(abi.ArgumentRegisters[i], (int)ArgumentValue(i));
+        }
     }
 }

@@ -1,0 +1,105 @@
+using HookBench.Abi;
+using HookBench.Cli;
+using HookBench.Cli.Bdn;
+using HookBench.Handlers;
+using HookBench.HookSets;
+using HookBench.Measurement;
+using HookBench.Native;
+using HookBench.Strategies;
+using HookBench.Targets;
+using Xunit;
+
+namespace HookBench.Tests.Bdn;
+
+public class BdnSuiteTests
+{
+    static IEnumerable<(string S, int A, string H, string M)> CrossProduct() =>
+        from s in HookBenchmarks.StrategyNames
+        from a in HookBenchmarks.ArgCounts
+        from h in HookBenchmarks.HandlerNames
+        from m in HookBenchmarks.ModeNames
+        select (s, a, h, m);
+
+    [Fact]
+    public void The_standard_matrix_is_every_strategy_at_0_2_6_plus_latency_at_2()
+    {
+        var kept = CrossProduct().Where(c => MatrixFilter.Allowed(c.S, c.A, c.H, c.M, BdnMatrix.Standard)).ToList();
+        Assert.Equal(8 * 3 + 8, kept.Count);
+        Assert.All(kept, c => Assert.Equal("empty", c.H));
+        Assert.All(kept.Where(c => c.M == "latency"), c => Assert.Equal(2, c.A));
+        Assert.Equal(24, CrossProduct().Count(c => MatrixFilter.Allowed(c.S, c.A, c.H, c.M, BdnMatrix.Crosscheck)));
+    }
+
+    [Fact]
+    public void The_full_matrix_is_the_valid_cross_product()
+    {
+        var kept = CrossProduct().Where(c => MatrixFilter.Allowed(c.S, c.A, c.H, c.M, BdnMatrix.Full)).ToList();
+        // 8 × 7 × 3 × 2 = 336, less direct-call+args (7 × 2 = 14), less latency at 0 args (8 × 3 = 24, of which direct-call+args is already gone: 1).
+        Assert.Equal(336 - 14 - 24 + 1, kept.Count);
+        Assert.DoesNotContain(kept, c => c.S == "direct-call" && c.H == "args");
+        Assert.DoesNotContain(kept, c => c.M == "latency" && c.A == 0);
+    }
+
+    [Fact]
+    public void The_managed_call_loop_returns_what_the_target_computes()
+    {
+        ulong[] values = [0x101, 0x202, 0x303, 0x404, 0x505, 0x606];
+        for (int n = 0; n <= HookSetOptions.MaxArgs; n++)
+        {
+            using var pair = HookPair.Build(new HookSetOptions(StrategyCatalog.FullRegs, HandlerKind.Counter, n, CallingConvention.Host));
+            ulong expected = TargetEmitter.Reference(TargetEmitter.TargetSeed, values[..n]);
+            Assert.Equal(expected, NativeCallLoop.Throughput(pair.Unhooked.Target.Address, n, 1));
+            Assert.Equal(expected, NativeCallLoop.Throughput(pair.Hooked.Target.Address, n, 1));
+            Assert.Equal(0UL, NativeCallLoop.Throughput(pair.Hooked.Target.Address, n, 2));   // x ^ x
+            if (n == 0)
+                continue;
+            ulong chained = values[0];
+            for (int i = 0; i < 3; i++)
+                chained = TargetEmitter.Reference(TargetEmitter.TargetSeed, [chained, .. values[1..n]]);
+            Assert.Equal(chained, NativeCallLoop.Latency(pair.Hooked.Target.Address, n, 3));
+            Assert.Equal(1UL + 2 + 3, pair.Hooked.Arena.ReadUInt64(pair.Hooked.EntrySlots!.Counter.Address));
+            Assert.Equal(0UL, pair.Unhooked.Arena.ReadUInt64(pair.Unhooked.EntrySlots!.Counter.Address));
+        }
+    }
+
+    [Fact]
+    public void A_benchmark_case_sets_up_calls_through_the_hook_and_cleans_up()
+    {
+        var bench = new HookBenchmarks { Strategy = "direct", Args = 3, Handler = "empty", Mode = "latency" };
+        bench.Setup();
+        ulong hooked = bench.Hooked();
+        ulong unhooked = bench.Unhooked();
+        bench.Cleanup();
+        Assert.Equal(unhooked, hooked);     // the hook is transparent, so both chains end on the same value
+    }
+
+    [Fact]
+    public void Hookbench_verbs_stay_with_the_cli_and_everything_else_goes_to_benchmarkdotnet()
+    {
+        Assert.True(HookBenchCli.IsVerb(["list"]));
+        Assert.True(HookBenchCli.IsVerb(["crosscheck"]));
+        Assert.False(HookBenchCli.IsVerb([]));
+        Assert.False(HookBenchCli.IsVerb(["--filter", "*"]));
+        Assert.False(HookBenchCli.IsVerb(["full"]));
+    }
+
+    [Theory]
+    [InlineData("--matrix '9' is not valid; valid: standard, full, crosscheck", "--matrix", "9")]
+    [InlineData("--config 'nightly' is not valid; valid: publish, ci", "--config", "nightly")]
+    [InlineData("--matrix needs a value", "--matrix")]
+    public void Bad_suite_options_get_one_line_and_exit_2(string message, params string[] args)
+    {
+        var error = new StringWriter();
+        int exit = HookBenchCli.Guard(() => BdnRunner.Run(args, error), error);
+        Assert.Equal(2, exit);
+        Assert.Equal($"hookbench: {message}\n", error.ToString().ReplaceLineEndings("\n"));
+    }
+
+    [Theory]
+    [InlineData(1.0, 1.29, true)]
+    [InlineData(1.0, 1.31, false)]
+    [InlineData(10.0, 10.99, true)]
+    [InlineData(10.0, 11.2, false)]
+    public void Harnesses_agree_within_max_of_0_3_ns_and_10_percent(double native, double bdn, bool agree) =>
+        Assert.Equal(agree, CrosscheckCommand.Agree(native, bdn));
+}
