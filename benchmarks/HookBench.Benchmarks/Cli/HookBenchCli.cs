@@ -44,7 +44,7 @@ public static class HookBenchCli
     /// <summary>The verbs this CLI owns; anything else goes to BenchmarkDotNet.</summary>
     public static IReadOnlySet<string> Verbs { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "list", "disasm", "validate", "run", "crosscheck",
+        "list", "disasm", "validate", "run", "crosscheck", "compare", "sensitivity", "report", "publish", "machine",
     };
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
@@ -77,6 +77,11 @@ public static class HookBenchCli
         root.Subcommands.Add(ValidateCommand.Create(output));
         root.Subcommands.Add(RunCommand.Create(output));
         root.Subcommands.Add(CrosscheckCommand.Create(output));
+        root.Subcommands.Add(CompareCommand.Create(output));
+        root.Subcommands.Add(SensitivityCommand.Create(output));
+        root.Subcommands.Add(ReportCommand.Create(output));
+        root.Subcommands.Add(PublishCommand.Create(output));
+        root.Subcommands.Add(MachineCommand.Create(output));
         return root;
     }
 }

@@ -85,6 +85,7 @@ public static class HookSetBuilder
             ExitHandler = set.ExitHandler?.Address,
             OpsPointer = set.OpsPointer,
             Mutation = options.Mutation,
+            InjectedLatency = options.InjectedLatency,
         };
         TrampolineLayout? layout = null;
         set.Trampoline = image.Emit($"{strategy.Name}-trampoline", BlobKind.Trampoline, asm =>

@@ -20,6 +20,8 @@ public sealed record HookSetOptions(
 
     internal TrampolineMutation Mutation { get; init; }
 
+    internal int InjectedLatency { get; init; }
+
     public override string ToString() =>
         $"{Strategy.Name} {Handler.Name()} args={ArgCount} {Abi.Name} {Alignment.Name()}";
 

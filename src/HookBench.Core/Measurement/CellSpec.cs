@@ -13,7 +13,10 @@ public sealed record CellSpec(Strategy Strategy, int ArgCount, HandlerKind Handl
     /// <summary>The timing loop's shape (unrolled direct calls unless a cross-check asks otherwise).</summary>
     public LoopShape Loop { get; init; } = LoopShape.Unrolled;
 
-    public HookSetOptions HookSet => new(Strategy, Handler, ArgCount, Abi);
+    public HookSetOptions HookSet => new(Strategy, Handler, ArgCount, Abi) { InjectedLatency = InjectedLatency };
+
+    /// <summary>Sensitivity runs only (see <see cref="Sensitivity"/>): extra dependent cycles in the trampoline.</summary>
+    internal int InjectedLatency { get; init; }
 
     public string Key => $"{Strategy.Name}/{ArgCount}/{Handler.Name()}/{Mode.Name()}";
 

@@ -78,6 +78,7 @@ public static class RunEngine
                     TscHz = clocks.TscHz,
                     CoreHzEstimate = clocks.CoreHz,
                     PinnedCpu = cpu,
+                    LogicalCpus = Environment.ProcessorCount,
                     Mitigations = machine.Mitigations,
                 },
                 Run = new RunInfo

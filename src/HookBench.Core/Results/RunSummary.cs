@@ -29,6 +29,9 @@ public sealed record RunEnvironment
     public required double TscHz { get; init; }
     public required double CoreHzEstimate { get; init; }
     public required int PinnedCpu { get; init; }
+
+    /// <summary>Logical CPUs the OS reports (added after the first schema draft; may be absent in old files).</summary>
+    public int? LogicalCpus { get; init; }
     public required IReadOnlyDictionary<string, string> Mitigations { get; init; }
 }
 

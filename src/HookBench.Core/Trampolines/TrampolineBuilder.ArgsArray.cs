@@ -91,6 +91,9 @@ public sealed partial class TrampolineBuilder
                 _asm.pop(abi.ArgumentRegisters[i].R64());
         }
 
+        if (n > 0)
+            EmitInjectedLatency();
+
         _asm.leave();
         EmitReturn();
     }
@@ -133,6 +136,9 @@ public sealed partial class TrampolineBuilder
                 continue;
             _asm.mov(abi.ArgumentRegisters[i].R64(), __qword_ptr[rbp - frame + 8 * i]);
         }
+
+        if (n > 0)
+            EmitInjectedLatency();
 
         CallOriginalBody();
         _asm.mov(__qword_ptr[rbp - 8], rax);                             // remember the return value

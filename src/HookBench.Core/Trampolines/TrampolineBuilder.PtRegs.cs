@@ -129,6 +129,8 @@ public sealed partial class TrampolineBuilder
             if (register == _request.Abi.ArgumentRegisters[0] && Mutated(TrampolineMutation.SkipArgumentRestore))
                 continue;
             _asm.mov(register.R64(), __qword_ptr[rsp + PtRegs.OffsetOf(register)]);
+            if (register == _request.Abi.ArgumentRegisters[0])
+                EmitInjectedLatency();
         }
 
         _asm.add(rsp, McountRegSize);

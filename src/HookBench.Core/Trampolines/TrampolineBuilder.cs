@@ -106,6 +106,19 @@ public sealed partial class TrampolineBuilder
             _asm.add(rsp, adjust);
     }
 
+    /// <summary>
+    /// A chain of k dependent 1-cycle instructions on the first argument register, right after it is
+    /// restored: in latency mode that register carries the loop-carried dependency (result → next call's
+    /// first argument → the body), so out-of-order execution cannot overlap the chain with anything.
+    /// Reachable only through <see cref="Measurement.Sensitivity"/>.
+    /// </summary>
+    void EmitInjectedLatency()
+    {
+        var arg0 = _request.Abi.ArgumentRegisters[0].R64();
+        for (int i = 0; i < _request.InjectedLatency; i++)
+            _asm.add(arg0, 0);
+    }
+
     void EmitReturn()
     {
         if (Mutated(TrampolineMutation.ClobberFlags))

@@ -18,6 +18,9 @@ public sealed record TrampolineRequest(
     public ulong OpsPointer { get; init; }
 
     internal TrampolineMutation Mutation { get; init; }
+
+    /// <summary>Sensitivity runs only: k dependent 1-cycle instructions on the first argument after it is restored.</summary>
+    internal int InjectedLatency { get; init; }
 }
 
 /// <summary>What the builder promises about the code it emitted.</summary>

@@ -61,3 +61,21 @@ public class MutationTests
             Assert.True(ValidateMutant(strategy, TrampolineMutation.None, CallingConvention.SysV).Passed, strategy);
     }
 }
+
+public class InjectedLatencyTests
+{
+    [Fact]
+    public void A_sensitivity_trampoline_is_still_transparent_and_runs_k_more_instructions()
+    {
+        foreach (var strategy in new[] { StrategyCatalog.MinRegs, StrategyCatalog.Direct, StrategyCatalog.FullRegs })
+        {
+            var options = new HookSetOptions(strategy, HandlerKind.Args, 2, CallingConvention.SysV) { InjectedLatency = 3 };
+            Assert.True(TransparencyValidator.Validate(options).Passed, strategy.Name);
+            using var plain = HookSetBuilder.Build(options with { InjectedLatency = 0 });
+            using var slowed = HookSetBuilder.Build(options);
+            plain.Attach();
+            slowed.Attach();
+            Assert.Equal(HookBench.Measurement.ExecutedPath.Count(plain) + 3, HookBench.Measurement.ExecutedPath.Count(slowed));
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using System.Globalization;
+using HookBench.Comparison;
+
+namespace HookBench.Cli;
+
+/// <summary>
+/// <c>hookbench compare BASE CURRENT</c>: which cells got slower or faster, with statistics. Exit 0 when
+/// nothing got slower, 1 on a regression, 2 on bad input.
+/// </summary>
+public static class CompareCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var baseArg = new Argument<string>("BASE") { Description = "summary.json, BenchmarkDotNet *-report-full.json, or a folder holding one" };
+        var currentArg = new Argument<string>("CURRENT") { Description = "the same kind of result for the run under test" };
+        var threshold = new Option<string>("--threshold") { Description = "Practical threshold relative to the base, e.g. 5% (default) or 0.05" };
+        var noise = new Option<string>("--noise") { Description = "Noise floor in ns: smaller differences never count (default 0.1)" };
+        var format = new Option<string>("--format") { Description = "markdown (default) or json" };
+        var outFile = new Option<string>("--out") { Description = "Also write the report to this file (atomically)" };
+        var command = new Command("compare", "Compare two runs cell by cell: slower, faster, same, new, missing.")
+        {
+            baseArg, currentArg, threshold, noise, format, outFile,
+        };
+        command.SetAction(parse =>
+        {
+            var thresholds = new Thresholds(
+                ParseFraction(parse.GetValue(threshold) ?? "5%"),
+                ParseNoise(parse.GetValue(noise) ?? "0.1"));
+            string kind = (parse.GetValue(format) ?? "markdown").ToLowerInvariant();
+            if (kind is not ("markdown" or "json"))
+                throw new UsageException($"unknown format '{kind}'; valid: markdown, json");
+            string? file = parse.GetValue(outFile);
+            if (file is not null && Directory.Exists(file))
+                throw new UsageException($"--out {file} is a folder; give a file name");
+            if (file is not null)
+                Results.AtomicFiles.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!, "--out");
+
+            var report = Comparer.Compare(RunLoader.Load(parse.GetValue(baseArg)!), RunLoader.Load(parse.GetValue(currentArg)!), thresholds);
+            string text = kind == "json" ? ComparisonMarkdown.RenderJson(report) : ComparisonMarkdown.Render(report);
+            if (file is not null)
+                Results.AtomicFiles.WriteAll(Path.GetDirectoryName(Path.GetFullPath(file))!, new Dictionary<string, string> { [Path.GetFileName(file)] = text });
+            output.Write(text);
+            return report.HasRegression ? HookBenchCli.Failed : HookBenchCli.Ok;
+        });
+        return command;
+    }
+
+    static double ParseFraction(string text)
+    {
+        string number = text.TrimEnd('%');
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value < 0)
+            throw new UsageException($"--threshold '{text}' is not a fraction; valid: a percentage like 5% or a fraction like 0.05");
+        double fraction = text.EndsWith('%') ? value / 100 : value;
+        return fraction is > 0 and < 1 ? fraction : throw new UsageException($"--threshold '{text}' must lie between 0% and 100%");
+    }
+
+    static double ParseNoise(string text) =>
+        double.TryParse(text.Replace("ns", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value >= 0 && value < 1e6
+            ? value
+            : throw new UsageException($"--noise '{text}' is not a duration in ns; valid: a number such as 0.1");
+}

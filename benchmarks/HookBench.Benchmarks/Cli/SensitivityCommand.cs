@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+using HookBench.Comparison;
+using HookBench.Handlers;
+using HookBench.Measurement;
+using HookBench.Measurement.Interference;
+using HookBench.Strategies;
+using Spectre.Console;
+
+namespace HookBench.Cli;
+
+/// <summary><c>hookbench sensitivity</c>: the smallest injected cost the regression gate detects, and that clean runs stay quiet.</summary>
+public static class SensitivityCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var strategy = new Option<string>("--strategy") { Description = "Strategy whose trampoline is slowed down (default: min-regs)" };
+        var args = new Option<string>("--args") { Description = "Argument count, 1..6 (default: 2)" };
+        var mode = new Option<string>("--mode") { Description = "latency (default: the chain lies on the loop-carried path) or throughput" };
+        var cycles = new Option<string>("--cycles") { Description = "Injected dependent cycles to try, comma list (default: 1,2,4,8)" };
+        var command = new Command("sensitivity", "Inject k dependent cycles into one trampoline and report the smallest k compare detects.")
+        {
+            strategy, args, mode, cycles,
+        };
+        command.SetAction(parse =>
+        {
+            var s = StrategyCatalog.Parse(parse.GetValue(strategy) ?? StrategyCatalog.MinRegs.Name);
+            int n = parse.GetValue(args) is string a
+                ? (int.TryParse(a, out int v) && v is >= 1 and <= 6 ? v : throw new UsageException($"--args must be 1..6 (the chain needs an argument); got '{a}'"))
+                : 2;
+            var m = MeasurementModes.Parse(parse.GetValue(mode) ?? "latency");
+            var ks = RunPlan.ParseList(parse.GetValue(cycles) ?? "1,2,4,8", "--cycles",
+                t => int.TryParse(t, out int k) && k is >= 1 and <= 256 ? k : throw new UsageException($"--cycles value '{t}' must be 1..256"));
+            var target = new CellSpec(s, n, HandlerKind.Empty, m);
+            CellSpec[] controls =
+            [
+                new(StrategyCatalog.None, n, HandlerKind.Empty, m),
+                new(StrategyCatalog.Direct, n, HandlerKind.Empty, m),
+                new(StrategyCatalog.FullRegs, n, HandlerKind.Empty, m),
+            ];
+            var console = Consoles.For(output);
+            SensitivityResult result = null!;
+            console.Status().Start("measuring", ctx =>
+                result = Sensitivity.Run(target, controls, [.. ks.Order()], new MeasurementSettings(), () => new EventPipeInterferenceMonitor(),
+                    new Thresholds(), label => ctx.Status(Markup.Escape(label))));
+
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("injected")
+                .AddColumn("≈ ns at core clock", c => c.RightAligned()).AddColumn("measured shift ns [[95% CI]]", c => c.RightAligned())
+                .AddColumn("threshold ns", c => c.RightAligned()).AddColumn("verdict").AddColumn("cells flagged", c => c.RightAligned());
+            var clean = result.CleanVersusClean.Cells.Single(c => c.Key == target.Key);
+            table.AddRow("clean vs clean", "0", Markup.Escape(Shift(clean)), $"{clean.Threshold:F3}", clean.Verdict.ToString().ToLowerInvariant(),
+                result.CleanVersusClean.Count(Verdict.Slower) + result.CleanVersusClean.Count(Verdict.Faster) + "");
+            foreach (var step in result.Steps)
+            {
+                table.AddRow($"{step.Cycles} cycle(s)", $"{step.Cycles * 1e9 / result.CoreHz:F3}", Markup.Escape(Shift(step.Target)),
+                    $"{step.Target.Threshold:F3}", step.Target.Verdict == Verdict.Slower ? "[red]slower[/]" : step.Target.Verdict.ToString().ToLowerInvariant(),
+                    step.FlaggedCells.ToString(CultureInfo.InvariantCulture));
+            }
+
+            console.MarkupLineInterpolated($"Target: {target} (other cells: controls, measured alongside)");
+            console.Write(table);
+            int cleanFlags = result.CleanVersusClean.Count(Verdict.Slower) + result.CleanVersusClean.Count(Verdict.Faster);
+            console.MarkupLineInterpolated(
+                $"Smallest detected injection: {(result.SmallestDetected is int k ? $"{k} cycle(s)" : "none of those tried")}; clean vs clean flagged {cleanFlags} of {result.CleanVersusClean.Cells.Count} cells.");
+            return result.SmallestDetected is not null && cleanFlags == 0 ? HookBenchCli.Ok : HookBenchCli.Failed;
+        });
+        return command;
+    }
+
+    static string Shift(CellComparison c) => c.Shift is null ? "-" : $"{c.Shift.Median:+0.000;-0.000} [{c.Shift.CiLow:+0.000;-0.000}; {c.Shift.CiHigh:+0.000;-0.000}]";
+}

@@ -1,0 +1,78 @@
+using HookBench.Results;
+using OxyPlot;
+using OxyPlot.Axes;
+using OxyPlot.Legends;
+using OxyPlot.Series;
+
+namespace HookBench.Reporting;
+
+/// <summary>
+/// SVG charts drawn with OxyPlot's managed SVG exporter: no native graphics library, so they render the
+/// same on a headless CI runner as on a desktop.
+/// </summary>
+public static class Charts
+{
+    public const int Width = 900, Height = 520;
+
+    static readonly OxyColor[] Palette =
+    [
+        OxyColor.FromRgb(0x88, 0x88, 0x88), OxyColor.FromRgb(0xD6, 0x27, 0x28), OxyColor.FromRgb(0x1F, 0x77, 0xB4),
+        OxyColor.FromRgb(0x94, 0x67, 0xBD), OxyColor.FromRgb(0x2C, 0xA0, 0x2C), OxyColor.FromRgb(0xFF, 0x7F, 0x0E),
+        OxyColor.FromRgb(0x8C, 0x56, 0x4B), OxyColor.FromRgb(0x17, 0xBE, 0xCF),
+    ];
+
+    /// <summary>Overhead (ns) against argument count, one line per strategy, with the 95% interval as error bars.</summary>
+    public static string OverheadVersusArgs(RunSummary summary, string title)
+    {
+        var model = Model(title);
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "arguments", Minimum = -0.3, Maximum = 6.3, MajorStep = 1, MinorStep = 1 });
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = "overhead per call (ns)", Minimum = 0, MajorGridlineStyle = LineStyle.Dot });
+        int colour = 0;
+        foreach (var group in summary.Cells.Where(c => c.Handler == "empty" && c.Mode == "throughput").GroupBy(c => c.Strategy))
+        {
+            var color = Palette[colour++ % Palette.Length];
+            var line = new LineSeries { Title = group.Key, Color = color, MarkerType = MarkerType.Circle, MarkerSize = 3, StrokeThickness = 1.5 };
+            var bars = new ScatterErrorSeries { MarkerFill = color, ErrorBarColor = color, MarkerSize = 0 };
+            foreach (var cell in group.OrderBy(c => c.Args))
+            {
+                line.Points.Add(new DataPoint(cell.Args, cell.OverheadNs.Median));
+                bars.Points.Add(new ScatterErrorPoint(cell.Args, cell.OverheadNs.Median, 0, cell.OverheadNs.HalfWidth));
+            }
+
+            model.Series.Add(line);
+            model.Series.Add(bars);
+        }
+
+        return Export(model);
+    }
+
+    /// <summary>Overhead at two arguments (empty handler, throughput) per strategy, with cycles in the labels.</summary>
+    public static string OverheadAtTwoArgs(RunSummary summary, string title)
+    {
+        var cells = summary.Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput").ToList();
+        var model = Model(title);
+        var categories = new CategoryAxis { Position = AxisPosition.Left, GapWidth = 0.4 };
+        categories.Labels.AddRange(cells.Select(c => c.Strategy));
+        model.Axes.Add(categories);
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "overhead per call (ns)", Minimum = 0, MajorGridlineStyle = LineStyle.Dot });
+        var bars = new BarSeries
+        {
+            FillColor = Palette[2],
+            LabelPlacement = LabelPlacement.Outside,
+            LabelFormatString = "{0:0.00} ns",
+        };
+        foreach (var cell in cells)
+            bars.Items.Add(new BarItem(Math.Max(0, cell.OverheadNs.Median)));
+        model.Series.Add(bars);
+        return Export(model);
+    }
+
+    static PlotModel Model(string title)
+    {
+        var model = new PlotModel { Title = title, TitleFontSize = 15, Background = OxyColors.White, DefaultFont = "Arial" };
+        model.Legends.Add(new Legend { LegendPosition = LegendPosition.RightTop, LegendPlacement = LegendPlacement.Outside, LegendBorder = OxyColors.Transparent });
+        return model;
+    }
+
+    static string Export(PlotModel model) => SvgExporter.ExportToString(model, Width, Height, isDocument: true);
+}

@@ -1,0 +1,44 @@
+using System.Text;
+using HookBench.Results;
+
+namespace HookBench.Reporting;
+
+/// <summary>One machine's published run: its slug (the folder name under results/) and summary.</summary>
+public sealed record PublishedMachine(string Slug, RunSummary Summary)
+{
+    /// <summary>A folder name for a machine: CPU, hypervisor (or "metal") and logical CPU count, e.g. amd-epyc-kvm-2cpu.</summary>
+    public static string SlugFor(RunEnvironment environment)
+    {
+        var slug = new StringBuilder();
+        foreach (char c in $"{environment.Cpu} {environment.Hypervisor ?? "metal"}".ToLowerInvariant())
+            slug.Append(char.IsAsciiLetterOrDigit(c) ? c : '-');
+        string text = slug.ToString();
+        while (text.Contains("--", StringComparison.Ordinal))
+            text = text.Replace("--", "-", StringComparison.Ordinal);
+        text = text.Trim('-');
+        return environment.LogicalCpus is int n and > 0 ? $"{text}-{n}cpu" : text;
+    }
+
+    /// <summary>Loads summary.json from each folder; two folders from one machine are refused.</summary>
+    public static IReadOnlyList<PublishedMachine> Load(IEnumerable<string> folders)
+    {
+        var machines = new List<PublishedMachine>();
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string folder in folders)
+        {
+            string file = Directory.Exists(folder) ? Path.Combine(folder, "summary.json") : folder;
+            if (!File.Exists(file))
+                throw new UsageException($"{folder} holds no summary.json; give result folders written by 'hookbench run' or 'publish'");
+            var summary = SummaryJson.Deserialize(File.ReadAllText(file), file);
+            string slug = SlugFor(summary.Environment);
+            if (seen.TryGetValue(slug, out string? other))
+                throw new UsageException($"{other} and {folder} are both from machine {slug}; pass one result per machine");
+            seen[slug] = folder;
+            machines.Add(new PublishedMachine(slug, summary));
+        }
+
+        if (machines.Count == 0)
+            throw new UsageException("give at least one result folder");
+        return machines;
+    }
+}

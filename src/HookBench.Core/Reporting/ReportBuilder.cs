@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text;
+using HookBench.Results;
+
+namespace HookBench.Reporting;
+
+/// <summary>
+/// The published results page: per machine, overhead by strategy × args (median, 95% CI, ns and core
+/// cycles), instructions, × baseline and the environment; then one table across machines. Charts are
+/// referenced as <c>&lt;slug&gt;/charts/*.svg</c> relative to the page.
+/// </summary>
+public static class ReportBuilder
+{
+    public const string ArgsChart = "overhead-vs-args.svg";
+    public const string BarChart = "overhead-at-2-args.svg";
+
+    /// <summary>The chart files for a machine, by path relative to the page.</summary>
+    public static IReadOnlyDictionary<string, string> ChartFiles(PublishedMachine machine) => new Dictionary<string, string>
+    {
+        [$"{machine.Slug}/charts/{ArgsChart}"] = Charts.OverheadVersusArgs(machine.Summary, $"Hook overhead vs arguments — {machine.Summary.Environment.Cpu}"),
+        [$"{machine.Slug}/charts/{BarChart}"] = Charts.OverheadAtTwoArgs(machine.Summary, $"Hook overhead at 2 arguments — {machine.Summary.Environment.Cpu}"),
+    };
+
+    public static string Render(IReadOnlyList<PublishedMachine> machines, string title, string? preamble = null)
+    {
+        var text = new StringBuilder();
+        text.Append("# ").Append(title).Append("\n\n");
+        if (preamble is not null)
+            text.Append(preamble.TrimEnd()).Append("\n\n");
+        if (machines.Count > 1)
+            CrossMachine(text, machines);
+        foreach (var machine in machines)
+            Machine(text, machine);
+        return text.ToString();
+    }
+
+    static void CrossMachine(StringBuilder text, IReadOnlyList<PublishedMachine> machines)
+    {
+        text.Append("## Across machines: overhead at 2 arguments (empty handler, throughput)\n\n");
+        text.Append("ns per call (core cycles)\n\n| strategy |");
+        foreach (var m in machines)
+            text.Append(' ').Append(m.Slug).Append(" |");
+        text.Append("\n|---|").Append(string.Concat(Enumerable.Repeat("---:|", machines.Count))).Append('\n');
+        foreach (string strategy in machines.SelectMany(m => m.Summary.Cells.Select(c => c.Strategy)).Distinct())
+        {
+            text.Append("| ").Append(strategy).Append(" |");
+            foreach (var m in machines)
+            {
+                var cell = m.Summary.Cells.FirstOrDefault(c => c.Strategy == strategy && c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput");
+                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadNs.Median:F2} ({cell.OverheadCycles:F1}) |"));
+            }
+
+            text.Append('\n');
+        }
+
+        text.Append('\n');
+    }
+
+    static void Machine(StringBuilder text, PublishedMachine machine)
+    {
+        var summary = machine.Summary;
+        var e = summary.Environment;
+        text.Append("## ").Append(machine.Slug).Append("\n\n");
+        text.Append(Invariant($"- CPU: {e.Cpu} (family {e.CpuFamily}, model {e.CpuModel}, microcode {e.Microcode})\n"));
+        text.Append(Invariant($"- OS: {e.Os}; kernel {e.Kernel}; hypervisor: {e.Hypervisor ?? "none (bare metal)"}; {e.Runtime}\n"));
+        text.Append(Invariant($"- Clocks: TSC {e.TscHz / 1e9:F3} GHz; core ≈ {e.CoreHzEstimate / 1e9:F3} GHz (dependent-add estimate; cycles below are core cycles)\n"));
+        text.Append(Invariant($"- Run: {summary.Run.StartedUtc}, {summary.Cells.Count} cells, {summary.Cells.Sum(c => c.Reps)} repetitions ({summary.Cells.Sum(c => c.DiscardedReps)} discarded for runtime interference), {summary.Run.WallSeconds:F1} s\n"));
+        if (e.Mitigations.Count > 0)
+        {
+            text.Append("\n<details><summary>CPU vulnerability mitigations (the kernel's words)</summary>\n\n");
+            foreach (var (name, state) in e.Mitigations)
+                text.Append(Invariant($"- `{name}`: {state}\n"));
+            text.Append("\n</details>\n");
+        }
+
+        text.Append(Invariant($"\n![overhead vs arguments]({machine.Slug}/charts/{ArgsChart})\n![overhead at 2 arguments]({machine.Slug}/charts/{BarChart})\n\n"));
+
+        text.Append("### Overhead by strategy and argument count (empty handler, throughput)\n\n");
+        text.Append("ns per call, median [95% CI] · core cycles\n\n| strategy |");
+        for (int n = 0; n <= 6; n++)
+            text.Append(Invariant($" {n} args |"));
+        text.Append(" hook instructions (2 args) | × baseline (2 args) |\n|---|");
+        text.Append(string.Concat(Enumerable.Repeat("---:|", 9))).Append('\n');
+        foreach (var group in summary.Cells.Where(c => c.Handler == "empty" && c.Mode == "throughput").GroupBy(c => c.Strategy))
+        {
+            text.Append("| ").Append(group.Key).Append(" |");
+            for (int n = 0; n <= 6; n++)
+            {
+                var cell = group.FirstOrDefault(c => c.Args == n);
+                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadNs.Median:F2} [{cell.OverheadNs.CiLow:F2}; {cell.OverheadNs.CiHigh:F2}] · {cell.OverheadCycles:F1} |"));
+            }
+
+            var two = group.FirstOrDefault(c => c.Args == 2);
+            text.Append(two is null ? " – | – |\n" : Invariant($" {two.HookInstructions} | {two.Ratio:F2} |\n"));
+        }
+
+        text.Append("\n### At 2 arguments: handlers and modes\n\n");
+        text.Append("overhead ns per call, median [95% CI] · core cycles\n\n| strategy | empty | counter | args | empty, latency |\n|---|---:|---:|---:|---:|\n");
+        foreach (var group in summary.Cells.Where(c => c.Args == 2).GroupBy(c => c.Strategy))
+        {
+            text.Append("| ").Append(group.Key).Append(" |");
+            foreach (var (handler, mode) in new[] { ("empty", "throughput"), ("counter", "throughput"), ("args", "throughput"), ("empty", "latency") })
+            {
+                var cell = group.FirstOrDefault(c => c.Handler == handler && c.Mode == mode);
+                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadNs.Median:F2} [{cell.OverheadNs.CiLow:F2}; {cell.OverheadNs.CiHigh:F2}] · {cell.OverheadCycles:F1} |"));
+            }
+
+            text.Append('\n');
+        }
+
+        text.Append('\n');
+    }
+
+    static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
+}
