@@ -23,7 +23,7 @@ public class HookBenchmarks
     HookPair? _pair;
     ulong _unhooked;
     ulong _hooked;
-    bool _latency;
+    MeasurementMode _mode;
 
     [ParamsSource(nameof(StrategyNames))]
     public string Strategy { get; set; } = StrategyCatalog.None.Name;
@@ -51,7 +51,7 @@ public class HookBenchmarks
         _pair = HookPair.Build(Options());
         _unhooked = _pair.Unhooked.Target.Address;
         _hooked = _pair.Hooked.Target.Address;
-        _latency = MeasurementModes.Parse(Mode) == MeasurementMode.Latency;
+        _mode = MeasurementModes.Parse(Mode);
     }
 
     [GlobalCleanup]
@@ -63,9 +63,12 @@ public class HookBenchmarks
     [Benchmark(OperationsPerInvoke = CallsPerInvoke)]
     public ulong Hooked() => Call(_hooked);
 
-    ulong Call(ulong entry) => _latency
-        ? NativeCallLoop.Latency(entry, Args, CallsPerInvoke)
-        : NativeCallLoop.Throughput(entry, Args, CallsPerInvoke);
+    ulong Call(ulong entry) => _mode switch
+    {
+        MeasurementMode.Latency => NativeCallLoop.Latency(entry, Args, CallsPerInvoke),
+        MeasurementMode.Serialized => NativeCallLoop.Serialized(entry, Args, CallsPerInvoke),
+        _ => NativeCallLoop.Throughput(entry, Args, CallsPerInvoke),
+    };
 
     HookSetOptions Options() =>
         new(StrategyCatalog.Parse(Strategy), HandlerKinds.Parse(Handler), Args, CallingConvention.Host);

@@ -46,6 +46,11 @@ public sealed class MatrixFilter(BdnMatrix matrix) : IFilter
             return true;
         if (matrix == BdnMatrix.Crosscheck)
             return h == HandlerKind.Empty && m == MeasurementMode.Throughput && args is 0 or 2 or 6;
-        return h == HandlerKind.Empty && (m == MeasurementMode.Throughput ? args is 0 or 2 or 6 : args == 2);
+        return h == HandlerKind.Empty && m switch
+        {
+            MeasurementMode.Throughput => args is 0 or 2 or 6,
+            MeasurementMode.Latency => args == 2,
+            _ => false,
+        };
     }
 }

@@ -16,7 +16,7 @@ public static class SensitivityCommand
     {
         var strategy = new Option<string>("--strategy") { Description = "Strategy whose trampoline is slowed down (default: min-regs)" };
         var args = new Option<string>("--args") { Description = "Argument count, 1..6 (default: 2)" };
-        var mode = new Option<string>("--mode") { Description = "latency (default: the chain lies on the loop-carried path) or throughput" };
+        var mode = new Option<string>("--mode") { Description = "serialized (default: each call runs alone, so its critical path is the time), latency or throughput" };
         var cycles = new Option<string>("--cycles") { Description = "Injected dependent cycles to try, comma list (default: 1,2,4,8)" };
         var command = new Command("sensitivity", "Inject k dependent cycles into one trampoline and report the smallest k compare detects.")
         {
@@ -28,7 +28,7 @@ public static class SensitivityCommand
             int n = parse.GetValue(args) is string a
                 ? (int.TryParse(a, out int v) && v is >= 1 and <= 6 ? v : throw new UsageException($"--args must be 1..6 (the chain needs an argument); got '{a}'"))
                 : 2;
-            var m = MeasurementModes.Parse(parse.GetValue(mode) ?? "latency");
+            var m = MeasurementModes.Parse(parse.GetValue(mode) ?? "serialized");
             var ks = RunPlan.ParseList(parse.GetValue(cycles) ?? "1,2,4,8", "--cycles",
                 t => int.TryParse(t, out int k) && k is >= 1 and <= 256 ? k : throw new UsageException($"--cycles value '{t}' must be 1..256"));
             var target = new CellSpec(s, n, HandlerKind.Empty, m);

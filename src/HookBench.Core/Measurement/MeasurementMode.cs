@@ -8,6 +8,12 @@ public enum MeasurementMode
 
     /// <summary>Each call's result is the next call's first argument, so calls serialize.</summary>
     Latency,
+
+    /// <summary>
+    /// An <c>lfence</c> after every call: each call finishes before the next begins, so the figure is the
+    /// latency of one isolated call and every cycle on its critical path shows (no overlap to hide it).
+    /// </summary>
+    Serialized,
 }
 
 public static class MeasurementModes

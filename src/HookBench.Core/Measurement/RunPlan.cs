@@ -9,7 +9,8 @@ public static class RunPlan
 {
     /// <summary>
     /// The quick matrix (<c>./run-bench.sh</c>): every strategy × args 0..6 with the empty handler in
-    /// throughput mode, plus the counter and args handlers and latency mode at 2 arguments.
+    /// throughput mode, plus the counter and args handlers, latency mode and serialized mode at 2 arguments
+    /// (serialized cells are where the regression gate sees a single added cycle).
     /// </summary>
     public static IReadOnlyList<CellSpec> Quick()
     {
@@ -25,6 +26,7 @@ public static class RunPlan
             }
 
             cells.Add(new CellSpec(strategy, 2, HandlerKind.Empty, MeasurementMode.Latency));
+            cells.Add(new CellSpec(strategy, 2, HandlerKind.Empty, MeasurementMode.Serialized));
         }
 
         return cells;

@@ -78,6 +78,8 @@ public sealed class TimingHarness
                 asm.Label(ref loop);
                 EmitArguments(asm, abi, n, mode);
                 asm.call(r13);
+                if (mode == MeasurementMode.Serialized)
+                    asm.lfence();
                 asm.xor(r14, rax);
                 asm.dec(rbx);
                 asm.AddInstruction(Instruction.Create(Code.Cmp_rm32_imm8, RipRelative.At(gcPollFlag.Address), 0));
@@ -96,6 +98,8 @@ public sealed class TimingHarness
                 {
                     EmitArguments(asm, abi, n, mode);
                     asm.call(set.Target.Address);
+                    if (mode == MeasurementMode.Serialized)
+                        asm.lfence();
                 }
 
                 asm.dec(rbx);

@@ -59,6 +59,19 @@ public static unsafe class NativeCallLoop
         return sink;
     }
 
+    /// <summary>Calls separated by <c>lfence</c>: each finishes before the next starts.</summary>
+    public static ulong Serialized(ulong entry, int argCount, int calls)
+    {
+        ulong sink = 0;
+        for (int i = 0; i < calls; i++)
+        {
+            sink ^= Throughput(entry, argCount, 1);
+            System.Runtime.Intrinsics.X86.Sse2.LoadFence();
+        }
+
+        return sink;
+    }
+
     /// <summary>Dependent calls: each result is the next call's first argument, so calls serialize.</summary>
     public static ulong Latency(ulong entry, int argCount, int calls)
     {

@@ -60,6 +60,7 @@ public sealed partial class TrampolineBuilder
     {
         var abi = _request.Abi;
         int n = _request.ArgCount;
+        EmitInjectedLatency();
         Push(rbp);
         _asm.mov(rbp, rsp);
         for (int i = 0; i < n; i++)
@@ -91,9 +92,6 @@ public sealed partial class TrampolineBuilder
                 _asm.pop(abi.ArgumentRegisters[i].R64());
         }
 
-        if (n > 0)
-            EmitInjectedLatency();
-
         _asm.leave();
         EmitReturn();
     }
@@ -108,6 +106,7 @@ public sealed partial class TrampolineBuilder
         var abi = _request.Abi;
         int n = _request.ArgCount;
         int frame = 8 * n + 8;
+        EmitInjectedLatency();
         Push(rbp);
         _asm.mov(rbp, rsp);
         SubRsp(frame);
@@ -136,9 +135,6 @@ public sealed partial class TrampolineBuilder
                 continue;
             _asm.mov(abi.ArgumentRegisters[i].R64(), __qword_ptr[rbp - frame + 8 * i]);
         }
-
-        if (n > 0)
-            EmitInjectedLatency();
 
         CallOriginalBody();
         _asm.mov(__qword_ptr[rbp - 8], rax);                             // remember the return value

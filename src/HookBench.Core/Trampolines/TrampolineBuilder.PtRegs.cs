@@ -41,6 +41,8 @@ public sealed partial class TrampolineBuilder
         var h3 = HandlerArg(3).R64();
         var opsPointer = _asm.CreateLabel("ops");
 
+        EmitInjectedLatency();
+
         // "Save the current flags before any operations that can change them."
         if (flags)
         {
@@ -129,8 +131,6 @@ public sealed partial class TrampolineBuilder
             if (register == _request.Abi.ArgumentRegisters[0] && Mutated(TrampolineMutation.SkipArgumentRestore))
                 continue;
             _asm.mov(register.R64(), __qword_ptr[rsp + PtRegs.OffsetOf(register)]);
-            if (register == _request.Abi.ArgumentRegisters[0])
-                EmitInjectedLatency();
         }
 
         _asm.add(rsp, McountRegSize);

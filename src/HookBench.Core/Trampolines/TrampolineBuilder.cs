@@ -107,16 +107,17 @@ public sealed partial class TrampolineBuilder
     }
 
     /// <summary>
-    /// A chain of k dependent 1-cycle instructions on the first argument register, right after it is
-    /// restored: in latency mode that register carries the loop-carried dependency (result → next call's
-    /// first argument → the body), so out-of-order execution cannot overlap the chain with anything.
-    /// Reachable only through <see cref="Measurement.Sensitivity"/>.
+    /// A chain of k dependent 1-cycle instructions on RSP at the trampoline's entry (<c>lea rsp, [rsp]</c>):
+    /// every later stack access of the hook waits for it, so in serialized mode, where each call runs
+    /// alone, the chain lies on the call's critical path and out-of-order execution cannot hide it.
+    /// (Measured here: after the first, each one adds about a cycle; a chain on the restored first
+    /// argument was hidden by slack before the body needed it.) Reachable only through
+    /// <see cref="Measurement.Sensitivity"/>.
     /// </summary>
     void EmitInjectedLatency()
     {
-        var arg0 = _request.Abi.ArgumentRegisters[0].R64();
         for (int i = 0; i < _request.InjectedLatency; i++)
-            _asm.add(arg0, 0);
+            _asm.lea(rsp, __[rsp]);
     }
 
     void EmitReturn()
