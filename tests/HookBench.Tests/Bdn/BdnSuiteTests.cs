@@ -34,8 +34,9 @@ public class BdnSuiteTests
     public void The_full_matrix_is_the_valid_cross_product()
     {
         var kept = CrossProduct().Where(c => MatrixFilter.Allowed(c.S, c.A, c.H, c.M, BdnMatrix.Full)).ToList();
-        // 8 × 7 × 3 × 2 = 336, less direct-call+args (7 × 2 = 14), less latency at 0 args (8 × 3 = 24, of which direct-call+args is already gone: 1).
-        Assert.Equal(336 - 14 - 24 + 1, kept.Count);
+        // 8 strategies × 7 args × 3 handlers × 3 modes = 504, less direct-call+args (7 × 3 = 21), less latency at
+        // 0 args (8 × 3 = 24, one of which, direct-call+args, is already gone).
+        Assert.Equal(504 - 21 - 24 + 1, kept.Count);
         Assert.DoesNotContain(kept, c => c.S == "direct-call" && c.H == "args");
         Assert.DoesNotContain(kept, c => c.M == "latency" && c.A == 0);
     }

@@ -87,7 +87,7 @@ public class RunCliTests
     [Theory]
     [InlineData("unknown strategy 'fentry'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-call", "--strategies", "direct,fentry")]
     [InlineData("unknown handler 'bpf'; valid: empty, counter, args", "--handlers", "bpf")]
-    [InlineData("unknown mode 'cold'; valid: throughput, latency", "--mode", "cold")]
+    [InlineData("unknown mode 'cold'; valid: throughput, latency, serialized", "--mode", "cold")]
     [InlineData("--handlers is empty; give at least one value", "--handlers", ",")]
     [InlineData("--args range '5-2' is inverted; write it low-high, within 0..6", "--args", "5-2")]
     [InlineData("--args '0-9' is outside 0..6", "--args", "0-9")]
