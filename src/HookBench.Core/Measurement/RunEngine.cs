@@ -42,16 +42,7 @@ public static class RunEngine
             {
                 foreach (var cell in plan)
                     runners.Add(new CellRunner(cell, clocks, settings));
-                monitor.Start();
-                try
-                {
-                    MeasureInRounds(runners, settings, progress);
-                }
-                finally
-                {
-                    events = monitor.Stop();
-                }
-
+                events = MeasureUntilPrecise(runners, settings, monitor, clocks, progress);
                 samples = [.. runners.Select(r => r.Samples())];
             }
             finally
@@ -106,15 +97,56 @@ public static class RunEngine
     }
 
     /// <summary>
+    /// Measures in rounds, then checks each cell's precision after dropping the repetitions the runtime
+    /// disturbed (those are known only once the event stream is flushed); cells that fell short get
+    /// top-up rounds, at most <see cref="TopUpPasses"/> times.
+    /// </summary>
+    static IReadOnlyList<InterferenceEvent> MeasureUntilPrecise(
+        List<CellRunner> runners, MeasurementSettings settings, IInterferenceMonitor monitor, Clocks clocks, Action<RunProgress>? progress)
+    {
+        IReadOnlyList<InterferenceEvent> events = [];
+        var active = runners;
+        var clock = Stopwatch.StartNew();
+        for (int pass = 0; pass <= TopUpPasses && active.Count > 0; pass++)
+        {
+            var start = active.ToDictionary(r => r, r => r.Count);
+            Func<CellRunner, bool> finished = pass == 0
+                ? r => Finished(r, settings)
+                : r => r.Count >= Math.Min(settings.MaxReps, start[r] + 2 * settings.BatchSize);
+            monitor.Start();
+            try
+            {
+                MeasureInRounds(active, runners.Count, settings, finished, progress);
+            }
+            finally
+            {
+                events = monitor.Stop();
+            }
+
+            if (settings.Reps is not null || clock.Elapsed >= settings.RunBudget)
+                break;
+            var current = events;
+            active = [.. runners.Where(r => r.Count < settings.MaxReps
+                && !settings.Precision.IsMet(ToEstimate(CellStatistics.Summarize(r.Samples(), clocks, current).OverheadNs)))];
+        }
+
+        return events;
+    }
+
+    const int TopUpPasses = 3;
+
+    static Statistics.Estimate ToEstimate(Stat s) => new(s.Median, s.CiLow, s.CiHigh);
+
+    /// <summary>
     /// Rounds: every unfinished cell gets a batch per round, in a new seeded random order each round,
     /// so each cell's repetitions are spread over the whole run and a slow spell of the machine (a
     /// noisy neighbour, a frequency dip) lands on many cells a little rather than on one cell entirely.
     /// A cell finishes at its fixed count, or (adaptive) once it has the minimum and its overhead
     /// interval meets the precision target, or at the cap; no round starts after the run budget.
     /// </summary>
-    static void MeasureInRounds(List<CellRunner> runners, MeasurementSettings settings, Action<RunProgress>? progress)
+    static void MeasureInRounds(List<CellRunner> runners, int total, MeasurementSettings settings, Func<CellRunner, bool> finished, Action<RunProgress>? progress)
     {
-        var random = new Random(settings.Seed);
+        var random = new Random(settings.Seed + runners.Count);
         var active = new List<CellRunner>(runners);
         var clock = Stopwatch.StartNew();
         int round = 0;
@@ -125,13 +157,13 @@ public static class RunEngine
             random.Shuffle(order);
             foreach (var runner in order)
             {
-                progress?.Invoke(new RunProgress(runners.Count - active.Count, runners.Count, runner.Spec, $"round {round}"));
+                progress?.Invoke(new RunProgress(total - active.Count, total, runner.Spec, $"round {round}"));
                 int batch = settings.Reps is int fixedReps ? Math.Min(settings.BatchSize, fixedReps - runner.Count) : settings.BatchSize;
                 runner.MeasureBatch(batch);
             }
 
             bool outOfTime = settings.Reps is null && clock.Elapsed >= settings.RunBudget;
-            active.RemoveAll(runner => outOfTime || Finished(runner, settings));
+            active.RemoveAll(runner => outOfTime || finished(runner));
         }
     }
 

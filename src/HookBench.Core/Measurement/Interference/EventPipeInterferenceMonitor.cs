@@ -24,6 +24,7 @@ public sealed class EventPipeInterferenceMonitor : IInterferenceMonitor
 
     public void Start()
     {
+        _stopping = false;
         var client = new DiagnosticsClient(Environment.ProcessId);
         var keywords = ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.Jit | ClrTraceEventParser.Keywords.Threading;
         var provider = new EventPipeProvider(ClrTraceEventParser.ProviderName, EventLevel.Verbose, (long)keywords);
