@@ -70,7 +70,7 @@ public static class PublishCommand
             var machines = PublishedMachine.Load(Directory.EnumerateDirectories(results)
                 .Where(d => File.Exists(Path.Combine(d, "summary.json")))
                 .Order(StringComparer.Ordinal));
-            ReportCommand.Write(results, machines, "HookBench published results", Preamble);
+            ReportCommand.Write(results, machines);
             console.MarkupLineInterpolated($"published {machineDir} and regenerated {Path.Combine(results, "README.md")}");
             return HookBenchCli.Ok;
         });
@@ -91,13 +91,4 @@ public static class PublishCommand
         return files;
     }
 
-    const string Preamble = """
-        Every figure on this page comes from `./run-bench.sh publish` on the machine it names; regenerate a
-        machine's section by running that command there, and this page with `hookbench report results/*/`.
-        Overheads are the Hodges–Lehmann shift of hooked over unhooked calls through the native timing loop,
-        with 95% distribution-free intervals; cycles are core cycles at the calibrated core clock, not TSC
-        ticks. Each machine folder also holds the BenchmarkDotNet tables (`bdn/results/`) and the disassembly
-        of every strategy at 2 arguments as it was measured (`disasm/`). See the project README for method
-        and caveats.
-        """;
 }

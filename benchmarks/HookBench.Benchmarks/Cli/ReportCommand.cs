@@ -17,7 +17,7 @@ public static class ReportCommand
             string directory = parse.GetValue(outDir) ?? Path.Combine(ResultsFolders.RepositoryRoot(), "results", "report");
             AtomicFiles.EnsureWritableDirectory(directory, "--out");
             var machines = PublishedMachine.Load(parse.GetValue(folders)!);
-            Write(directory, machines, "HookBench results", null);
+            Write(directory, machines);
             output.WriteLine($"wrote {Path.Combine(directory, "README.md")} and charts for {string.Join(", ", machines.Select(m => m.Slug))}");
             return HookBenchCli.Ok;
         });
@@ -25,7 +25,7 @@ public static class ReportCommand
     }
 
     /// <summary>Writes README.md and every machine's charts under <paramref name="directory"/>, each file atomically.</summary>
-    public static void Write(string directory, IReadOnlyList<PublishedMachine> machines, string title, string? preamble)
+    public static void Write(string directory, IReadOnlyList<PublishedMachine> machines)
     {
         foreach (var machine in machines)
         {
@@ -33,6 +33,6 @@ public static class ReportCommand
                 AtomicFiles.WriteAll(Path.Combine(directory, group.Key), group.ToDictionary(f => Path.GetFileName(f.Key), f => f.Value));
         }
 
-        AtomicFiles.WriteAll(directory, new Dictionary<string, string> { ["README.md"] = ReportBuilder.Render(machines, title, preamble) });
+        AtomicFiles.WriteAll(directory, new Dictionary<string, string> { ["README.md"] = ReportBuilder.Render(machines) });
     }
 }

@@ -12,7 +12,7 @@ namespace HookBench.Reporting;
 /// </summary>
 public static class Charts
 {
-    public const int Width = 900, Height = 520;
+    public const int Width = 1000, Height = 540;
 
     static readonly OxyColor[] Palette =
     [
@@ -51,10 +51,13 @@ public static class Charts
     {
         var cells = summary.Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput").ToList();
         var model = Model(title);
-        var categories = new CategoryAxis { Position = AxisPosition.Left, GapWidth = 0.4 };
+        // Listed top to bottom in catalogue order, none first.
+        var categories = new CategoryAxis { Position = AxisPosition.Left, GapWidth = 0.4, StartPosition = 1, EndPosition = 0 };
         categories.Labels.AddRange(cells.Select(c => c.Strategy));
         model.Axes.Add(categories);
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "overhead per call (ns)", Minimum = 0, MajorGridlineStyle = LineStyle.Dot });
+        double widest = cells.Count == 0 ? 1 : cells.Max(c => c.OverheadNs.Median);
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "overhead per call (ns)", Minimum = 0, Maximum = widest * 1.18, MajorGridlineStyle = LineStyle.Dot });
+        model.PlotMargins = new OxyThickness(110, double.NaN, 20, double.NaN);
         var bars = new BarSeries
         {
             FillColor = Palette[2],
@@ -70,9 +73,20 @@ public static class Charts
     static PlotModel Model(string title)
     {
         var model = new PlotModel { Title = title, TitleFontSize = 15, Background = OxyColors.White, DefaultFont = "Arial" };
-        model.Legends.Add(new Legend { LegendPosition = LegendPosition.RightTop, LegendPlacement = LegendPlacement.Outside, LegendBorder = OxyColors.Transparent });
+        model.Legends.Add(new Legend
+        {
+            LegendPosition = LegendPosition.BottomCenter,
+            LegendPlacement = LegendPlacement.Outside,
+            LegendOrientation = LegendOrientation.Horizontal,
+            LegendBorder = OxyColors.Transparent,
+            LegendItemSpacing = 30,
+            LegendFontSize = 11,
+        });
         return model;
     }
 
-    static string Export(PlotModel model) => SvgExporter.ExportToString(model, Width, Height, isDocument: true);
+    // The vertical-alignment workaround places text by explicit offsets instead of dominant-baseline, which
+    // several SVG renderers (librsvg, some browsers' image viewers) ignore, cutting titles and shifting legends.
+    static string Export(PlotModel model) =>
+        SvgExporter.ExportToString(model, Width, Height, isDocument: true, textMeasurer: null, useVerticalTextAlignmentWorkaround: true);
 }

@@ -21,7 +21,19 @@ public static class ReportBuilder
         [$"{machine.Slug}/charts/{BarChart}"] = Charts.OverheadAtTwoArgs(machine.Summary, $"Hook overhead at 2 arguments — {machine.Summary.Environment.Cpu}"),
     };
 
-    public static string Render(IReadOnlyList<PublishedMachine> machines, string title, string? preamble = null)
+    public const string Title = "HookBench results";
+
+    public const string Preamble = """
+        Every figure on this page comes from `./run-bench.sh publish` on the machine it names; regenerate a
+        machine's section by running that command there, and this page with `./run-bench.sh report results/*/ --out results`.
+        Overheads are the Hodges–Lehmann shift of hooked over unhooked calls through the native timing loop,
+        with 95% distribution-free intervals; cycles are core cycles at the calibrated core clock, not TSC
+        ticks. Each machine folder also holds the BenchmarkDotNet tables (`bdn/results/`) and the disassembly
+        of every strategy at 2 arguments as it was measured (`disasm/`). See the project README for method
+        and caveats.
+        """;
+
+    public static string Render(IReadOnlyList<PublishedMachine> machines, string title = Title, string? preamble = Preamble)
     {
         var text = new StringBuilder();
         text.Append("# ").Append(title).Append("\n\n");
@@ -95,11 +107,11 @@ public static class ReportBuilder
         }
 
         text.Append("\n### At 2 arguments: handlers and modes\n\n");
-        text.Append("overhead ns per call, median [95% CI] · core cycles\n\n| strategy | empty | counter | args | empty, latency |\n|---|---:|---:|---:|---:|\n");
+        text.Append("overhead ns per call, median [95% CI] · core cycles\n\n| strategy | empty | counter | args | empty, latency | empty, serialized |\n|---|---:|---:|---:|---:|---:|\n");
         foreach (var group in summary.Cells.Where(c => c.Args == 2).GroupBy(c => c.Strategy))
         {
             text.Append("| ").Append(group.Key).Append(" |");
-            foreach (var (handler, mode) in new[] { ("empty", "throughput"), ("counter", "throughput"), ("args", "throughput"), ("empty", "latency") })
+            foreach (var (handler, mode) in new[] { ("empty", "throughput"), ("counter", "throughput"), ("args", "throughput"), ("empty", "latency"), ("empty", "serialized") })
             {
                 var cell = group.FirstOrDefault(c => c.Handler == handler && c.Mode == mode);
                 text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadNs.Median:F2} [{cell.OverheadNs.CiLow:F2}; {cell.OverheadNs.CiHigh:F2}] · {cell.OverheadCycles:F1} |"));
