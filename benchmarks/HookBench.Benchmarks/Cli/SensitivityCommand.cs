@@ -41,7 +41,7 @@ public static class SensitivityCommand
             var console = Consoles.For(output);
             SensitivityResult result = null!;
             console.Status().Start("measuring", ctx =>
-                result = Sensitivity.Run(target, controls, [.. ks.Order()], new MeasurementSettings(), () => new EventPipeInterferenceMonitor(),
+                result = Sensitivity.Run(target, controls, [.. ks.Order()], Settings, () => new EventPipeInterferenceMonitor(),
                     new Thresholds(), label => ctx.Status(Markup.Escape(label))));
 
             var table = new Table().Border(TableBorder.Rounded).AddColumn("injected")
@@ -57,6 +57,9 @@ public static class SensitivityCommand
                     step.FlaggedCells.ToString(CultureInfo.InvariantCulture));
             }
 
+            foreach (var step in result.Steps.Where(s => s.Flagged.Any(f => !f.StartsWith(target.Key + " ", StringComparison.Ordinal))))
+                console.MarkupLineInterpolated($"[yellow]with {step.Cycles} cycle(s) injected a control cell also moved: {string.Join(", ", step.Flagged)}[/]");
+
             console.MarkupLineInterpolated($"Target: {target} (other cells: controls, measured alongside)");
             console.Write(table);
             int cleanFlags = result.CleanVersusClean.Count(Verdict.Slower) + result.CleanVersusClean.Count(Verdict.Faster);
@@ -66,6 +69,16 @@ public static class SensitivityCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// Tighter than a quick run: at least 128 repetitions per cell and an interval aimed at a quarter of the
+    /// precision target, so a difference of a cycle or two is resolved rather than lost in the interval.
+    /// </summary>
+    static MeasurementSettings Settings { get; } = new()
+    {
+        MinReps = 128,
+        Precision = PrecisionTarget.Default with { Margin = 0.25 },
+    };
 
     static string Shift(CellComparison c) => c.Shift is null ? "-" : $"{c.Shift.Median:+0.000;-0.000} [{c.Shift.CiLow:+0.000;-0.000}; {c.Shift.CiHigh:+0.000;-0.000}]";
 }

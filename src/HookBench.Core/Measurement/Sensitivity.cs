@@ -5,7 +5,10 @@ using HookBench.Results;
 namespace HookBench.Measurement;
 
 /// <summary>One injected cost and what the comparison said about the target cell.</summary>
-public sealed record SensitivityStep(int Cycles, CellComparison Target, int FlaggedCells);
+public sealed record SensitivityStep(int Cycles, CellComparison Target, IReadOnlyList<string> Flagged)
+{
+    public int FlaggedCells => Flagged.Count;
+}
 
 public sealed record SensitivityResult(
     CellSpec Target, ComparisonReport CleanVersusClean, IReadOnlyList<SensitivityStep> Steps, int? SmallestDetected, double CoreHz);
@@ -44,7 +47,7 @@ public static class Sensitivity
             var injected = Measure($"{k} injected cycle(s)", k);
             var report = Comparer.Compare(RunLoader.FromSummary("clean A", clean), RunLoader.FromSummary($"+{k} cycles", injected), thresholds);
             var row = report.Cells.Single(c => c.Key == target.Key);
-            steps.Add(new SensitivityStep(k, row, report.Count(Verdict.Slower)));
+            steps.Add(new SensitivityStep(k, row, [.. report.Cells.Where(c => c.Verdict is Verdict.Slower or Verdict.Faster).Select(c => $"{c.Key} {c.Verdict.ToString().ToLowerInvariant()}")]));
             if (row.Verdict == Verdict.Slower && smallest is null)
                 smallest = k;
         }

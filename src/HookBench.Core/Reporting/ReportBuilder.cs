@@ -29,8 +29,8 @@ public static class ReportBuilder
         Overheads are the Hodges–Lehmann shift of hooked over unhooked calls through the native timing loop,
         with 95% distribution-free intervals; cycles are core cycles at the calibrated core clock, not TSC
         ticks. Each machine folder also holds the BenchmarkDotNet tables (`bdn/results/`) and the disassembly
-        of every strategy at 2 arguments as it was measured (`disasm/`). See the project README for method
-        and caveats.
+        of every strategy at 2 arguments as it was measured (`disasm/`). Local runs of `./run-bench.sh` go to
+        `runs/` (git-ignored). See the project README for method and caveats.
         """;
 
     public static string Render(IReadOnlyList<PublishedMachine> machines, string title = Title, string? preamble = Preamble)
