@@ -88,9 +88,7 @@ public sealed record CallingConvention
     /// <summary>The convention native code of this process follows.</summary>
     public static CallingConvention Host => OperatingSystem.IsWindows() ? Win64 : SysV;
 
-    public static CallingConvention Parse(string name) =>
-        All.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new UsageException($"unknown ABI '{name}'; valid: {string.Join(", ", All.Select(c => c.Name))}");
+    public static CallingConvention Parse(string name) => NamedValues.Parse(name, All, c => c.Name, "ABI");
 
     public override string ToString() => Name;
 }

@@ -39,14 +39,5 @@ public static class HandlerKinds
 
     public static string Name(this HandlerKind kind) => kind.ToString().ToLowerInvariant();
 
-    public static HandlerKind Parse(string name)
-    {
-        foreach (HandlerKind kind in All)
-        {
-            if (kind.Name().Equals(name, StringComparison.OrdinalIgnoreCase))
-                return kind;
-        }
-
-        throw new UsageException($"unknown handler '{name}'; valid: {string.Join(", ", All.Select(Name))}");
-    }
+    public static HandlerKind Parse(string name) => NamedValues.Parse(name, All, Name, "handler");
 }

@@ -22,16 +22,7 @@ public static class MeasurementModes
 
     public static string Name(this MeasurementMode mode) => mode.ToString().ToLowerInvariant();
 
-    public static MeasurementMode Parse(string name)
-    {
-        foreach (var mode in All)
-        {
-            if (mode.Name().Equals(name, StringComparison.OrdinalIgnoreCase))
-                return mode;
-        }
-
-        throw new UsageException($"unknown mode '{name}'; valid: {string.Join(", ", All.Select(Name))}");
-    }
+    public static MeasurementMode Parse(string name) => NamedValues.Parse(name, All, Name, "mode");
 }
 
 /// <summary>The shape of the native timing loop.</summary>
@@ -54,8 +45,5 @@ public static class LoopShapes
 
     public static string Name(this LoopShape shape) => shape == LoopShape.Unrolled ? "unrolled" : "managed-shaped";
 
-    public static LoopShape Parse(string name) =>
-        All.FirstOrDefault(s => s.Name().Equals(name, StringComparison.OrdinalIgnoreCase)) is var shape && shape.Name().Equals(name, StringComparison.OrdinalIgnoreCase)
-            ? shape
-            : throw new UsageException($"unknown loop '{name}'; valid: {string.Join(", ", All.Select(Name))}");
+    public static LoopShape Parse(string name) => NamedValues.Parse(name, All, Name, "loop");
 }

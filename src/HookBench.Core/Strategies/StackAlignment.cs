@@ -16,8 +16,5 @@ public static class StackAlignments
 
     public static string Name(this StackAlignment alignment) => alignment == StackAlignment.Kernel ? "kernel" : "c-abi";
 
-    public static StackAlignment Parse(string name) =>
-        All.FirstOrDefault(a => a.Name().Equals(name, StringComparison.OrdinalIgnoreCase)) is var found && found.Name().Equals(name, StringComparison.OrdinalIgnoreCase)
-            ? found
-            : throw new UsageException($"unknown alignment '{name}'; valid: {string.Join(", ", All.Select(Name))}");
+    public static StackAlignment Parse(string name) => NamedValues.Parse(name, All, Name, "alignment");
 }

@@ -99,7 +99,5 @@ public static class StrategyCatalog
 
     public static string ValidNames => string.Join(", ", All.Select(s => s.Name));
 
-    public static Strategy Parse(string name) =>
-        All.FirstOrDefault(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new UsageException($"unknown strategy '{name}'; valid: {ValidNames}");
+    public static Strategy Parse(string name) => NamedValues.Parse(name, All, s => s.Name, "strategy");
 }

@@ -5,13 +5,7 @@ namespace HookBench.Tests.Cli;
 
 public class CliTests
 {
-    static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int exit = HookBenchCli.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
+    static (int Exit, string Out, string Err) Run(params string[] args) => CliHarness.Run(args);
 
     [Theory]
     [InlineData("unknown strategy 'ftrace'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-call", "disasm", "--strategy", "ftrace", "--args", "2")]
@@ -76,13 +70,7 @@ public class CliTests
 
 public class RunCliTests
 {
-    static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int exit = HookBenchCli.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
+    static (int Exit, string Out, string Err) Run(params string[] args) => CliHarness.Run(args);
 
     [Theory]
     [InlineData("unknown strategy 'fentry'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-call", "--strategies", "direct,fentry")]

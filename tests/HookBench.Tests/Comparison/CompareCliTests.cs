@@ -1,4 +1,5 @@
 using HookBench.Cli;
+using HookBench.Tests.Cli;
 using HookBench.Results;
 using HookBench.Tests.Results;
 using Xunit;
@@ -23,12 +24,7 @@ public sealed class CompareCliTests : IDisposable
 
     string Summary(string name, params (string, double)[] cells) => Write(name, SummaryJson.Serialize(SummaryFilesTests.Sample(cells)));
 
-    static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        return (HookBenchCli.Run(args, output, error), output.ToString(), error.ToString());
-    }
+    static (int Exit, string Out, string Err) Run(params string[] args) => CliHarness.Run(args);
 
     [Fact]
     public void Exit_0_when_nothing_got_slower_and_1_on_a_regression()
