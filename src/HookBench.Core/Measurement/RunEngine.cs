@@ -22,6 +22,7 @@ public static class RunEngine
         Action<RunProgress>? progress = null, string? commandLine = null)
     {
         HostPlatform.EnsureSupported();
+        CpuFeatures.EnsureTimingSupported();
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         var allowedCpus = ThreadPinning.AllowedCpus();
@@ -70,6 +71,7 @@ public static class RunEngine
                     CoreHzEstimate = clocks.CoreHz,
                     PinnedCpu = cpu,
                     LogicalCpus = Environment.ProcessorCount,
+                    InvariantTsc = CpuFeatures.HasInvariantTsc,
                     Mitigations = machine.Mitigations,
                 },
                 Run = new RunInfo

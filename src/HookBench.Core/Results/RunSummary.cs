@@ -32,6 +32,9 @@ public sealed record RunEnvironment
 
     /// <summary>Logical CPUs the OS reports (added after the first schema draft; may be absent in old files).</summary>
     public int? LogicalCpus { get; init; }
+
+    /// <summary>Whether the TSC ticks at a constant rate (CPUID 0x80000007:EDX[8]); without it ns figures are suspect.</summary>
+    public bool? InvariantTsc { get; init; }
     public required IReadOnlyDictionary<string, string> Mitigations { get; init; }
 }
 

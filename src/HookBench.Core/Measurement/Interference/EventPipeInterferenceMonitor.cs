@@ -20,7 +20,11 @@ public sealed class EventPipeInterferenceMonitor : IInterferenceMonitor
     volatile bool _stopping;
     Thread? _reader;
 
-    public string Description => "EventPipe (own process): GC suspensions, JIT compilations, thread-pool events";
+    string? _unavailable;
+
+    public string Description => _unavailable is null
+        ? "EventPipe (own process): GC suspensions, JIT compilations, thread-pool events"
+        : $"none: EventPipe unavailable ({_unavailable})";
 
     public void Start()
     {
@@ -28,7 +32,17 @@ public sealed class EventPipeInterferenceMonitor : IInterferenceMonitor
         var client = new DiagnosticsClient(Environment.ProcessId);
         var keywords = ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.Jit | ClrTraceEventParser.Keywords.Threading;
         var provider = new EventPipeProvider(ClrTraceEventParser.ProviderName, EventLevel.Verbose, (long)keywords);
-        _session = client.StartEventPipeSession(provider, requestRundown: false, circularBufferMB: 64);
+        try
+        {
+            _session = client.StartEventPipeSession(provider, requestRundown: false, circularBufferMB: 64);
+        }
+        catch (Exception e) when (e is ServerNotAvailableException or UnsupportedCommandException or TimeoutException or IOException)
+        {
+            // DOTNET_EnableDiagnostics=0, or no IPC channel: measure without discarding, and say so in the run.
+            _unavailable = e.Message.Split('\n')[0];
+            return;
+        }
+
         var source = new EventPipeEventSource(_session.EventStream);
         source.Clr.All += OnEvent;
         _reader = new Thread(() =>
