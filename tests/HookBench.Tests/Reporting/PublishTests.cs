@@ -1,0 +1,33 @@
+using HookBench.Tests.Cli;
+using HookBench.Tests.Measurement;
+using Xunit;
+
+namespace HookBench.Tests.Reporting;
+
+[Collection(TimingCollection.Name)]
+public sealed class PublishTests : IDisposable
+{
+    readonly string _results = Path.Combine(Path.GetTempPath(), "hookbench-publish-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_results))
+            Directory.Delete(_results, recursive: true);
+    }
+
+    [Fact]
+    public void Publish_writes_the_machine_folder_with_charts_and_listings_and_regenerates_the_page()
+    {
+        Directory.CreateDirectory(_results);
+        var (exit, _, error) = CliHarness.Run("publish", "--skip-bdn", "--results", _results);
+        Assert.True(exit == 0, error);
+        string machine = Assert.Single(Directory.GetDirectories(_results));
+        string slug = Path.GetFileName(machine);
+        foreach (string file in new[] { "summary.json", "summary.md", "summary.csv", "charts/overhead-vs-args.svg", "charts/overhead-at-2-args.svg", "disasm/direct.txt", "disasm/full-regs.txt" })
+            Assert.True(File.Exists(Path.Combine(machine, file)), file);
+        Assert.Contains("push   rbp", File.ReadAllText(Path.Combine(machine, "disasm", "direct.txt")), StringComparison.Ordinal);
+        string page = File.ReadAllText(Path.Combine(_results, "README.md"));
+        Assert.Contains($"## {slug}", page, StringComparison.Ordinal);
+        Assert.Contains($"({slug}/charts/overhead-vs-args.svg)", page, StringComparison.Ordinal);
+    }
+}
