@@ -5,7 +5,5 @@ public sealed record Estimate(double Median, double CiLow, double CiHigh)
 {
     public double HalfWidth => (CiHigh - CiLow) / 2;
 
-    public Estimate Scale(double factor) => new(Median * factor, CiLow * factor, CiHigh * factor);
-
     public override string ToString() => $"{Median:F3} [{CiLow:F3}; {CiHigh:F3}]";
 }
