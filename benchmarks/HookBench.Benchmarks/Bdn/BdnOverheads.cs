@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Reports;
+using HookBench.Cells;
 
 namespace HookBench.Cli.Bdn;
 
@@ -16,7 +17,7 @@ public static class BdnOverheads
             if (hooked is null || baseline is null)
                 continue;
             var p = hooked.BenchmarkCase.Parameters;
-            string key = $"{p["Strategy"]}/{p["Args"]}/{p["Handler"]}/{p["Mode"]}";
+            string key = CellKey.Format((string)p["Strategy"], (int)p["Args"], (string)p["Handler"], (string)p["Mode"]);
             result[key] = (hooked.ResultStatistics!.Median, baseline.ResultStatistics!.Median);
         }
 

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using HookBench.Cells;
 using HookBench.Abi;
 using HookBench.Handlers;
 using HookBench.HookSets;

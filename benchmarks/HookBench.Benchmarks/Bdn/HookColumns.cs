@@ -84,7 +84,7 @@ public sealed class InstructionsColumn() : HookColumn("HookInstructions", "Instr
         var (baseline, withHook) = Counts.GetOrAdd(options.ToString(), _ =>
         {
             using var pair = HookPair.Build(options);
-            return (pair.BaselineInstructions, pair.HookedInstructions);
+            return (pair.BaselinePath.Instructions, pair.HookedPath.Instructions);
         });
         return hooked ? $"{withHook} (+{withHook - baseline})" : $"{baseline}";
     }

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Running;
+using HookBench.Cells;
 using HookBench.Handlers;
 using HookBench.Measurement;
 using HookBench.Strategies;
@@ -37,11 +38,10 @@ public sealed class MatrixFilter(BdnMatrix matrix) : IFilter
 
     public static bool Allowed(string strategy, int args, string handler, string mode, BdnMatrix matrix)
     {
-        var s = StrategyCatalog.Parse(strategy);
-        var h = HandlerKinds.Parse(handler);
-        var m = MeasurementModes.Parse(mode);
-        if (s.RefusedHandlers.ContainsKey(h) || (m == MeasurementMode.Latency && args == 0))
+        var key = new CellKey(StrategyCatalog.Parse(strategy), args, HandlerKinds.Parse(handler), MeasurementModes.Parse(mode));
+        if (!key.TryValidate(out _))
             return false;
+        var (h, m) = (key.Handler, key.Mode);
         if (matrix == BdnMatrix.Full)
             return true;
         if (matrix == BdnMatrix.Crosscheck)

@@ -1,12 +1,16 @@
 using System.CommandLine;
+using System.Globalization;
 using HookBench.Abi;
+using HookBench.Cells;
 using HookBench.Handlers;
-using HookBench.HookSets;
 using HookBench.Strategies;
 
 namespace HookBench.Cli;
 
-/// <summary>Options shared by several verbs, parsed by the library so every error names the valid values.</summary>
+/// <summary>
+/// The options the verbs share, and the one place their values are parsed. Help texts are generated from
+/// the catalogs, so a new strategy, handler, mode or loop shape appears in every verb's help by itself.
+/// </summary>
 public static class CommonOptions
 {
     public static Option<string> Strategy(bool required) => new("--strategy", "-s")
@@ -15,10 +19,30 @@ public static class CommonOptions
         Required = required,
     };
 
+    public static Option<string> Strategies() => new("--strategies")
+    {
+        Description = $"Comma list: {StrategyCatalog.ValidNames} (default: all)",
+    };
+
     public static Option<string> Handler() => new("--handler")
     {
-        Description = $"Handler: {string.Join(", ", HandlerKinds.All.Select(h => h.Name()))}",
+        Description = $"Handler: {HandlerKinds.ValidNames}",
         DefaultValueFactory = _ => HandlerKind.Empty.Name(),
+    };
+
+    public static Option<string> Handlers() => new("--handlers")
+    {
+        Description = $"Comma list: {HandlerKinds.ValidNames} (default: {HandlerKind.Empty.Name()})",
+    };
+
+    public static Option<string> Modes(string defaultMode) => new("--mode")
+    {
+        Description = $"Comma list: {MeasurementModes.ValidNames} (default: {defaultMode})",
+    };
+
+    public static Option<string> Loop() => new("--loop")
+    {
+        Description = $"Timing loop: {LoopShapes.ValidNames} (default: {LoopShape.Unrolled.Name()}; managed-shaped is BenchmarkDotNet's loop, for comparisons)",
     };
 
     public static Option<string> Abi() => new("--abi")
@@ -35,13 +59,35 @@ public static class CommonOptions
 
     public static Option<string> Args() => new("--args", "-n")
     {
-        Description = $"Argument count of the target, 0..{HookSetOptions.MaxArgs}",
+        Description = $"Argument count of the target, {CellAxes.ArgRange}",
         Required = true,
     };
 
-    /// <summary>Parses an argument count, refusing anything outside 0..6 with the valid range.</summary>
-    public static int ParseArgCount(string text) =>
-        int.TryParse(text, out int n) && n is >= 0 and <= HookSetOptions.MaxArgs
-            ? n
-            : throw new UsageException($"--args must be an integer in 0..{HookSetOptions.MaxArgs}; got '{text}'");
+    public static Option<string> ArgList(string defaultArgs) => new("--args")
+    {
+        Description = $"Argument counts: N, A-B or a comma list within {CellAxes.ArgRange} (default: {defaultArgs})",
+    };
+
+    /// <summary>Parses an argument count, refusing anything outside the valid range with the range.</summary>
+    public static int ParseArgCount(string text) => CellAxes.ParseArgCount(text, "--args");
+
+    /// <summary>An integer option within [min, max], or <paramref name="fallback"/> when absent.</summary>
+    public static int ParseInt(string? text, string option, int min, int max, int fallback)
+    {
+        if (text is null)
+            return fallback;
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= min && value <= max
+            ? value
+            : throw new UsageException($"{option} must be an integer in {min}..{max}; got '{text}'");
+    }
+
+    /// <summary>A finite number option within [min, max], or <paramref name="fallback"/> when absent.</summary>
+    public static double ParseDouble(string? text, string option, double min, double max, double fallback)
+    {
+        if (text is null)
+            return fallback;
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value) && value >= min && value <= max
+            ? value
+            : throw new UsageException($"{option} must be a number in {min}..{max}; got '{text}'");
+    }
 }

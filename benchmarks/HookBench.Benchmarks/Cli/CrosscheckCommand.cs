@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using BenchmarkDotNet.Running;
+using HookBench.Cells;
 using HookBench.Cli.Bdn;
 using HookBench.Handlers;
 using HookBench.Measurement;

@@ -46,7 +46,7 @@ public static class DisasmCommand
         text.WriteLine($"# {o.Strategy.Name}: {o.Strategy.Saves}");
         text.WriteLine($"# origin: {o.Strategy.Origin}");
         text.WriteLine($"# args={o.ArgCount} handler={o.Handler.Name()} abi={o.Abi.Name} align={o.Alignment.Name()}"
-            + (set.HandlerEntryRspMod16 is int mod ? $"; handler entered with RSP mod 16 = {mod}{(mod == CallingConvention.EntryRspMod16 ? " (C-ABI aligned)" : " (not C-ABI aligned)")}" : string.Empty));
+            + (set.Entry?.EntryRspMod16 is int mod ? $"; handler entered with RSP mod 16 = {mod}{(mod == CallingConvention.EntryRspMod16 ? " (C-ABI aligned)" : " (not C-ABI aligned)")}" : string.Empty));
         text.WriteLine();
         text.WriteLine("site before patching:");
         text.WriteLine($"  {disassembler.Site()}");

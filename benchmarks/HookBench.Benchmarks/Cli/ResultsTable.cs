@@ -22,7 +22,7 @@ public static class ResultsTable
                 $"{c.NsPerCall.Median:F2}",
                 Markup.Escape($"{c.OverheadNs.Median:F2} [{c.OverheadNs.CiLow:F2}; {c.OverheadNs.CiHigh:F2}]"),
                 $"{c.OverheadCycles:F1}",
-                c.HookInstructions.ToString(),
+                c.HookInstructionsText,
                 $"{c.Ratio:F2}");
         }
 

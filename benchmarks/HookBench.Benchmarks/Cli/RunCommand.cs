@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using HookBench.Cells;
 using HookBench.Handlers;
 using HookBench.Measurement;
 using HookBench.Measurement.Interference;
@@ -17,16 +18,16 @@ public static class RunCommand
 {
     public static Command Create(TextWriter output)
     {
-        var strategies = new Option<string>("--strategies") { Description = $"Comma list: {StrategyCatalog.ValidNames} (default: all)" };
-        var args = new Option<string>("--args") { Description = "Argument counts: N, A-B or a comma list within 0..6 (default: 0-6)" };
-        var handlers = new Option<string>("--handlers") { Description = "Comma list: empty, counter, args (default: empty)" };
-        var modes = new Option<string>("--mode") { Description = "Comma list: throughput, latency (default: throughput)" };
+        var strategies = CommonOptions.Strategies();
+        var args = CommonOptions.ArgList("0-6");
+        var handlers = CommonOptions.Handlers();
+        var modes = CommonOptions.Modes(MeasurementMode.Throughput.Name());
         var reps = new Option<string>("--reps") { Description = "Fixed repetitions per cell, 5..10000 (default: adaptive, until the overhead CI is within max(0.1 ns, 2%))" };
         var ms = new Option<string>("--measure-ms") { Description = "Length of one hooked measurement in ms, 0.1..1000 (default: 1)" };
         var outDir = new Option<string>("--out") { Description = "Folder for summary.json/.md/.csv (default: results/runs/<UTC timestamp>/)" };
         var cpu = new Option<string>("--cpu") { Description = "CPU to pin the measuring thread to (default: the last one available)" };
         var seed = new Option<string>("--seed") { Description = "Seed of the cell-order shuffle (default: 1)" };
-        var loop = new Option<string>("--loop") { Description = "Timing loop: unrolled (default) or managed-shaped (BenchmarkDotNet's loop, for comparisons)" };
+        var loop = CommonOptions.Loop();
         var command = new Command("run", "Measure per-call hook overhead (the quick matrix by default).")
         {
             strategies, args, handlers, modes, reps, ms, outDir, cpu, seed, loop,
@@ -37,10 +38,10 @@ public static class RunCommand
             IReadOnlyList<string> skipped = [];
             IReadOnlyList<CellSpec> plan = selected
                 ? RunPlan.Select(
-                    RunPlan.ParseList(parse.GetValue(strategies) ?? string.Join(',', StrategyCatalog.All.Select(s => s.Name)), "--strategies", StrategyCatalog.Parse),
-                    RunPlan.ParseArgs(parse.GetValue(args) ?? "0-6"),
-                    RunPlan.ParseList(parse.GetValue(handlers) ?? "empty", "--handlers", HandlerKinds.Parse),
-                    RunPlan.ParseList(parse.GetValue(modes) ?? "throughput", "--mode", MeasurementModes.Parse),
+                    parse.GetValue(strategies) is string s ? CellAxes.ParseStrategies(s) : StrategyCatalog.All,
+                    CellAxes.ParseArgs(parse.GetValue(args) ?? "0-6"),
+                    CellAxes.ParseHandlers(parse.GetValue(handlers) ?? HandlerKind.Empty.Name()),
+                    CellAxes.ParseModes(parse.GetValue(modes) ?? MeasurementMode.Throughput.Name()),
                     out skipped)
                 : RunPlan.Quick();
             if (parse.GetValue(loop) is string loopName)
@@ -53,10 +54,10 @@ public static class RunCommand
                 throw new UsageException("the selection leaves no cell to measure: " + string.Join("; ", skipped));
             var settings = new MeasurementSettings
             {
-                Reps = parse.GetValue(reps) is string r ? ParseInt(r, "--reps", 5, 10_000, 0) : null,
-                MeasurementTime = TimeSpan.FromMilliseconds(ParseDouble(parse.GetValue(ms), "--measure-ms", 0.1, 1000, 1)),
-                Seed = ParseInt(parse.GetValue(seed), "--seed", 0, int.MaxValue, 1),
-                Cpu = parse.GetValue(cpu) is string c ? ParseInt(c, "--cpu", 0, 63, 0) : null,
+                Reps = parse.GetValue(reps) is string r ? CommonOptions.ParseInt(r, "--reps", 5, 10_000, 0) : null,
+                MeasurementTime = TimeSpan.FromMilliseconds(CommonOptions.ParseDouble(parse.GetValue(ms), "--measure-ms", 0.1, 1000, 1)),
+                Seed = CommonOptions.ParseInt(parse.GetValue(seed), "--seed", 0, int.MaxValue, 1),
+                Cpu = parse.GetValue(cpu) is string c ? CommonOptions.ParseInt(c, "--cpu", 0, 63, 0) : null,
             };
             string directory = parse.GetValue(outDir) ?? ResultsFolders.NewRunFolder();
             AtomicFiles.EnsureWritableDirectory(directory, "--out");
@@ -96,23 +97,5 @@ public static class RunCommand
                 }, line);
             });
         return summary!;
-    }
-
-    static int ParseInt(string? text, string option, int min, int max, int fallback)
-    {
-        if (text is null)
-            return fallback;
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= min && value <= max
-            ? value
-            : throw new UsageException($"{option} must be an integer in {min}..{max}; got '{text}'");
-    }
-
-    static double ParseDouble(string? text, string option, double min, double max, double fallback)
-    {
-        if (text is null)
-            return fallback;
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value >= min && value <= max
-            ? value
-            : throw new UsageException($"{option} must be a number in {min}..{max}; got '{text}'");
     }
 }

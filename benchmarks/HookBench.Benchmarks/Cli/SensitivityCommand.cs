@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using HookBench.Cells;
 using HookBench.Comparison;
 using HookBench.Handlers;
 using HookBench.Measurement;
@@ -14,9 +15,9 @@ public static class SensitivityCommand
 {
     public static Command Create(TextWriter output)
     {
-        var strategy = new Option<string>("--strategy") { Description = "Strategy whose trampoline is slowed down (default: min-regs)" };
-        var args = new Option<string>("--args") { Description = "Argument count, 1..6 (default: 2)" };
-        var mode = new Option<string>("--mode") { Description = "serialized (default: each call runs alone, so its critical path is the time), latency or throughput" };
+        var strategy = new Option<string>("--strategy") { Description = $"Strategy whose trampoline is slowed down, one with a trampoline: {string.Join(", ", StrategyCatalog.All.Where(s => s.Trampoline is not null).Select(s => s.Name))} (default: min-regs)" };
+        var args = new Option<string>("--args") { Description = $"Argument count, {CellAxes.ArgRange} (default: 2)" };
+        var mode = new Option<string>("--mode") { Description = $"One of {MeasurementModes.ValidNames} (default: serialized: each call runs alone, so its critical path is the time)" };
         var cycles = new Option<string>("--cycles") { Description = "Injected dependent cycles to try, comma list (default: 1,2,4,8)" };
         var command = new Command("sensitivity", "Inject k dependent cycles into one trampoline and report the smallest k compare detects.")
         {
@@ -25,13 +26,11 @@ public static class SensitivityCommand
         command.SetAction(parse =>
         {
             var s = StrategyCatalog.Parse(parse.GetValue(strategy) ?? StrategyCatalog.MinRegs.Name);
-            int n = parse.GetValue(args) is string a
-                ? (int.TryParse(a, out int v) && v is >= 1 and <= 6 ? v : throw new UsageException($"--args must be 1..6 (the chain needs an argument); got '{a}'"))
-                : 2;
-            var m = MeasurementModes.Parse(parse.GetValue(mode) ?? "serialized");
-            var ks = RunPlan.ParseList(parse.GetValue(cycles) ?? "1,2,4,8", "--cycles",
-                t => int.TryParse(t, out int k) && k is >= 1 and <= 256 ? k : throw new UsageException($"--cycles value '{t}' must be 1..256"));
+            int n = CommonOptions.ParseArgCount(parse.GetValue(args) ?? "2");
+            var m = MeasurementModes.Parse(parse.GetValue(mode) ?? MeasurementMode.Serialized.Name());
+            var ks = CellAxes.ParseList(parse.GetValue(cycles) ?? "1,2,4,8", "--cycles", t => CommonOptions.ParseInt(t, "--cycles value", 1, 256, 0));
             var target = new CellSpec(s, n, HandlerKind.Empty, m);
+            target.Key.Validate();
             CellSpec[] controls =
             [
                 new(StrategyCatalog.None, n, HandlerKind.Empty, m),
@@ -47,7 +46,7 @@ public static class SensitivityCommand
             var table = new Table().Border(TableBorder.Rounded).AddColumn("injected")
                 .AddColumn("≈ ns at core clock", c => c.RightAligned()).AddColumn("measured shift ns [[95% CI]]", c => c.RightAligned())
                 .AddColumn("threshold ns", c => c.RightAligned()).AddColumn("verdict").AddColumn("cells flagged", c => c.RightAligned());
-            var clean = result.CleanVersusClean.Cells.Single(c => c.Key == target.Key);
+            var clean = result.CleanVersusClean.Cells.Single(c => c.Key == target.Key.Text);
             table.AddRow("clean vs clean", "0", Markup.Escape(Shift(clean)), $"{clean.Threshold:F3}", clean.Verdict.ToString().ToLowerInvariant(),
                 result.CleanVersusClean.Count(Verdict.Slower) + result.CleanVersusClean.Count(Verdict.Faster) + "");
             foreach (var step in result.Steps)
@@ -57,7 +56,7 @@ public static class SensitivityCommand
                     step.FlaggedCells.ToString(CultureInfo.InvariantCulture));
             }
 
-            foreach (var step in result.Steps.Where(s => s.Flagged.Any(f => !f.StartsWith(target.Key + " ", StringComparison.Ordinal))))
+            foreach (var step in result.Steps.Where(s => s.Flagged.Any(f => !f.StartsWith(target.Key.Text + " ", StringComparison.Ordinal))))
                 console.MarkupLineInterpolated($"[yellow]with {step.Cycles} cycle(s) injected a control cell also moved: {string.Join(", ", step.Flagged)}[/]");
 
             console.MarkupLineInterpolated($"Target: {target} (other cells: controls, measured alongside)");

@@ -55,15 +55,7 @@ public static class ValidateCommand
 
     static string AlignmentSummary(IEnumerable<TransparencyResult> results)
     {
-        var mods = results.Select(r => HandlerAlignment(r.Case)).Where(m => m is not null).Distinct().OrderBy(m => m).ToList();
+        var mods = results.Select(r => r.HandlerEntryRspMod16).Where(m => m is not null).Distinct().OrderBy(m => m).ToList();
         return mods.Count == 0 ? "-" : string.Join(",", mods);
-    }
-
-    static int? HandlerAlignment(HookSetOptions options)
-    {
-        if (options.Strategy.Route == SiteRoute.Unpatched)
-            return null;
-        using var set = HookSetBuilder.Emit(options with { Instrumented = false });
-        return set.HandlerEntryRspMod16;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HookBench.Cells;
 using HookBench.Results;
 
 namespace HookBench.Comparison;
@@ -92,7 +93,7 @@ public static class RunLoader
                     .ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : string.Empty, StringComparer.Ordinal);
                 if (!benchmark.TryGetProperty("Statistics", out var stats) || stats.ValueKind != JsonValueKind.Object)
                     continue;     // a case that failed has no statistics
-                string key = $"{parameters["Strategy"]}/{parameters["Args"]}/{parameters["Handler"]}/{parameters["Mode"]}";
+                string key = CellKey.Format(parameters["Strategy"], int.Parse(parameters["Args"], System.Globalization.CultureInfo.InvariantCulture), parameters["Handler"], parameters["Mode"]);
                 double[] samples = [.. stats.GetProperty("OriginalValues").EnumerateArray().Select(v => v.GetDouble())];
                 double median = stats.GetProperty("Median").GetDouble();
                 cells[key] = new ComparableCell(key, "ns/call", samples, median, median);

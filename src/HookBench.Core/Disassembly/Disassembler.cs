@@ -40,7 +40,7 @@ public sealed class Disassembler
     public IReadOnlyList<ListingLine> Blob(EmittedBlob blob) => Range(blob.Address, blob.Length, blob.DataStart);
 
     /// <summary>The patchable site: the first instruction of the target.</summary>
-    public ListingLine Site() => Range(_set.Target.Address, Targets.TargetEmitter.SiteLength, null)[0];
+    public ListingLine Site() => Range(_set.Site.Address, _set.Site.Length, null)[0];
 
     public IReadOnlyList<ListingLine> Range(ulong address, int length, ulong? dataStart)
     {

@@ -40,4 +40,6 @@ public static class HandlerKinds
     public static string Name(this HandlerKind kind) => kind.ToString().ToLowerInvariant();
 
     public static HandlerKind Parse(string name) => NamedValues.Parse(name, All, Name, "handler");
+
+    public static string ValidNames => string.Join(", ", All.Select(Name));
 }

@@ -1,66 +1,69 @@
 using HookBench.Emission;
-using HookBench.Handlers;
 using HookBench.Native;
 using HookBench.Patching;
+using HookBench.Sites;
 using HookBench.Targets;
 using HookBench.Trampolines;
 
 namespace HookBench.HookSets;
 
 /// <summary>
-/// Everything one hooked function needs, in one arena: the target (and a livepatch replacement), the
-/// handler(s), the trampoline and the site patcher. Built by <see cref="HookSetBuilder"/>; harnesses
-/// add their own blobs before <see cref="Seal"/>.
+/// Everything one hooked function needs, in one arena, as the builder left it: the target (and a
+/// livepatch replacement), its site, the handler(s), the trampoline, and what later stages need to know
+/// about them (resume points and path facts, handler-entry alignments, data slots). Immutable once built;
+/// harnesses add their own blobs to <see cref="Image"/> before <see cref="Seal"/>.
 /// </summary>
 public sealed class HookSet : IDisposable
 {
-    internal HookSet(HookSetOptions options, CodeImage image)
+    internal HookSet(HookSetOptions options, CodeImage image, Site site)
     {
         Options = options;
         Image = image;
+        Site = site;
+        Patcher = new SitePatcher(image.Arena, site);
     }
 
     public HookSetOptions Options { get; }
     public CodeImage Image { get; }
     public CodeArena Arena => Image.Arena;
 
-    public EmittedBlob Target { get; internal set; } = null!;
-    public EmittedBlob? Replacement { get; internal set; }
-    public EmittedBlob? EntryHandler { get; internal set; }
-    public EmittedBlob? ExitHandler { get; internal set; }
-    public EmittedBlob? Trampoline { get; internal set; }
+    /// <summary>Where and what kind of site the target starts with.</summary>
+    public Site Site { get; }
 
-    public WitnessSlots? TargetWitness { get; internal set; }
-    public WitnessSlots? ReplacementWitness { get; internal set; }
-    public HandlerSlots? EntrySlots { get; internal set; }
-    public HandlerSlots? ExitSlots { get; internal set; }
-    public ObservationSlots? EntryObservation { get; internal set; }
-    public ObservationSlots? ExitObservation { get; internal set; }
+    public SitePatcher Patcher { get; }
+
+    public required EmittedBlob Target { get; init; }
+    public EmittedBlob? Replacement { get; init; }
+    public AttachedHandler? Entry { get; init; }
+    public AttachedHandler? Exit { get; init; }
+    public EmittedBlob? Trampoline { get; init; }
+
+    /// <summary>Validation builds only: what reached the target's (and the replacement's) body.</summary>
+    public WitnessSlots? TargetWitness { get; init; }
+    public WitnessSlots? ReplacementWitness { get; init; }
 
     /// <summary>The <c>struct ftrace_ops *</c> handed to ftrace callbacks (a data slot standing in for the ops).</summary>
-    public ulong OpsPointer { get; internal set; }
+    public required ulong OpsPointer { get; init; }
 
     /// <summary>The trampoline's documented layout, or null when there is no trampoline.</summary>
-    public TrampolineLayout? Layout { get; internal set; }
+    public TrampolineLayout? Layout { get; init; }
 
-    /// <summary>RSP mod 16 at the entry handler's first instruction, as documented; null without a handler.</summary>
-    public int? HandlerEntryRspMod16 { get; internal set; }
+    /// <summary>Where the routed site goes: the trampoline, the handler itself, or nothing (the baseline).</summary>
+    public ulong? SiteDestination { get; init; }
 
-    /// <summary>Where the patched site calls: the trampoline, the handler itself, or nothing.</summary>
-    public ulong? SiteDestination { get; internal set; }
-
-    public SitePatcher Site { get; internal set; } = null!;
+    /// <summary>Where control goes at transfers the decoder cannot resolve alone (for <see cref="Measurement.ExecutedPath"/>).</summary>
+    public required PathFacts PathFacts { get; init; }
 
     public bool IsAttached { get; private set; }
 
     public void Seal() => Arena.Seal();
 
-    /// <summary>Patches the site NOP → call. A no-op for the unpatched baseline.</summary>
+    /// <summary>Routes the site to its destination. A no-op for the unpatched baseline.</summary>
     public void Attach()
     {
         if (SiteDestination is ulong destination && !IsAttached)
         {
-            Site.Attach(destination);
+            Patcher.Attach(destination);
             IsAttached = true;
         }
     }
@@ -69,7 +72,7 @@ public sealed class HookSet : IDisposable
     {
         if (SiteDestination is ulong destination && IsAttached)
         {
-            Site.Detach(destination);
+            Patcher.Detach(destination);
             IsAttached = false;
         }
     }

@@ -1,7 +1,7 @@
 using HookBench.Emission;
 using HookBench.Handlers;
 using HookBench.Native;
-using HookBench.Patching;
+using HookBench.Sites;
 using HookBench.Strategies;
 using HookBench.Targets;
 using HookBench.Trampolines;
@@ -39,67 +39,85 @@ public static class HookSetBuilder
 
     static HookSet EmitInto(CodeImage image, HookSetOptions options)
     {
-        var set = new HookSet(options, image);
         var strategy = options.Strategy;
         var abi = options.Abi;
         int n = options.ArgCount;
         var data = image.Data;
 
-        set.OpsPointer = data.Allocate("ftrace_ops", 8).Address;
-        if (options.Instrumented)
-            set.TargetWitness = WitnessSlots.Allocate(data, "target", n);
-        set.Target = image.Emit($"target{n}", BlobKind.Target,
-            asm => TargetEmitter.Emit(asm, abi, n, TargetEmitter.TargetSeed, set.TargetWitness));
-        set.Site = new SitePatcher(image.Arena, set.Target.Address);
+        ulong opsPointer = data.Allocate("ftrace_ops", 8).Address;
+        var targetWitness = options.Instrumented ? WitnessSlots.Allocate(data, "target", n) : null;
+        var target = image.Emit($"target{n}", BlobKind.Target,
+            asm => TargetEmitter.Emit(asm, strategy.Site, abi, n, TargetEmitter.TargetSeed, targetWitness));
+        var site = new Site(strategy.Site, target.Address);
 
+        WitnessSlots? replacementWitness = null;
+        EmittedBlob? replacement = null;
         if (strategy.Redirects)
         {
-            if (options.Instrumented)
-                set.ReplacementWitness = WitnessSlots.Allocate(data, "replacement", n);
-            set.Replacement = image.Emit($"replacement{n}", BlobKind.Target,
-                asm => TargetEmitter.Emit(asm, abi, n, TargetEmitter.ReplacementSeed, set.ReplacementWitness));
+            replacementWitness = options.Instrumented ? WitnessSlots.Allocate(data, "replacement", n) : null;
+            replacement = image.Emit($"replacement{n}", BlobKind.Target,
+                asm => TargetEmitter.Emit(asm, strategy.Site, abi, n, TargetEmitter.ReplacementSeed, replacementWitness));
         }
 
+        var facts = new PathFacts();
         if (strategy.Route == SiteRoute.Unpatched)
-            return set;
+        {
+            return new HookSet(options, image, site)
+            {
+                Target = target, Replacement = replacement, TargetWitness = targetWitness, ReplacementWitness = replacementWitness,
+                OpsPointer = opsPointer, PathFacts = facts,
+            };
+        }
 
         TrampolineSpec? spec = strategy.Trampoline;
         if (spec is not null && options.Alignment == StackAlignment.CAbi)
             spec = spec.With(TrampolineFlags.AlignStack);
         ContextLayout context = spec is null ? ContextLayout.None : TrampolineBuilder.ContextFor(spec, n);
 
-        (set.EntryHandler, set.EntrySlots, set.EntryObservation) = EmitHandler(image, options, context, HandlerRole.Entry, set.Replacement?.Address);
-        if (strategy.HasExitHandler)
-            (set.ExitHandler, set.ExitSlots, set.ExitObservation) = EmitHandler(image, options, context, HandlerRole.Exit, null);
+        var (entryBlob, entrySlots, entryObservation) = EmitHandler(image, options, context, HandlerRole.Entry, replacement?.Address);
+        (EmittedBlob Blob, HandlerSlots Slots, ObservationSlots? Observation)? exit = strategy.HasExitHandler
+            ? EmitHandler(image, options, context, HandlerRole.Exit, null)
+            : null;
 
         if (spec is null)
         {
-            // The site calls the handler: it is entered one call below the target's entry.
-            set.SiteDestination = set.EntryHandler.Address;
-            set.HandlerEntryRspMod16 = 0;
-            return set;
+            // The site calls the handler: it is entered one call below the target's entry, where RSP ≡ 8.
+            return new HookSet(options, image, site)
+            {
+                Target = target, TargetWitness = targetWitness, OpsPointer = opsPointer, PathFacts = facts,
+                Entry = new AttachedHandler(entryBlob, entrySlots, entryObservation, EntryRspMod16: 0),
+                SiteDestination = entryBlob.Address,
+            };
         }
 
-        var request = new TrampolineRequest(spec, abi, n, set.Target.Address, set.EntryHandler.Address)
+        var request = new TrampolineRequest(spec, abi, n, site, entryBlob.Address)
         {
-            ExitHandler = set.ExitHandler?.Address,
-            OpsPointer = set.OpsPointer,
+            ExitHandler = exit?.Blob.Address,
+            OpsPointer = opsPointer,
+            RedirectTarget = replacement?.Address,
             Mutation = options.Mutation,
             InjectedLatency = options.InjectedLatency,
         };
-        TrampolineLayout? layout = null;
-        set.Trampoline = image.Emit($"{strategy.Name}-trampoline", BlobKind.Trampoline, asm =>
+        TrampolineLayout? built = null;
+        var trampoline = image.Emit($"{strategy.Name}-trampoline", BlobKind.Trampoline, asm =>
         {
-            layout = TrampolineBuilder.Build(asm, request);
-            return layout.DataLabel;
+            built = TrampolineBuilder.Build(asm, request);
+            return built.DataLabel;
         });
-        set.Layout = layout;
-        set.HandlerEntryRspMod16 = layout!.HandlerEntryRspMod16;
-        set.SiteDestination = set.Trampoline.Address;
-        return set;
+        var layout = built!;
+        facts.Add(trampoline, layout.PathFacts);
+        return new HookSet(options, image, site)
+        {
+            Target = target, Replacement = replacement, TargetWitness = targetWitness, ReplacementWitness = replacementWitness,
+            OpsPointer = opsPointer, PathFacts = facts, Trampoline = trampoline, Layout = layout,
+            Entry = new AttachedHandler(entryBlob, entrySlots, entryObservation, layout.HandlerEntryRspMod16),
+            Exit = exit is { } e ? new AttachedHandler(e.Blob, e.Slots, e.Observation, layout.ExitHandlerEntryRspMod16
+                ?? throw new InvalidOperationException("the trampoline documents no exit-handler alignment")) : null,
+            SiteDestination = trampoline.Address,
+        };
     }
 
-    static (EmittedBlob, HandlerSlots, ObservationSlots?) EmitHandler(
+    static (EmittedBlob Blob, HandlerSlots Slots, ObservationSlots? Observation) EmitHandler(
         CodeImage image, HookSetOptions options, ContextLayout context, HandlerRole role, ulong? redirectTo)
     {
         string owner = role == HandlerRole.Entry ? "handler" : "exit_handler";

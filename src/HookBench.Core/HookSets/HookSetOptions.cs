@@ -25,31 +25,29 @@ public sealed record HookSetOptions(
     public override string ToString() =>
         $"{Strategy.Name} {Handler.Name()} args={ArgCount} {Abi.Name} {Alignment.Name()}";
 
-    /// <summary>Refuses combinations that cannot be built, with a one-line reason naming the valid choices.</summary>
-    public void EnsureValid()
+    /// <summary>Whether this combination can be built; <paramref name="error"/> is a one-line reason naming the valid choices.</summary>
+    public bool TryValidate(out string? error)
     {
+        error = null;
         if (ArgCount is < 0 or > MaxArgs)
-            throw new UsageException($"args must be 0..{MaxArgs}; got {ArgCount}");
-        if (Strategy.RefusedHandlers.TryGetValue(Handler, out string? why))
+            error = $"args must be 0..{MaxArgs}; got {ArgCount}";
+        else if (Strategy.RefusedHandlers.TryGetValue(Handler, out string? why))
         {
             var valid = HandlerKinds.All.Where(h => !Strategy.RefusedHandlers.ContainsKey(h)).Select(h => h.Name());
-            throw new UsageException($"strategy {Strategy.Name} refuses handler {Handler.Name()}: {why}; valid handlers for {Strategy.Name}: {string.Join(", ", valid)}");
+            error = $"strategy {Strategy.Name} refuses handler {Handler.Name()}: {why}; valid handlers for {Strategy.Name}: {string.Join(", ", valid)}";
         }
+        else if (Alignment == StackAlignment.CAbi && !Strategy.SupportsAlignment)
+            error = $"strategy {Strategy.Name} has no trampoline to pad the stack; valid alignment for it: {StackAlignment.Kernel.Name()}";
+        else if (Strategy.Trampoline is TrampolineSpec spec && !spec.TryValidate(out error))
+            error = $"strategy {Strategy.Name}: {error}";
 
-        if (Alignment == StackAlignment.CAbi && !Strategy.SupportsAlignment)
-            throw new UsageException($"strategy {Strategy.Name} has no trampoline to pad the stack; valid alignment for it: {StackAlignment.Kernel.Name()}");
+        return error is null;
     }
 
-    public bool IsValid()
+    /// <summary>Refuses combinations that cannot be built, with the <see cref="TryValidate"/> reason.</summary>
+    public void EnsureValid()
     {
-        try
-        {
-            EnsureValid();
-            return true;
-        }
-        catch (UsageException)
-        {
-            return false;
-        }
+        if (!TryValidate(out string? error))
+            throw new UsageException(error!);
     }
 }

@@ -23,6 +23,7 @@ public sealed class CellRunner : IDisposable
 
     public CellRunner(CellSpec spec, Clocks clocks, MeasurementSettings settings)
     {
+        spec.Key.Validate();
         Spec = spec;
         _clocks = clocks;
         _baseline = Side.Prepare(spec);
@@ -36,15 +37,15 @@ public sealed class CellRunner : IDisposable
             throw;
         }
 
-        BaselineInstructions = ExecutedPath.Count(_baseline.Set);
+        BaselinePath = ExecutedPath.Walk(_baseline.Set);
         _hooked.Set.Attach();
-        HookedInstructions = ExecutedPath.Count(_hooked.Set);
+        HookedPath = ExecutedPath.Walk(_hooked.Set);
         _iterations = Calibrate(_hooked, clocks, settings.MeasurementTime);
     }
 
     public CellSpec Spec { get; }
-    public int BaselineInstructions { get; }
-    public int HookedInstructions { get; }
+    public PathWalk BaselinePath { get; }
+    public PathWalk HookedPath { get; }
     public int Count => _reps.Count;
     ulong Calls => _iterations * TimingHarness.Unroll;
 
@@ -91,7 +92,7 @@ public sealed class CellRunner : IDisposable
     public Estimate Overhead() =>
         RobustStatistics.Shift([.. _reps.Select(r => r.BaselineNs)], [.. _reps.Select(r => r.HookedNs)]);
 
-    public CellSamples Samples() => new(Spec, [.. _reps], Calls, HookedInstructions, BaselineInstructions);
+    public CellSamples Samples() => new(Spec, [.. _reps], Calls, HookedPath, BaselinePath);
 
     public void Dispose()
     {

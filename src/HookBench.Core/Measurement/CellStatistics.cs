@@ -1,3 +1,4 @@
+using HookBench.Cells;
 using HookBench.Handlers;
 using HookBench.Measurement.Interference;
 using HookBench.Results;
@@ -48,21 +49,21 @@ public static class CellStatistics
             Mode = spec.Mode.Name(),
             Reps = samples.Reps.Count,
             DiscardedReps = samples.Reps.Count - kept.Count,
-            NsPerCall = ToStat(ns),
-            OverheadNs = ToStat(overhead),
+            NsPerCall = ns,
+            OverheadNs = overhead,
             OverheadSamplesNs = overheadSamples,
             CyclesPerCall = clocks.NsToCycles(ns.Median),
             OverheadCycles = clocks.NsToCycles(overhead.Median),
-            InstructionsPerCall = samples.HookedInstructions,
-            BaselineNsPerCall = ToStat(baseNs),
-            BaselineInstructions = samples.BaselineInstructions,
-            HookInstructions = samples.HookedInstructions - samples.BaselineInstructions,
+            InstructionsPerCall = samples.HookedPath.IsStatic ? samples.HookedPath.Instructions : null,
+            UserInstructionsPerCall = samples.HookedPath.IsStatic ? null : samples.HookedPath.Instructions,
+            InstructionsNotCountable = samples.HookedPath.NotStatic,
+            BaselineNsPerCall = baseNs,
+            BaselineInstructions = samples.BaselinePath.Instructions,
+            HookInstructions = samples.HookedPath.IsStatic ? samples.HookedPath.Instructions - samples.BaselinePath.Instructions : null,
             Ratio = ns.Median / baseNs.Median,
             Outliers = RobustStatistics.CountOutliers(overheadSamples),
             CallsPerMeasurement = samples.CallsPerMeasurement,
             DiscardReasons = reasons,
         };
     }
-
-    static Stat ToStat(Estimate e) => new(e.Median, e.CiLow, e.CiHigh);
 }

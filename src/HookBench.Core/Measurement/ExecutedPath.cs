@@ -1,44 +1,36 @@
+using HookBench.Emission;
 using HookBench.HookSets;
-using HookBench.Strategies;
-using HookBench.Targets;
-using HookBench.Trampolines;
+using HookBench.Native;
 using Iced.Intel;
 
 namespace HookBench.Measurement;
 
 /// <summary>
-/// Counts the instructions a call executes by walking the emitted code with Iced's decoder: from the
-/// target's first instruction (the site) to the return to the caller, following every <c>call</c>.
-/// All emitted hook code is branch-free, so the walk is exact; a jump would be reported, not guessed.
+/// Counts the instructions a call executes by walking the emitted code with Iced's decoder, from the
+/// target's first instruction (the site) until control returns to the target's caller. Calls push their
+/// return address on a shadow stack and returns pop it, so the walk follows the code as the CPU does;
+/// where the code alone does not say where control goes (a conditional branch, an indirect transfer, a
+/// return through a rewritten slot), the build's <see cref="PathFacts"/> say, and a transfer nobody
+/// described is an error rather than a guess.
 /// </summary>
 public static class ExecutedPath
 {
-    /// <summary>Instructions per call with the site as it is now (attached or not).</summary>
-    public static int Count(HookSet set)
-    {
-        ulong site = set.Target.Address;
-        Instruction first = DecodeAt(set, site);
-        if (first.Mnemonic != Mnemonic.Call)
-            return Run(set, site);
+    const int Runaway = 100_000;
 
-        // The site calls the hook path; where execution goes after it returns depends on the strategy.
-        int count = 1 + Run(set, first.NearBranch64);
-        var strategy = set.Options.Strategy;
-        if (strategy.Redirects)
-            count += Run(set, set.Replacement!.Address);           // regs->ip was set to the replacement
-        else if (strategy.Trampoline?.Has(TrampolineFlags.SkipFrame) != true)
-            count += Run(set, site + TargetEmitter.SiteLength);     // back into the body after the site
-        return count;
-    }
+    /// <summary>The path of one call with the site as it is now (attached or not).</summary>
+    public static PathWalk Walk(HookSet set) => Walk(set.Arena, set.Target.Address, set.PathFacts);
 
-    /// <summary>Runs from <paramref name="entry"/> to its <c>ret</c>, descending into calls.</summary>
-    static int Run(HookSet set, ulong entry)
+    public static PathWalk Walk(CodeArena arena, ulong entry, PathFacts facts)
     {
+        var cursor = facts.Walk();
+        var returns = new Stack<ulong>();
         int count = 0;
         ulong pc = entry;
-        while (true)
+        while (count < Runaway)
         {
-            Instruction instruction = DecodeAt(set, pc);
+            if (cursor.NotStaticAt(pc) is string reason)
+                return new PathWalk(count, reason);
+            Instruction instruction = DecodeAt(arena, pc);
             count++;
             switch (instruction.FlowControl)
             {
@@ -46,23 +38,52 @@ public static class ExecutedPath
                     pc = instruction.NextIP;
                     break;
                 case FlowControl.Call:
-                    count += Run(set, instruction.NearBranch64);
-                    pc = instruction.NextIP;
+                    returns.Push(instruction.NextIP);
+                    pc = instruction.NearBranch64;
+                    break;
+                case FlowControl.IndirectCall:
+                    returns.Push(instruction.NextIP);
+                    pc = Transfer(cursor, pc, instruction);
+                    break;
+                case FlowControl.UnconditionalBranch:
+                    pc = instruction.NearBranch64;
+                    break;
+                case FlowControl.IndirectBranch:
+                    pc = Transfer(cursor, pc, instruction);
+                    break;
+                case FlowControl.ConditionalBranch:
+                    pc = cursor.Taken(pc) ? instruction.NearBranch64 : instruction.NextIP;
                     break;
                 case FlowControl.Return:
-                    return count;
-                default:
-                    throw new InvalidOperationException($"unexpected {instruction} at 0x{pc:X}: emitted hook code is branch-free");
-            }
+                    if (cursor.TryTransfer(pc, out ulong rewritten))
+                    {
+                        returns.TryPop(out _);
+                        if (rewritten == PathFacts.ReturnToCaller)
+                            return new PathWalk(count, null);
+                        pc = rewritten;
+                    }
+                    else if (!returns.TryPop(out pc))
+                    {
+                        return new PathWalk(count, null);
+                    }
 
-            if (count > 10_000)
-                throw new InvalidOperationException("runaway walk");
+                    break;
+                default:
+                    throw new InvalidOperationException($"unexpected {instruction} at 0x{pc:X}: no path fact says where it goes");
+            }
         }
+
+        throw new InvalidOperationException($"runaway walk from 0x{entry:X}: more than {Runaway} instructions");
     }
 
-    static Instruction DecodeAt(HookSet set, ulong address)
+    static ulong Transfer(PathFacts.Cursor cursor, ulong pc, in Instruction instruction) =>
+        cursor.TryTransfer(pc, out ulong destination) && destination != PathFacts.ReturnToCaller
+            ? destination
+            : throw new InvalidOperationException($"indirect {instruction} at 0x{pc:X}: no path fact names its destination");
+
+    static Instruction DecodeAt(CodeArena arena, ulong address)
     {
-        var decoder = Decoder.Create(64, new ByteArrayCodeReader(set.Arena.Read(address, 15)));
+        var decoder = Decoder.Create(64, new ByteArrayCodeReader(arena.Read(address, 15)));
         decoder.IP = address;
         decoder.Decode(out Instruction instruction);
         return instruction;

@@ -12,15 +12,15 @@ public sealed class HookPair : IDisposable
     {
         Unhooked = unhooked;
         Hooked = hooked;
-        BaselineInstructions = ExecutedPath.Count(unhooked);
+        BaselinePath = ExecutedPath.Walk(unhooked);
         hooked.Attach();
-        HookedInstructions = ExecutedPath.Count(hooked);
+        HookedPath = ExecutedPath.Walk(hooked);
     }
 
     public HookSet Unhooked { get; }
     public HookSet Hooked { get; }
-    public int BaselineInstructions { get; }
-    public int HookedInstructions { get; }
+    public PathWalk BaselinePath { get; }
+    public PathWalk HookedPath { get; }
 
     public static HookPair Build(HookSetOptions options)
     {

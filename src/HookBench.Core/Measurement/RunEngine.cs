@@ -129,15 +129,13 @@ public static class RunEngine
                 break;
             var current = events;
             active = [.. runners.Where(r => r.Count < settings.MaxReps
-                && !settings.Precision.IsMet(ToEstimate(CellStatistics.Summarize(r.Samples(), clocks, current).OverheadNs)))];
+                && !settings.Precision.IsMet(CellStatistics.Summarize(r.Samples(), clocks, current).OverheadNs))];
         }
 
         return events;
     }
 
     const int TopUpPasses = 3;
-
-    static Statistics.Estimate ToEstimate(Stat s) => new(s.Median, s.CiLow, s.CiHigh);
 
     /// <summary>
     /// Rounds: every unfinished cell gets a batch per round, in a new seeded random order each round,

@@ -1,3 +1,4 @@
+using HookBench.Cells;
 using HookBench.Handlers;
 using HookBench.HookSets;
 using HookBench.Strategies;
@@ -21,8 +22,9 @@ public static class RunPlan
                 cells.Add(new CellSpec(strategy, n, HandlerKind.Empty, MeasurementMode.Throughput));
             foreach (var handler in new[] { HandlerKind.Counter, HandlerKind.Args })
             {
-                if (!strategy.RefusedHandlers.ContainsKey(handler))
-                    cells.Add(new CellSpec(strategy, 2, handler, MeasurementMode.Throughput));
+                var cell = new CellSpec(strategy, 2, handler, MeasurementMode.Throughput);
+                if (cell.Key.TryValidate(out _))
+                    cells.Add(cell);
             }
 
             cells.Add(new CellSpec(strategy, 2, HandlerKind.Empty, MeasurementMode.Latency));
@@ -33,8 +35,8 @@ public static class RunPlan
     }
 
     /// <summary>
-    /// The cross product of a selection. Combinations a strategy refuses, and latency at 0 arguments
-    /// (nothing to chain), are left out and listed in <paramref name="skipped"/>.
+    /// The cross product of a selection. Combinations the cell rules refuse (a handler a strategy refuses,
+    /// latency with no argument to chain, …) are left out and listed in <paramref name="skipped"/> with the reason.
     /// </summary>
     public static IReadOnlyList<CellSpec> Select(
         IReadOnlyList<Strategy> strategies, IReadOnlyList<int> args, IReadOnlyList<HandlerKind> handlers,
@@ -48,45 +50,13 @@ public static class RunPlan
         foreach (var mode in modes)
         {
             var cell = new CellSpec(strategy, n, handler, mode);
-            if (strategy.RefusedHandlers.ContainsKey(handler))
-                skips.Add($"{cell}: {strategy.Name} refuses handler {handler.Name()}");
-            else if (mode == MeasurementMode.Latency && n == 0)
-                skips.Add($"{cell}: latency needs an argument to chain");
-            else
+            if (cell.Key.TryValidate(out string? why))
                 cells.Add(cell);
+            else
+                skips.Add($"{cell}: {why}");
         }
 
         skipped = skips;
         return cells;
-    }
-
-    /// <summary>Parses "0-6", "2", "0,2,6" or "1-3,6" into argument counts, refusing empty or inverted ranges.</summary>
-    public static IReadOnlyList<int> ParseArgs(string text)
-    {
-        var result = new SortedSet<int>();
-        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries))
-        {
-            string[] ends = part.Split('-', StringSplitOptions.TrimEntries);
-            if (ends.Length is < 1 or > 2 || ends.Any(e => !int.TryParse(e, out _)))
-                throw new UsageException($"--args '{text}' is not a count or range; valid: numbers 0..{HookSetOptions.MaxArgs} as N, A-B or a comma list");
-            int lo = int.Parse(ends[0]), hi = int.Parse(ends[^1]);
-            if (lo > hi)
-                throw new UsageException($"--args range '{part}' is inverted; write it low-high, within 0..{HookSetOptions.MaxArgs}");
-            if (lo < 0 || hi > HookSetOptions.MaxArgs)
-                throw new UsageException($"--args '{part}' is outside 0..{HookSetOptions.MaxArgs}");
-            for (int n = lo; n <= hi; n++)
-                result.Add(n);
-        }
-
-        return [.. result];
-    }
-
-    /// <summary>Parses a comma list of names with <paramref name="parse"/>, refusing an empty list.</summary>
-    public static IReadOnlyList<T> ParseList<T>(string text, string option, Func<string, T> parse)
-    {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0)
-            throw new UsageException($"{option} is empty; give at least one value");
-        return [.. parts.Select(parse).Distinct()];
     }
 }

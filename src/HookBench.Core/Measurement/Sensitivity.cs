@@ -25,8 +25,9 @@ public static class Sensitivity
         Func<IInterferenceMonitor> monitor, Thresholds thresholds, Action<string>? progress = null)
     {
         if (target.Strategy.Trampoline is null)
-            throw new UsageException($"strategy {target.Strategy.Name} has no trampoline to slow down; valid: strategies with a trampoline");
+            throw new UsageException($"strategy {target.Strategy.Name} has no trampoline to slow down; valid: {string.Join(", ", Strategies.StrategyCatalog.All.Where(s => s.Trampoline is not null).Select(s => s.Name))}");
         List<CellSpec> plan = [target, .. controls.Where(c => c.Key != target.Key)];
+        target.Key.Validate();
 
         RunSummary Measure(string label, int k)
         {
@@ -46,7 +47,7 @@ public static class Sensitivity
         {
             var injected = Measure($"{k} injected cycle(s)", k);
             var report = Comparer.Compare(RunLoader.FromSummary("clean A", clean), RunLoader.FromSummary($"+{k} cycles", injected), thresholds);
-            var row = report.Cells.Single(c => c.Key == target.Key);
+            var row = report.Cells.Single(c => c.Key == target.Key.Text);
             steps.Add(new SensitivityStep(k, row, [.. report.Cells.Where(c => c.Verdict is Verdict.Slower or Verdict.Faster).Select(c => $"{c.Key} {c.Verdict.ToString().ToLowerInvariant()}")]));
             if (row.Verdict == Verdict.Slower && smallest is null)
                 smallest = k;

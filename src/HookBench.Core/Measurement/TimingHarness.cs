@@ -1,4 +1,5 @@
 using HookBench.Abi;
+using HookBench.Cells;
 using HookBench.Emission;
 using HookBench.HookSets;
 using Iced.Intel;
@@ -40,8 +41,8 @@ public sealed class TimingHarness
     {
         var abi = set.Options.Abi;
         int n = set.Options.ArgCount;
-        if (mode == MeasurementMode.Latency && n == 0)
-            throw new UsageException("latency mode chains each result into the next call's first argument and needs args >= 1");
+        if (n < mode.MinArgs())
+            throw new ArgumentException($"mode {mode.Name()} needs args >= {mode.MinArgs()}; validate the cell key first", nameof(mode));
         int stackArgs = abi.StackArgumentCount(n);
         var gcPollFlag = set.Image.Data.Allocate("timing.gc_poll_flag");
         var blob = set.Image.Emit($"timing-{mode.Name()}-{shape.Name()}", BlobKind.Harness, asm =>

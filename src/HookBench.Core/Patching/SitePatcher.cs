@@ -1,56 +1,46 @@
 using HookBench.Native;
-using HookBench.Targets;
+using HookBench.Sites;
 
 namespace HookBench.Patching;
 
-/// <summary>The site did not hold the bytes a patch expected; nothing was written.</summary>
-public sealed class SiteMismatchException(string message) : InvalidOperationException(message);
-
 /// <summary>
-/// Rewrites a 5-byte site between the NOP and <c>call rel32</c>. Like the kernel's
-/// <c>ftrace_make_call</c>/<c>ftrace_make_nop</c> (which go through <c>ftrace_modify_code_direct</c>),
-/// it reads the old bytes first and refuses to write when they are not what it expects.
+/// Rewrites a site between its original bytes and the bytes that route it to a destination, as its
+/// <see cref="SiteKind"/> defines them. Like the kernel's <c>ftrace_make_call</c>/<c>ftrace_make_nop</c>
+/// (which go through <c>ftrace_modify_code_direct</c>), it reads the old bytes first and refuses to write
+/// when they are not what it expects.
 /// </summary>
-public sealed class SitePatcher(CodeArena arena, ulong site)
+public sealed class SitePatcher(CodeArena arena, Site site)
 {
-    const byte CallOpcode = 0xE8;
+    public Site Site => site;
 
-    public ulong Site => site;
+    public IReadOnlyList<byte> CurrentBytes => arena.Read(site.Address, site.Length);
 
-    public IReadOnlyList<byte> CurrentBytes => arena.Read(site, TargetEmitter.SiteLength);
+    /// <summary>Whether the site holds its original (unhooked) bytes.</summary>
+    public bool IsOriginal => CurrentBytes.SequenceEqual(site.Kind.Original);
 
-    /// <summary>NOP → <c>call destination</c>.</summary>
+    /// <summary>Whether the site routes to <paramref name="destination"/>.</summary>
+    public bool RoutesTo(ulong destination) => CurrentBytes.SequenceEqual(site.RoutedTo(destination));
+
+    /// <summary>Original → routed to <paramref name="destination"/>.</summary>
     public void Attach(ulong destination)
     {
-        byte[] call = CallBytes(site, destination);
-        Expect(TargetEmitter.Nop5, "the 5-byte NOP");
-        arena.Patch(site, call);
+        byte[] routed = site.RoutedTo(destination);
+        Expect(site.Kind.Original, $"the original {site.Kind.Name} bytes");
+        arena.Patch(site.Address, routed);
     }
 
-    /// <summary><c>call destination</c> → NOP.</summary>
+    /// <summary>Routed to <paramref name="destination"/> → original.</summary>
     public void Detach(ulong destination)
     {
-        Expect(CallBytes(site, destination), $"call 0x{destination:X}");
-        arena.Patch(site, [.. TargetEmitter.Nop5]);
-    }
-
-    /// <summary><c>E8 rel32</c> with rel32 = destination − (site + 5).</summary>
-    public static byte[] CallBytes(ulong site, ulong destination)
-    {
-        long rel = (long)destination - (long)(site + TargetEmitter.SiteLength);
-        if (rel is < int.MinValue or > int.MaxValue)
-            throw new InvalidOperationException($"0x{destination:X} is out of call rel32 reach of the site at 0x{site:X}");
-        var bytes = new byte[TargetEmitter.SiteLength];
-        bytes[0] = CallOpcode;
-        BitConverter.TryWriteBytes(bytes.AsSpan(1), (int)rel);
-        return bytes;
+        Expect(site.RoutedTo(destination), $"{site.Kind.Name} to 0x{destination:X}");
+        arena.Patch(site.Address, [.. site.Kind.Original]);
     }
 
     void Expect(IReadOnlyList<byte> expected, string what)
     {
-        byte[] actual = arena.Read(site, TargetEmitter.SiteLength);
+        byte[] actual = arena.Read(site.Address, site.Length);
         if (!actual.SequenceEqual(expected))
             throw new SiteMismatchException(
-                $"site at 0x{site:X} holds {Convert.ToHexString(actual)}, expected {Convert.ToHexString([.. expected])} ({what}); refusing to patch");
+                $"site at 0x{site.Address:X} holds {Convert.ToHexString(actual)}, expected {Convert.ToHexString([.. expected])} ({what}); refusing to patch");
     }
 }

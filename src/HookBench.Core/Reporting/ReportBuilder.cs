@@ -103,7 +103,7 @@ public static class ReportBuilder
             }
 
             var two = group.FirstOrDefault(c => c.Args == 2);
-            text.Append(two is null ? " – | – |\n" : Invariant($" {two.HookInstructions} | {two.Ratio:F2} |\n"));
+            text.Append(two is null ? " – | – |\n" : Invariant($" {two.HookInstructionsText} | {two.Ratio:F2} |\n"));
         }
 
         text.Append("\n### At 2 arguments: handlers and modes\n\n");

@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using HookBench.Cells;
+using HookBench.Statistics;
 
 namespace HookBench.Results;
 
@@ -53,12 +55,6 @@ public sealed record RunInfo
     public string? CommandLine { get; init; }
 }
 
-/// <summary>A median with its 95% confidence interval.</summary>
-public sealed record Stat(double Median, double CiLow, double CiHigh)
-{
-    [JsonIgnore]
-    public double HalfWidth => (CiHigh - CiLow) / 2;
-}
 
 public sealed record CellResult
 {
@@ -70,10 +66,10 @@ public sealed record CellResult
     public required int DiscardedReps { get; init; }
 
     /// <summary>Hooked call, ns (TSC-timed).</summary>
-    public required Stat NsPerCall { get; init; }
+    public required Estimate NsPerCall { get; init; }
 
     /// <summary>Hodges–Lehmann shift of hooked over baseline, ns, with Moses bounds.</summary>
-    public required Stat OverheadNs { get; init; }
+    public required Estimate OverheadNs { get; init; }
 
     /// <summary>Per kept repetition: hooked − baseline, ns (paired, in repetition order).</summary>
     public required IReadOnlyList<double> OverheadSamplesNs { get; init; }
@@ -82,14 +78,27 @@ public sealed record CellResult
     public required double CyclesPerCall { get; init; }
     public required double OverheadCycles { get; init; }
 
-    /// <summary>Instructions executed per hooked call, site to return (target body included).</summary>
-    public required int InstructionsPerCall { get; init; }
+    /// <summary>
+    /// Instructions executed per hooked call, site to return (target body included); null when part of the
+    /// path is not static (a trap into the kernel), see <see cref="InstructionsNotCountable"/>.
+    /// </summary>
+    public int? InstructionsPerCall { get; init; }
 
-    public Stat? BaselineNsPerCall { get; init; }
+    /// <summary>When the path is not static: the instructions that ran in user space.</summary>
+    public int? UserInstructionsPerCall { get; init; }
+
+    /// <summary>Why <see cref="InstructionsPerCall"/> is not a number (e.g. the kernel part of a uprobe), or null.</summary>
+    public string? InstructionsNotCountable { get; init; }
+
+    public Estimate? BaselineNsPerCall { get; init; }
     public int BaselineInstructions { get; init; }
 
     /// <summary>Instructions the hook adds: <see cref="InstructionsPerCall"/> − <see cref="BaselineInstructions"/>.</summary>
-    public int HookInstructions { get; init; }
+    public int? HookInstructions { get; init; }
+
+    /// <summary>The hook's instructions for a table: the number, or "not countable" where the kernel runs part of the path.</summary>
+    [JsonIgnore]
+    public string HookInstructionsText => HookInstructions is int n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "not countable";
 
     /// <summary>Hooked ns/call over baseline ns/call.</summary>
     public double Ratio { get; init; }
@@ -103,5 +112,5 @@ public sealed record CellResult
     public IReadOnlyDictionary<string, int>? DiscardReasons { get; init; }
 
     [JsonIgnore]
-    public string Key => $"{Strategy}/{Args}/{Handler}/{Mode}";
+    public string Key => CellKey.Format(Strategy, Args, Handler, Mode);
 }

@@ -33,5 +33,8 @@ public static class SummaryCsv
 
     static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>An instruction count that may not be countable (a kernel trap on the path): empty in that case.</summary>
+    static string N(int? value) => value is int n ? N(n) : string.Empty;
+
     static string F(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,5 @@
 using HookBench.Handlers;
+using HookBench.Sites;
 using HookBench.Trampolines;
 
 namespace HookBench.Strategies;
@@ -31,6 +32,9 @@ public sealed record Strategy
     public required string Origin { get; init; }
 
     public required SiteRoute Route { get; init; }
+
+    /// <summary>The kind of site the strategy patches (the fentry call site unless a strategy says otherwise).</summary>
+    public SiteKind Site { get; init; } = Rel32Site.FentryCall;
 
     /// <summary>The trampoline preset; null when the route has no trampoline.</summary>
     public TrampolineSpec? Trampoline { get; init; }

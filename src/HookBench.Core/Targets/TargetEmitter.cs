@@ -1,24 +1,21 @@
 using HookBench.Abi;
 using HookBench.Emission;
+using HookBench.Sites;
 using Iced.Intel;
 using static Iced.Intel.AssemblerRegisters;
 
 namespace HookBench.Targets;
 
 /// <summary>
-/// The traced functions. Each starts with the 5-byte patchable site, the NOP that boot-time ftrace
-/// leaves at every <c>__fentry__</c> call (<c>0F 1F 44 00 00</c>, x86_nops[5]), then mixes all of its
-/// arguments so that any corrupted argument changes the result:
+/// The traced functions. Each starts with its patchable site in its original form (for the fentry sites,
+/// the NOP that boot-time ftrace leaves at every <c>__fentry__</c> call; see <see cref="SiteKind"/>), then
+/// mixes all of its arguments so that any corrupted argument changes the result:
 /// <code>x = seed; for each argument a: x = x * K xor a; return x</code>
 /// </summary>
 public static class TargetEmitter
 {
     /// <summary>Odd, so multiplication is a bijection modulo 2^64; fits imul's sign-extended imm32.</summary>
     public const ulong MixMultiplier = 0x2545F491;
-
-    public const int SiteLength = 5;
-
-    public static IReadOnlyList<byte> Nop5 { get; } = [0x0F, 0x1F, 0x44, 0x00, 0x00];
 
     /// <summary>Seed of the function a test or benchmark hooks.</summary>
     public const ulong TargetSeed = 0x243F6A8885A308D3;
@@ -35,9 +32,9 @@ public static class TargetEmitter
         return x;
     }
 
-    public static void Emit(Assembler asm, CallingConvention abi, int argCount, ulong seed, WitnessSlots? witness)
+    public static void Emit(Assembler asm, SiteKind site, CallingConvention abi, int argCount, ulong seed, WitnessSlots? witness)
     {
-        asm.db([.. Nop5]);
+        asm.db([.. site.Original]);
         if (witness is not null)
             EmitWitness(asm, abi, argCount, witness);
 

@@ -44,15 +44,9 @@ public sealed partial class TrampolineBuilder
     void EmitArgsArrayFrame()
     {
         if (Has(TrampolineFlags.CallOriginal))
-        {
-            if (!Has(TrampolineFlags.SkipFrame))
-                throw new ArgumentException("CallOriginal from a fentry site needs SkipFrame (BPF_TRAMP_F_CALL_ORIG | BPF_TRAMP_F_SKIP_FRAME)");
             EmitFentryFexit();
-        }
         else
-        {
             EmitPushedArgs();
-        }
     }
 
     /// <summary>The thread's ten instructions for two arguments: push rbp … leave; ret.</summary>
@@ -149,7 +143,7 @@ public sealed partial class TrampolineBuilder
     }
 
     /// <summary>
-    /// Calls func+5 (past the patched site). Under a convention with shadow space or stack arguments the
+    /// Calls the body past the patched site (func+5 for the fentry sites). Under a convention with shadow space or stack arguments the
     /// body needs its outgoing area rebuilt, as the kernel's stack_argN copies do for arguments 7..12.
     /// </summary>
     void CallOriginalBody()
@@ -169,7 +163,7 @@ public sealed partial class TrampolineBuilder
             _asm.mov(__qword_ptr[rsp + abi.ShadowSpaceBytes + 8 * k], scratch.R64());
         }
 
-        _asm.call(_request.Target + Targets.TargetEmitter.SiteLength);
+        _asm.call(_request.Site.Resume);
         if (outgoing > 0)
             _asm.add(rsp, outgoing);
     }

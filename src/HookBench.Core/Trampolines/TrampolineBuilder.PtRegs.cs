@@ -28,7 +28,9 @@ namespace HookBench.Trampolines;
 public sealed partial class TrampolineBuilder
 {
     const int McountRegSize = PtRegs.Size;    // MCOUNT_REG_SIZE = FRAME_SIZE with frame pointers off
-    const int McountInsnSize = 5;             // MCOUNT_INSN_SIZE: the call at the site
+
+    /// <summary>MCOUNT_INSN_SIZE: the length of the call at the site, so ip = return address − it.</summary>
+    int McountInsnSize => _request.Site.Length;
 
     void EmitPtRegsFrame()
     {

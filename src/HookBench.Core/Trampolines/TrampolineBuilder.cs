@@ -22,6 +22,7 @@ public sealed partial class TrampolineBuilder
     readonly TrampolineRequest _request;
     int _depth;
     readonly List<int> _handlerEntryAlignments = [];
+    readonly List<PathFact> _facts = [];
     Label? _dataLabel;
 
     TrampolineBuilder(Assembler asm, TrampolineRequest request)
@@ -30,9 +31,11 @@ public sealed partial class TrampolineBuilder
         _request = request;
     }
 
-    /// <summary>Emits the trampoline for <paramref name="request"/> into <paramref name="asm"/>.</summary>
+    /// <summary>Emits the trampoline for <paramref name="request"/> into <paramref name="asm"/>; refuses contradictory flags first.</summary>
     public static TrampolineLayout Build(Assembler asm, TrampolineRequest request)
     {
+        if (!request.Spec.TryValidate(out string? error))
+            throw new UsageException(error!);
         var builder = new TrampolineBuilder(asm, request);
         switch (request.Spec.Context)
         {
@@ -53,6 +56,7 @@ public sealed partial class TrampolineBuilder
             alignments.Count > 1 ? alignments[1] : null)
         {
             DataLabel = builder._dataLabel,
+            PathFacts = builder._facts,
         };
     }
 
@@ -120,10 +124,25 @@ public sealed partial class TrampolineBuilder
             _asm.lea(rsp, __[rsp]);
     }
 
+    /// <summary>
+    /// The trampoline's final <c>ret</c>. With SkipFrame it returns past the traced function to its caller;
+    /// with IpModify and a redirect, to the replacement the handler wrote into regs->ip. Either way the
+    /// executed-path walk is told, since the return slot no longer holds what the site's call pushed.
+    /// </summary>
     void EmitReturn()
     {
         if (Mutated(TrampolineMutation.ClobberFlags))
             _asm.xor(Scratch.R64(), Scratch.R64());
+        ulong? goesTo = Has(TrampolineFlags.SkipFrame) ? PathFacts.ReturnToCaller
+            : Has(TrampolineFlags.IpModify) ? _request.RedirectTarget
+            : null;
+        if (goesTo is ulong destination)
+        {
+            var at = _asm.CreateLabel("return");
+            _asm.Label(ref at);
+            _facts.Add(new TransferFact(at, [destination]));
+        }
+
         _asm.ret();
     }
 }

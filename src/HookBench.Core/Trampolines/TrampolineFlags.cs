@@ -30,29 +30,3 @@ public enum TrampolineFlags
     /// </summary>
     AlignStack = 1 << 5,
 }
-
-/// <summary>A trampoline's shape: where the handler's context lives, and the flags.</summary>
-public sealed record TrampolineSpec(Handlers.ContextKind Context, TrampolineFlags Flags)
-{
-    public bool Has(TrampolineFlags flag) => (Flags & flag) == flag;
-
-    public TrampolineSpec With(TrampolineFlags flag) => this with { Flags = Flags | flag };
-}
-
-/// <summary>
-/// Deliberate defects, reachable only from tests, that prove the transparency validator catches a
-/// broken trampoline.
-/// </summary>
-internal enum TrampolineMutation
-{
-    None,
-
-    /// <summary>The first argument register is not restored after the handler.</summary>
-    SkipArgumentRestore,
-
-    /// <summary>Eight extra bytes of stack before the handler call, not reflected in the documented alignment.</summary>
-    MisalignStack,
-
-    /// <summary>An arithmetic instruction after the flags were restored.</summary>
-    ClobberFlags,
-}

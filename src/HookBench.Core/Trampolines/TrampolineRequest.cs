@@ -1,14 +1,14 @@
 using HookBench.Abi;
-using HookBench.Handlers;
+using HookBench.Sites;
 
 namespace HookBench.Trampolines;
 
-/// <summary>The inputs to one trampoline: its shape and the addresses it connects.</summary>
+/// <summary>The inputs to one trampoline: its shape, the site it serves and the handlers it calls.</summary>
 public sealed record TrampolineRequest(
     TrampolineSpec Spec,
     CallingConvention Abi,
     int ArgCount,
-    ulong Target,
+    Site Site,
     ulong EntryHandler)
 {
     /// <summary>fexit: the handler called after the original body.</summary>
@@ -17,15 +17,14 @@ public sealed record TrampolineRequest(
     /// <summary>The <c>struct ftrace_ops *</c> a per-ops trampoline stores after its ret and passes to the callback.</summary>
     public ulong OpsPointer { get; init; }
 
+    /// <summary>
+    /// IpModify: where the handler will point regs->ip (a livepatch replacement), so the executed-path walk
+    /// knows where the trampoline's <c>ret</c> goes; null when the handler leaves regs->ip alone.
+    /// </summary>
+    public ulong? RedirectTarget { get; init; }
+
     internal TrampolineMutation Mutation { get; init; }
 
-    /// <summary>Sensitivity runs only: k dependent 1-cycle instructions on the first argument after it is restored.</summary>
+    /// <summary>Sensitivity runs only: k dependent 1-cycle instructions on RSP at the trampoline's entry.</summary>
     internal int InjectedLatency { get; init; }
-}
-
-/// <summary>What the builder promises about the code it emitted.</summary>
-public sealed record TrampolineLayout(ContextLayout Context, int HandlerEntryRspMod16, int? ExitHandlerEntryRspMod16)
-{
-    /// <summary>The label of data emitted after the code (the per-ops pointer), if any.</summary>
-    public Iced.Intel.Label? DataLabel { get; init; }
 }

@@ -38,6 +38,10 @@ public static class TransparencyValidator
         Strategy Strategy => Options.Strategy;
         CallingConvention Abi => Options.Abi;
 
+        WitnessSlots TargetWitness => set.TargetWitness ?? throw new InvalidOperationException("validation builds carry a target witness");
+
+        WitnessSlots ReplacementWitness => set.ReplacementWitness ?? throw new InvalidOperationException("redirecting validation builds carry a replacement witness");
+
         public TransparencyResult Execute()
         {
             LoadInputs();
@@ -50,18 +54,19 @@ public static class TransparencyValidator
             Check("unhooked return", Out(Register.RAX) == expectedTarget, $"0x{Out(Register.RAX):X} != reference 0x{expectedTarget:X}");
 
             set.Attach();
-            Check("site patched", set.SiteDestination is null || set.Site.CurrentBytes[0] == 0xE8, "site does not hold a call after attach");
+            Check("site routed", set.SiteDestination is not ulong destination || set.Patcher.RoutesTo(destination),
+                $"site holds {Convert.ToHexString([.. set.Patcher.CurrentBytes])} after attach, not {set.Site.Kind.Name} to its destination");
             for (int call = 0; call < HookedCalls; call++)
                 Arena.Invoke(probe.Blob.Address);
             CheckHookedCall(expected);
             CheckHandlers(expected);
 
             set.Detach();
-            Check("site restored", set.Site.CurrentBytes.SequenceEqual(TargetEmitter.Nop5), "site is not the NOP after detach");
+            Check("site restored", set.Patcher.IsOriginal, $"site holds {Convert.ToHexString([.. set.Patcher.CurrentBytes])} after detach, not its original bytes");
             Arena.Invoke(probe.Blob.Address);
             Check("detached return", Out(Register.RAX) == expectedTarget, $"0x{Out(Register.RAX):X} != 0x{expectedTarget:X}");
             CheckCounts();
-            return new TransparencyResult(Options, _checks, _failures);
+            return new TransparencyResult(Options, _checks, _failures) { HandlerEntryRspMod16 = set.Entry?.EntryRspMod16 };
         }
 
         void LoadInputs()
@@ -85,7 +90,7 @@ public static class TransparencyValidator
             ulong rspBefore = Read(probe.Slots.RspBeforeCall.Address);
             Check("rsp after return", Read(probe.Slots.RspOut.Address) == rspBefore, $"0x{Read(probe.Slots.RspOut.Address):X}, expected 0x{rspBefore:X}");
 
-            WitnessSlots witness = (Strategy.Redirects ? set.ReplacementWitness : set.TargetWitness)!;
+            WitnessSlots witness = Strategy.Redirects ? ReplacementWitness : TargetWitness;
             for (int i = 0; i < Options.ArgCount; i++)
             {
                 ulong seen = Read(witness.Arguments[i]);
@@ -114,17 +119,18 @@ public static class TransparencyValidator
 
         void CheckHandlers(ulong expected)
         {
-            if (set.EntryHandler is null)
-                return;
-            CheckHandler("handler", set.EntryObservation!, set.EntrySlots!, set.Layout?.HandlerEntryRspMod16 ?? set.HandlerEntryRspMod16!.Value, null);
-            if (set.ExitHandler is not null)
-                CheckHandler("exit handler", set.ExitObservation!, set.ExitSlots!, set.Layout!.ExitHandlerEntryRspMod16!.Value, expected);
+            if (set.Entry is AttachedHandler entry)
+                CheckHandler("handler", entry, null);
+            if (set.Exit is AttachedHandler exit)
+                CheckHandler("exit handler", exit, expected);
         }
 
-        void CheckHandler(string who, Handlers.ObservationSlots obs, HandlerSlots slots, int documentedMod16, ulong? returnValue)
+        void CheckHandler(string who, AttachedHandler handler, ulong? returnValue)
         {
+            var obs = handler.RequireObservation();
+            var slots = handler.Slots;
             int seenMod16 = (int)(Read(obs.Rsp.Address) % 16);
-            Check($"{who} entry rsp mod 16", seenMod16 == documentedMod16, $"{seenMod16}, documented {documentedMod16}");
+            Check($"{who} entry rsp mod 16", seenMod16 == handler.EntryRspMod16, $"{seenMod16}, documented {handler.EntryRspMod16}");
 
             if (Options.Handler == HandlerKind.Args)
             {
@@ -148,7 +154,7 @@ public static class TransparencyValidator
             Check($"{who} ip", Read(obs.Arguments[0]) == target, $"0x{Read(obs.Arguments[0]):X}, expected target 0x{target:X}");
             Check($"{who} parent_ip", Read(obs.Arguments[1]) == probe.ParentIp, $"0x{Read(obs.Arguments[1]):X}, expected 0x{probe.ParentIp:X}");
             Check($"{who} ops", Read(obs.Arguments[2]) == set.OpsPointer, $"0x{Read(obs.Arguments[2]):X}, expected 0x{set.OpsPointer:X}");
-            Check($"{who} regs->ip", Read(obs.RegsIp.Address) == target + TargetEmitter.SiteLength, $"0x{Read(obs.RegsIp.Address):X}, expected func+5");
+            Check($"{who} regs->ip", Read(obs.RegsIp.Address) == set.Site.Resume, $"0x{Read(obs.RegsIp.Address):X}, expected func+{set.Site.Length} (where the body resumes)");
             Check($"{who} regs->sp", Read(obs.RegsSp.Address) == rspBefore - 8, $"0x{Read(obs.RegsSp.Address):X}, expected 0x{rspBefore - 8:X}");
             bool full = Strategy.Trampoline!.Has(Trampolines.TrampolineFlags.SaveAllRegisters);
             ulong cs = full ? PtRegs.KernelCs : 0;
@@ -165,20 +171,21 @@ public static class TransparencyValidator
             // Two unhooked runs (before attach and after detach) plus the hooked ones.
             int hooked = Strategy.Route == SiteRoute.Unpatched ? 0 : HookedCalls;
             ulong targetRuns = 2 + (ulong)(Strategy.Redirects ? 0 : HookedCalls);
-            ulong targetHits = Read(set.TargetWitness!.Hits.Address);
+            ulong targetHits = Read(TargetWitness.Hits.Address);
             Check("target body runs", targetHits == targetRuns, $"{targetHits}, expected {targetRuns}");
             if (set.ReplacementWitness is not null)
                 Check("replacement runs", Read(set.ReplacementWitness.Hits.Address) == HookedCalls, $"{Read(set.ReplacementWitness.Hits.Address)}, expected {HookedCalls}");
-            if (set.EntryObservation is not null)
-                CheckHandlerCounts("handler", set.EntryObservation, set.EntrySlots!, hooked);
-            if (set.ExitObservation is not null)
-                CheckHandlerCounts("exit handler", set.ExitObservation, set.ExitSlots!, hooked);
+            if (set.Entry is AttachedHandler entry)
+                CheckHandlerCounts("handler", entry, hooked);
+            if (set.Exit is AttachedHandler exit)
+                CheckHandlerCounts("exit handler", exit, hooked);
         }
 
-        void CheckHandlerCounts(string who, Handlers.ObservationSlots obs, HandlerSlots slots, int hooked)
+        void CheckHandlerCounts(string who, AttachedHandler handler, int hooked)
         {
+            var obs = handler.RequireObservation();
             Check($"{who} calls", Read(obs.Hits.Address) == (ulong)hooked, $"{Read(obs.Hits.Address)}, expected {hooked}");
-            ulong counted = Read(slots.Counter.Address);
+            ulong counted = Read(handler.Slots.Counter.Address);
             ulong want = Options.Handler == HandlerKind.Counter ? (ulong)hooked : 0;
             Check($"{who} counter", counted == want, $"{counted}, expected {want}");
         }

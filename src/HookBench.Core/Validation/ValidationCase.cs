@@ -14,6 +14,9 @@ public sealed record CheckFailure(string Check, string Detail)
 /// <summary>The outcome of one strategy × handler × args × ABI × alignment case.</summary>
 public sealed record TransparencyResult(HookSetOptions Case, int Checks, IReadOnlyList<CheckFailure> Failures)
 {
+    /// <summary>RSP mod 16 at the entry handler's first instruction, as the build documents it; null without a handler.</summary>
+    public int? HandlerEntryRspMod16 { get; init; }
+
     public bool Passed => Failures.Count == 0;
 }
 
@@ -29,7 +32,7 @@ public static class ValidationCases
         for (int n = 0; n <= HookSetOptions.MaxArgs; n++)
         {
             var options = new HookSetOptions(strategy, handler, n, abi, alignment) { Instrumented = true };
-            if (options.IsValid())
+            if (options.TryValidate(out _))
                 yield return options;
         }
     }

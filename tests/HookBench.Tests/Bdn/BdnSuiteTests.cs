@@ -58,8 +58,8 @@ public class BdnSuiteTests
             for (int i = 0; i < 3; i++)
                 chained = TargetEmitter.Reference(TargetEmitter.TargetSeed, [chained, .. values[1..n]]);
             Assert.Equal(chained, NativeCallLoop.Latency(pair.Hooked.Target.Address, n, 3));
-            Assert.Equal(1UL + 2 + 3, pair.Hooked.Arena.ReadUInt64(pair.Hooked.EntrySlots!.Counter.Address));
-            Assert.Equal(0UL, pair.Unhooked.Arena.ReadUInt64(pair.Unhooked.EntrySlots!.Counter.Address));
+            Assert.Equal(1UL + 2 + 3, pair.Hooked.Arena.ReadUInt64(pair.Hooked.Entry!.Slots.Counter.Address));
+            Assert.Equal(0UL, pair.Unhooked.Arena.ReadUInt64(pair.Unhooked.Entry!.Slots.Counter.Address));
         }
     }
 

@@ -1,3 +1,4 @@
+using HookBench.Cells;
 using HookBench.Abi;
 using HookBench.Disassembly;
 using HookBench.Emission;
@@ -27,13 +28,13 @@ public class MeasurementTests
         for (int n = 0; n <= HookSetOptions.MaxArgs; n++)
         {
             using var set = HookSetBuilder.Build(new HookSetOptions(strategy, HandlerKind.Args, n, CallingConvention.SysV));
-            int unhooked = ExecutedPath.Count(set);
+            int unhooked = ExecutedPath.Walk(set).Instructions;
             set.Attach();
-            int hooked = ExecutedPath.Count(set);
+            int hooked = ExecutedPath.Walk(set).Instructions;
             var listing = new Disassembler(set);
             var lines = listing.Blob(set.Trampoline!);
             int trampoline = lines.ToList().FindIndex(l => l.Code == Iced.Intel.Code.Retnq) + 1;   // what follows ret never runs
-            int handler = listing.Blob(set.EntryHandler!).Count;
+            int handler = listing.Blob(set.Entry!.Blob).Count;
             Assert.Equal(trampoline + handler, hooked - unhooked);
         }
     }
@@ -44,10 +45,10 @@ public class MeasurementTests
         for (int n = 0; n <= HookSetOptions.MaxArgs; n++)
         {
             using var set = HookSetBuilder.Build(new HookSetOptions(StrategyCatalog.Direct, HandlerKind.Empty, n, CallingConvention.SysV));
-            int unhooked = ExecutedPath.Count(set);
+            int unhooked = ExecutedPath.Walk(set).Instructions;
             Assert.Equal(3 + 2 * n, unhooked);                    // nop, mov rax, seed, (imul, xor) × n, ret
             set.Attach();
-            Assert.Equal(7 + 2 * n, ExecutedPath.Count(set) - unhooked);
+            Assert.Equal(7 + 2 * n, ExecutedPath.Walk(set).Instructions - unhooked);
         }
     }
 
@@ -55,24 +56,27 @@ public class MeasurementTests
     public void Fexit_and_redirect_paths_are_walked_through_the_body_they_really_run()
     {
         using var fexit = HookSetBuilder.Build(new HookSetOptions(StrategyCatalog.DirectFexit, HandlerKind.Empty, 2, CallingConvention.SysV));
-        int body = ExecutedPath.Count(fexit) - 1;                  // the body without the site's nop
+        int body = ExecutedPath.Walk(fexit).Instructions - 1;                  // the body without the site's nop
         fexit.Attach();
         // call + trampoline (to ret) + two handler rets + body from func+5
         int trampoline = new Disassembler(fexit).Blob(fexit.Trampoline!).Count;
-        Assert.Equal(1 + trampoline + 2 + body, ExecutedPath.Count(fexit));
+        Assert.Equal(1 + trampoline + 2 + body, ExecutedPath.Walk(fexit).Instructions);
 
         using var redirect = HookSetBuilder.Build(new HookSetOptions(StrategyCatalog.IpModifyMin, HandlerKind.Empty, 2, CallingConvention.SysV));
-        int unhooked = ExecutedPath.Count(redirect);
+        int unhooked = ExecutedPath.Walk(redirect).Instructions;
         redirect.Attach();
-        Assert.True(ExecutedPath.Count(redirect) > unhooked + 30);
+        Assert.True(ExecutedPath.Walk(redirect).Instructions > unhooked + 30);
     }
 
     [Fact]
     public void Latency_mode_needs_an_argument_to_chain()
     {
-        using var set = HookSetBuilder.Emit(new HookSetOptions(StrategyCatalog.Direct, HandlerKind.Empty, 0, CallingConvention.Host));
-        var error = Assert.Throws<UsageException>(() => TimingHarness.Emit(set, CallingConvention.Host, MeasurementMode.Latency));
-        Assert.Contains("args >= 1", error.Message);
+        var key = new CellKey(StrategyCatalog.Direct, 0, HandlerKind.Empty, MeasurementMode.Latency);
+        Assert.False(key.TryValidate(out string? why));
+        Assert.Contains("args >= 1", why);
+        Assert.Contains("args >= 1", Assert.Throws<UsageException>(() => key.Validate()).Message);
+        using var set = HookSetBuilder.Emit(key.HookSet(CallingConvention.Host));
+        Assert.Throws<ArgumentException>(() => TimingHarness.Emit(set, CallingConvention.Host, MeasurementMode.Latency));
     }
 
     [Fact]
@@ -113,7 +117,7 @@ public class MeasurementTests
     public void Repetitions_overlapped_by_runtime_events_are_discarded_and_counted_by_kind()
     {
         var reps = Enumerable.Range(0, 10).Select(i => new RepetitionSample(1.0, 2.0 + i * 0.01, i * 100, i * 100 + 50)).ToList();
-        var samples = new CellSamples(new CellSpec(StrategyCatalog.Direct, 2, HandlerKind.Empty, MeasurementMode.Throughput), reps, 1000, 18, 7);
+        var samples = new CellSamples(new CellSpec(StrategyCatalog.Direct, 2, HandlerKind.Empty, MeasurementMode.Throughput), reps, 1000, new PathWalk(18, null), new PathWalk(7, null));
         // Windows are [100i, 100i + 50]: gc hits reps 1 and 9, the jit interval reps 3 and 4, the last gc none.
         InterferenceEvent[] events = [new("gc", 120, 130), new("jit", 260, 450), new("gc", 940, 940), new("gc", 70, 90)];
         var result = CellStatistics.Summarize(samples, new Clocks(1e9, 2e9), events);

@@ -1,3 +1,4 @@
+using HookBench.Cells;
 using HookBench.Comparison;
 using HookBench.Handlers;
 using HookBench.Measurement;

@@ -62,7 +62,7 @@ public class TransparencyTests
     public void Kernel_sequences_document_the_alignment_they_really_give_the_handler(string strategy, int mod16)
     {
         using var set = HookSetBuilder.Build(new HookSetOptions(StrategyCatalog.Parse(strategy), HandlerKind.Empty, 2, CallingConvention.SysV));
-        Assert.Equal(mod16, set.HandlerEntryRspMod16);
+        Assert.Equal(mod16, set.Entry?.EntryRspMod16);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public class TransparencyTests
         foreach (var options in Cases.Where(c => c.Alignment == StackAlignment.CAbi))
         {
             using var set = HookSetBuilder.Build(options with { Instrumented = false });
-            Assert.Equal(CallingConvention.EntryRspMod16, set.HandlerEntryRspMod16);
+            Assert.Equal(CallingConvention.EntryRspMod16, set.Entry?.EntryRspMod16);
         }
     }
 }

@@ -1,0 +1,71 @@
+namespace HookBench.Emission;
+
+/// <summary>
+/// The <see cref="PathFact"/>s of a hook set, resolved to addresses once its blobs are assembled; the
+/// executed-path walk consults them wherever the code alone does not say where control goes.
+/// </summary>
+public sealed class PathFacts
+{
+    /// <summary>A transfer destination meaning "back to the target's caller": the walk of one call ends there.</summary>
+    public const ulong ReturnToCaller = 0;
+
+    readonly Dictionary<ulong, IReadOnlyList<bool>> _branches = [];
+    readonly Dictionary<ulong, IReadOnlyList<ulong>> _transfers = [];
+    readonly Dictionary<ulong, string> _notStatic = [];
+
+    public static PathFacts Empty => new();
+
+    /// <summary>Adds the facts a builder pinned to labels of <paramref name="blob"/>.</summary>
+    public void Add(EmittedBlob blob, IEnumerable<PathFact> facts)
+    {
+        foreach (PathFact fact in facts)
+        {
+            ulong at = blob.LabelAddress(fact.At);
+            switch (fact)
+            {
+                case BranchFact branch:
+                    _branches.Add(at, branch.Taken);
+                    break;
+                case TransferFact transfer:
+                    _transfers.Add(at, transfer.Destinations);
+                    break;
+                case NotStaticFact notStatic:
+                    _notStatic.Add(at, notStatic.Reason);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>A cursor that hands out each fact's outcomes in order, for one walk.</summary>
+    public Cursor Walk() => new(this);
+
+    public sealed class Cursor(PathFacts facts)
+    {
+        readonly Dictionary<ulong, int> _used = [];
+
+        public string? NotStaticAt(ulong address) => facts._notStatic.GetValueOrDefault(address);
+
+        public bool Taken(ulong address) =>
+            Next(facts._branches, address, "conditional branch", "no outcome is known");
+
+        public bool TryTransfer(ulong address, out ulong destination)
+        {
+            destination = 0;
+            if (!facts._transfers.ContainsKey(address))
+                return false;
+            destination = Next(facts._transfers, address, "transfer", "no destination is known");
+            return true;
+        }
+
+        T Next<T>(Dictionary<ulong, IReadOnlyList<T>> table, ulong address, string what, string missing)
+        {
+            if (!table.TryGetValue(address, out var outcomes))
+                throw new InvalidOperationException($"{what} at 0x{address:X}: {missing}; the builder must record a path fact for it");
+            int used = _used.GetValueOrDefault(address);
+            if (used >= outcomes.Count)
+                throw new InvalidOperationException($"{what} at 0x{address:X} ran {used + 1} times; its path fact lists {outcomes.Count}");
+            _used[address] = used + 1;
+            return outcomes[used];
+        }
+    }
+}

@@ -1,0 +1,9 @@
+namespace HookBench.Measurement;
+
+/// <summary>What a cell produced before statistics: every repetition, and the executed instruction counts.</summary>
+public sealed record CellSamples(
+    CellSpec Spec,
+    IReadOnlyList<RepetitionSample> Reps,
+    ulong CallsPerMeasurement,
+    PathWalk HookedPath,
+    PathWalk BaselinePath);

@@ -1,0 +1,19 @@
+namespace HookBench.Trampolines;
+
+/// <summary>
+/// Deliberate defects, reachable only from tests, that prove the transparency validator catches a
+/// broken trampoline.
+/// </summary>
+internal enum TrampolineMutation
+{
+    None,
+
+    /// <summary>The first argument register is not restored after the handler.</summary>
+    SkipArgumentRestore,
+
+    /// <summary>Eight extra bytes of stack before the handler call, not reflected in the documented alignment.</summary>
+    MisalignStack,
+
+    /// <summary>An arithmetic instruction after the flags were restored.</summary>
+    ClobberFlags,
+}
