@@ -3,26 +3,6 @@ using Iced.Intel;
 
 namespace HookBench.Emission;
 
-/// <summary>What an emitted blob is for; disassembly and instruction counts group by it.</summary>
-public enum BlobKind
-{
-    Target,
-    Handler,
-    Trampoline,
-    Harness,
-}
-
-/// <summary>One function-sized piece of emitted code at its final address.</summary>
-public sealed record EmittedBlob(string Name, BlobKind Kind, ulong Address, int Length, AssemblerResult Assembly)
-{
-    public ulong End => Address + (ulong)Length;
-
-    /// <summary>Where instructions end and data begins (a per-ops trampoline's ops pointer), or null.</summary>
-    public ulong? DataStart { get; init; }
-
-    public ulong LabelAddress(Label label) => Assembly.GetLabelRIP(label);
-}
-
 /// <summary>
 /// Places blobs one after another in an arena's code pages, each 64-byte aligned, assembling every
 /// blob at its final address so that <c>call rel32</c> and RIP-relative operands are exact.

@@ -1,0 +1,13 @@
+using HookBench.Native;
+using Iced.Intel;
+
+namespace HookBench.Emission;
+
+/// <summary>What an emitted blob is for; disassembly and instruction counts group by it.</summary>
+public enum BlobKind
+{
+    Target,
+    Handler,
+    Trampoline,
+    Harness,
+}
