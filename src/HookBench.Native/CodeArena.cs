@@ -8,7 +8,7 @@ namespace HookBench.Native;
 /// other, so sites reach trampolines with <c>call rel32</c> and code reaches data RIP-relatively.
 /// Code pages are read-write while code is written and read-execute after <see cref="Seal"/>; patching
 /// flips the touched pages to read-write (not executable) and back. Data pages are never executable.
-/// This class and <see cref="NativeMethods"/> hold all of HookBench's unsafe code.
+/// Like everything unsafe in HookBench, it lives in the HookBench.Native assembly.
 /// </summary>
 public sealed unsafe class CodeArena : IDisposable
 {
