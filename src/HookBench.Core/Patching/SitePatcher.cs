@@ -10,6 +10,10 @@ public sealed class SiteMismatchException(string message) : InvalidOperationExce
 /// Rewrites a 5-byte site between the NOP and <c>call rel32</c>. Like the kernel's
 /// <c>ftrace_make_call</c>/<c>ftrace_make_nop</c> (which go through <c>ftrace_modify_code_direct</c>),
 /// it reads the old bytes first and refuses to write when they are not what it expects.
+/// In a file-backed arena a site that lies within one aligned 8-byte word (every target's, since
+/// blobs are 64-byte aligned) is rewritten live: one atomic store through the writable alias, then a
+/// core sync, as the kernel ends each text patch with text_poke_sync. Other threads may run the
+/// target meanwhile and execute either the old or the new instruction.
 /// </summary>
 public sealed class SitePatcher(CodeArena arena, ulong site)
 {
@@ -24,15 +28,19 @@ public sealed class SitePatcher(CodeArena arena, ulong site)
     {
         byte[] call = CallBytes(site, destination);
         Expect(TargetEmitter.Nop5, "the 5-byte NOP");
-        arena.Patch(site, call);
+        Write(call);
     }
 
     /// <summary><c>call destination</c> → NOP.</summary>
     public void Detach(ulong destination)
     {
         Expect(CallBytes(site, destination), $"call 0x{destination:X}");
-        arena.Patch(site, [.. TargetEmitter.Nop5]);
+        Write([.. TargetEmitter.Nop5]);
     }
+
+    /// <summary>True when patches of this site are live-safe (file-backed arena, one aligned 8-byte word).</summary>
+    public bool PatchesAtomically =>
+        arena.Backing == ArenaBacking.File && CodeArena.FitsOneAtomicStore(site, TargetEmitter.SiteLength);
 
     /// <summary><c>E8 rel32</c> with rel32 = destination − (site + 5).</summary>
     public static byte[] CallBytes(ulong site, ulong destination)
@@ -44,6 +52,18 @@ public sealed class SitePatcher(CodeArena arena, ulong site)
         bytes[0] = CallOpcode;
         BitConverter.TryWriteBytes(bytes.AsSpan(1), (int)rel);
         return bytes;
+    }
+
+    void Write(byte[] bytes)
+    {
+        if (!PatchesAtomically)
+        {
+            arena.Patch(site, bytes);
+            return;
+        }
+
+        arena.PatchAtomic(site, bytes);
+        CoreSync.SerializeAllCores();
     }
 
     void Expect(IReadOnlyList<byte> expected, string what)

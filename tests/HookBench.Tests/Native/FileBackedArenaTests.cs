@@ -65,6 +65,7 @@ public class FileBackedArenaTests
     {
         using var set = HookSetBuilder.Build(new HookSetOptions(StrategyCatalog.MinRegs, HandlerKind.Empty, 1, CallingConvention.SysV));
         Assert.Equal(ArenaBacking.Anonymous, set.Arena.Backing);
+        Assert.False(set.Site.PatchesAtomically);
         Assert.Throws<InvalidOperationException>(() => set.Arena.CodeFilePath);
         Assert.Throws<InvalidOperationException>(() => set.Arena.PatchAtomic(set.Target.Address, [.. TargetEmitter.Nop5]));
     }
