@@ -17,7 +17,7 @@ public static class HookSetBuilder
     public static HookSet Emit(HookSetOptions options)
     {
         options.EnsureValid();
-        var arena = CodeArena.Create();
+        var arena = CodeArena.Create(backing: options.Backing);
         try
         {
             return EmitInto(new CodeImage(arena), options);

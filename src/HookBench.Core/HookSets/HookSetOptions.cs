@@ -1,5 +1,6 @@
 using HookBench.Abi;
 using HookBench.Handlers;
+using HookBench.Native;
 using HookBench.Strategies;
 using HookBench.Trampolines;
 
@@ -17,6 +18,9 @@ public sealed record HookSetOptions(
 
     /// <summary>Validation builds: targets record a witness, handlers record what they saw and clobber volatiles.</summary>
     public bool Instrumented { get; init; }
+
+    /// <summary>What the arena's code pages are made of; <see cref="ArenaBacking.File"/> (Linux) allows live patching and uprobes.</summary>
+    public ArenaBacking Backing { get; init; } = ArenaBacking.Anonymous;
 
     internal TrampolineMutation Mutation { get; init; }
 
