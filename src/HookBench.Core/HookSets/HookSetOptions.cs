@@ -19,7 +19,12 @@ public sealed record HookSetOptions(
     /// <summary>Validation builds: targets record a witness, handlers record what they saw and clobber volatiles.</summary>
     public bool Instrumented { get; init; }
 
-    /// <summary>What the arena's code pages are made of; <see cref="ArenaBacking.File"/> (Linux) allows live patching and uprobes.</summary>
+    /// <summary>
+    /// What the arena's code pages are made of. Measurement and validation cells use
+    /// <see cref="ArenaBacking.Anonymous"/> (every OS; nothing runs while a site is patched). Kernel-uprobe cells and
+    /// live patching (patch-stress) use <see cref="ArenaBacking.File"/> (Linux): the kernel finds uprobed code by inode +
+    /// offset, and live patches go through the shared alias without ever taking execute permission away.
+    /// </summary>
     public ArenaBacking Backing { get; init; } = ArenaBacking.Anonymous;
 
     internal TrampolineMutation Mutation { get; init; }
