@@ -6,7 +6,8 @@ namespace HookBench.Cli;
 
 /// <summary>
 /// <c>hookbench compare BASE CURRENT</c>: which cells got slower or faster, with statistics. Exit 0 when
-/// nothing got slower, 1 on a regression, 2 on bad input.
+/// nothing got slower or the runs come from different hardware (then the report starts with
+/// "not gated: different hardware (...)"; <c>--gate-anyway</c> gates regardless), 1 on a regression, 2 on bad input.
 /// </summary>
 public static class CompareCommand
 {
@@ -18,9 +19,10 @@ public static class CompareCommand
         var noise = new Option<string>("--noise") { Description = "Noise floor in ns: smaller differences never count (default 0.1)" };
         var format = new Option<string>("--format") { Description = "markdown (default) or json" };
         var outFile = new Option<string>("--out") { Description = "Also write the report to this file (atomically)" };
-        var command = new Command("compare", "Compare two runs cell by cell: slower, faster, same, new, missing.")
+        var gateAnyway = new Option<bool>("--gate-anyway") { Description = "Exit 1 on a slower cell even when the runs come from different CPUs or microcode" };
+        var command = new Command("compare", "Compare two runs cell by cell: slower, faster, same, new, missing. Only runs on the same hardware are gated.")
         {
-            baseArg, currentArg, threshold, noise, format, outFile,
+            baseArg, currentArg, threshold, noise, format, outFile, gateAnyway,
         };
         command.SetAction(parse =>
         {
@@ -36,12 +38,12 @@ public static class CompareCommand
             if (file is not null)
                 Results.AtomicFiles.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!, "--out");
 
-            var report = Comparer.Compare(RunLoader.Load(parse.GetValue(baseArg)!), RunLoader.Load(parse.GetValue(currentArg)!), thresholds);
+            var report = Comparer.Compare(RunLoader.Load(parse.GetValue(baseArg)!), RunLoader.Load(parse.GetValue(currentArg)!), thresholds, parse.GetValue(gateAnyway));
             string text = kind == "json" ? ComparisonMarkdown.RenderJson(report) : ComparisonMarkdown.Render(report);
             if (file is not null)
                 Results.AtomicFiles.WriteAll(Path.GetDirectoryName(Path.GetFullPath(file))!, new Dictionary<string, string> { [Path.GetFileName(file)] = text });
             output.Write(text);
-            return report.HasRegression ? HookBenchCli.Failed : HookBenchCli.Ok;
+            return report.Gate.Fails ? HookBenchCli.Failed : HookBenchCli.Ok;
         });
         return command;
     }

@@ -1,7 +1,13 @@
+using HookBench.Machine;
+
 namespace HookBench.Comparison;
 
-/// <summary>What a result file says about the machine it ran on, as far as a comparison needs it.</summary>
-public sealed record RunOrigin(string Source, string Format, string Cpu, string Kernel, string Os, string? Hypervisor, string Runtime);
+/// <summary>
+/// What a result file says about the machine it ran on, as far as a comparison needs it: <see cref="Cpu"/> is the
+/// brand string, <see cref="Identity"/> what tells CPU models apart (<see cref="CpuIdentity.Unknown"/> for a
+/// BenchmarkDotNet report, which records only the brand).
+/// </summary>
+public sealed record RunOrigin(string Source, string Format, string Cpu, string Kernel, string Os, string? Hypervisor, string Runtime, CpuIdentity Identity);
 
 /// <summary>
 /// One cell's repetitions in a comparable form. For a HookBench summary the samples are the paired

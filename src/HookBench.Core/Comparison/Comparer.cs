@@ -21,11 +21,13 @@ public sealed record Thresholds(double Relative = 0.05, double NoiseNs = 0.1)
 /// <summary>One cell's comparison; <see cref="Shift"/> is current − base with its 95% interval.</summary>
 public sealed record CellComparison(string Key, Verdict Verdict, string Metric, double? BaseMedian, double? CurrentMedian, Estimate? Shift, double? Threshold, double? CallRatio);
 
+/// <summary>A comparison; <see cref="Gate"/> comes first because it decides how to read everything after it.</summary>
 public sealed record ComparisonReport(
-    RunOrigin Base, RunOrigin Current, Thresholds Thresholds, IReadOnlyList<CellComparison> Cells, double? GeomeanRatio, IReadOnlyList<string> Warnings)
+    GateVerdict Gate, RunOrigin Base, RunOrigin Current, Thresholds Thresholds, IReadOnlyList<CellComparison> Cells, double? GeomeanRatio, IReadOnlyList<string> Warnings)
 {
     public int Count(Verdict verdict) => Cells.Count(c => c.Verdict == verdict);
 
+    /// <summary>Some cell got slower (whether or not that fails the gate: see <see cref="GateVerdict.Fails"/>).</summary>
     public bool HasRegression => Count(Verdict.Slower) > 0;
 }
 
@@ -36,7 +38,8 @@ public sealed record ComparisonReport(
 /// </summary>
 public static class Comparer
 {
-    public static ComparisonReport Compare(ComparableRun baseRun, ComparableRun currentRun, Thresholds thresholds)
+    /// <param name="gateAnyway">Gate even when the runs come from different hardware.</param>
+    public static ComparisonReport Compare(ComparableRun baseRun, ComparableRun currentRun, Thresholds thresholds, bool gateAnyway = false)
     {
         if (baseRun.Origin.Format != currentRun.Origin.Format)
             throw new UsageException($"{baseRun.Origin.Source} is a {baseRun.Origin.Format} result and {currentRun.Origin.Source} a {currentRun.Origin.Format} one; compare like with like");
@@ -71,7 +74,8 @@ public static class Comparer
 
         var ratios = rows.Where(r => r.CallRatio is > 0).Select(r => r.CallRatio!.Value).ToList();
         double? geomean = ratios.Count == 0 ? null : Math.Exp(ratios.Average(Math.Log));
-        return new ComparisonReport(baseRun.Origin, currentRun.Origin, thresholds, rows, geomean, Warnings(baseRun.Origin, currentRun.Origin));
+        var gate = GateVerdict.For(HardwareCheck.Between(baseRun.Origin, currentRun.Origin), rows.Any(r => r.Verdict == Verdict.Slower), gateAnyway);
+        return new ComparisonReport(gate, baseRun.Origin, currentRun.Origin, thresholds, rows, geomean, Warnings(baseRun.Origin, currentRun.Origin));
     }
 
     static List<string> Warnings(RunOrigin a, RunOrigin b)

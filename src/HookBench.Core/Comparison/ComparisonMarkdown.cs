@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using HookBench.Machine;
 
 namespace HookBench.Comparison;
 
@@ -13,9 +14,12 @@ public static class ComparisonMarkdown
         var text = new StringBuilder();
         int slower = report.Count(Verdict.Slower), faster = report.Count(Verdict.Faster), same = report.Count(Verdict.Same);
         int added = report.Count(Verdict.New), missing = report.Count(Verdict.Missing);
-        string icon = slower > 0 ? ":red_circle:" : ":white_check_mark:";
+        if (report.Gate.Notice is string notice)
+            text.Append(notice).Append("\n\n");      // before anything else: it decides how to read the rest
+        string icon = report.Gate.Fails ? ":red_circle:" : report.Gate.Gated ? ":white_check_mark:" : ":warning:";
+        string gated = report.Gate.Gated ? string.Empty : " (not gated)";
         text.Append(CultureInfo.InvariantCulture,
-            $"### {icon} HookBench: {slower} slower, {faster} faster, {same} same, {added} new, {missing} missing");
+            $"### {icon} HookBench{gated}: {slower} slower, {faster} faster, {same} same, {added} new, {missing} missing");
         if (report.GeomeanRatio is double g)
             text.Append(CultureInfo.InvariantCulture, $" · geomean ×{g:F3}");
         text.Append("\n\n");
@@ -38,6 +42,10 @@ public static class ComparisonMarkdown
         text.Append("<details><summary>Environments</summary>\n\n| | base | current |\n|---|---|---|\n");
         Row(text, "source", report.Base.Source, report.Current.Source);
         Row(text, "CPU", report.Base.Cpu, report.Current.Cpu);
+        Row(text, "vendor", Show(report.Base.Identity.Vendor), Show(report.Current.Identity.Vendor));
+        Row(text, "family / model / stepping", Signature(report.Base.Identity), Signature(report.Current.Identity));
+        Row(text, "microarchitecture", Show(report.Base.Identity.Microarchitecture), Show(report.Current.Identity.Microarchitecture));
+        Row(text, "microcode", Show(report.Base.Identity.Microcode), Show(report.Current.Identity.Microcode));
         Row(text, "kernel", report.Base.Kernel, report.Current.Kernel);
         Row(text, "OS", report.Base.Os, report.Current.Os);
         Row(text, "hypervisor", report.Base.Hypervisor ?? "none", report.Current.Hypervisor ?? "none");
@@ -60,6 +68,10 @@ public static class ComparisonMarkdown
 
         text.Append('\n');
     }
+
+    static string Show(object? value) => value?.ToString() ?? "unknown";
+
+    static string Signature(CpuIdentity cpu) => $"{Show(cpu.Family)} / {Show(cpu.Model)} / {Show(cpu.Stepping)}";
 
     static void Row(StringBuilder text, string name, string a, string b) =>
         text.Append(CultureInfo.InvariantCulture, $"| {name} | {a.Replace("|", "\\|", StringComparison.Ordinal)} | {b.Replace("|", "\\|", StringComparison.Ordinal)} |\n");

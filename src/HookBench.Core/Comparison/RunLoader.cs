@@ -1,5 +1,6 @@
 using System.Text.Json;
 using HookBench.Cells;
+using HookBench.Machine;
 using HookBench.Results;
 
 namespace HookBench.Comparison;
@@ -66,7 +67,7 @@ public static class RunLoader
     public static ComparableRun FromSummary(string file, RunSummary summary)
     {
         var e = summary.Environment;
-        var origin = new RunOrigin(file, HookBenchFormat, e.Cpu, e.Kernel, e.Os, e.Hypervisor, e.Runtime);
+        var origin = new RunOrigin(file, HookBenchFormat, e.Cpu, e.Kernel, e.Os, e.Hypervisor, e.Runtime, e.Identity());
         var cells = new Dictionary<string, ComparableCell>(StringComparer.Ordinal);
         foreach (var c in summary.Cells)
             cells[c.Key] = new ComparableCell(c.Key, "overhead ns", c.OverheadSamplesNs, c.OverheadNs.Median, c.NsPerCall.Median);
@@ -81,7 +82,7 @@ public static class RunLoader
             var root = document.RootElement;
             var host = root.GetProperty("HostEnvironmentInfo");
             string Get(string name) => host.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "unknown";
-            var origin = new RunOrigin(file, BdnFormat, Get("ProcessorName"), Get("OsVersion"), Get("OsVersion"), null, Get("RuntimeVersion"));
+            var origin = new RunOrigin(file, BdnFormat, Get("ProcessorName"), Get("OsVersion"), Get("OsVersion"), null, Get("RuntimeVersion"), CpuIdentity.Unknown);
             var cells = new Dictionary<string, ComparableCell>(StringComparer.Ordinal);
             foreach (var benchmark in root.GetProperty("Benchmarks").EnumerateArray())
             {

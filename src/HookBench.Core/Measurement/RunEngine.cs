@@ -60,8 +60,11 @@ public static class RunEngine
                 Environment = new RunEnvironment
                 {
                     Cpu = machine.Cpu,
+                    CpuVendor = machine.CpuVendor,
                     CpuFamily = machine.CpuFamily,
                     CpuModel = machine.CpuModel,
+                    CpuStepping = machine.CpuStepping,
+                    Microarchitecture = machine.Identity().Microarchitecture ?? "unknown",
                     Microcode = machine.Microcode,
                     Os = machine.Os,
                     Kernel = machine.Kernel,

@@ -1,4 +1,3 @@
-using System.Text;
 using HookBench.Results;
 
 namespace HookBench.Reporting;
@@ -6,18 +5,9 @@ namespace HookBench.Reporting;
 /// <summary>One machine's published run: its slug (the folder name under results/) and summary.</summary>
 public sealed record PublishedMachine(string Slug, RunSummary Summary)
 {
-    /// <summary>A folder name for a machine: CPU, hypervisor (or "metal") and logical CPU count, e.g. amd-epyc-kvm-2cpu.</summary>
-    public static string SlugFor(RunEnvironment environment)
-    {
-        var slug = new StringBuilder();
-        foreach (char c in $"{environment.Cpu} {environment.Hypervisor ?? "metal"}".ToLowerInvariant())
-            slug.Append(char.IsAsciiLetterOrDigit(c) ? c : '-');
-        string text = slug.ToString();
-        while (text.Contains("--", StringComparison.Ordinal))
-            text = text.Replace("--", "-", StringComparison.Ordinal);
-        text = text.Trim('-');
-        return environment.LogicalCpus is int n and > 0 ? $"{text}-{n}cpu" : text;
-    }
+    /// <summary>The machine's folder name, e.g. amd-epyc-zen5-f26m2s1-kvm-2cpu (see <see cref="MachineSlug"/>).</summary>
+    public static string SlugFor(RunEnvironment environment) =>
+        MachineSlug.For(environment.Cpu, environment.Identity(), environment.Hypervisor, environment.LogicalCpus);
 
     /// <summary>Loads summary.json from each folder; two folders from one machine are refused.</summary>
     public static IReadOnlyList<PublishedMachine> Load(IEnumerable<string> folders)

@@ -73,7 +73,7 @@ public static class ReportBuilder
         var summary = machine.Summary;
         var e = summary.Environment;
         text.Append("## ").Append(machine.Slug).Append("\n\n");
-        text.Append(Invariant($"- CPU: {e.Cpu} (family {e.CpuFamily}, model {e.CpuModel}, microcode {e.Microcode})\n"));
+        text.Append("- CPU: ").Append(e.DescribeCpu()).Append('\n');
         text.Append(Invariant($"- OS: {e.Os}; kernel {e.Kernel}; hypervisor: {e.Hypervisor ?? "none (bare metal)"}; {e.Runtime}\n"));
         text.Append(Invariant($"- Clocks: TSC {e.TscHz / 1e9:F3} GHz; core ≈ {e.CoreHzEstimate / 1e9:F3} GHz (dependent-add estimate; cycles below are core cycles)\n"));
         text.Append(Invariant($"- Run: {summary.Run.StartedUtc}, {summary.Cells.Count} cells, {summary.Cells.Sum(c => c.Reps)} repetitions ({summary.Cells.Sum(c => c.DiscardedReps)} discarded for runtime interference), {summary.Run.WallSeconds:F1} s\n"));

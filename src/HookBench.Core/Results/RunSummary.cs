@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using HookBench.Cells;
 using HookBench.Statistics;
+using HookBench.Machine;
 
 namespace HookBench.Results;
 
@@ -20,9 +21,19 @@ public sealed record RunSummary
 
 public sealed record RunEnvironment
 {
+    /// <summary>The brand string (CPUID 0x80000002..4); a hypervisor may shorten it ("AMD EPYC").</summary>
     public required string Cpu { get; init; }
+
+    /// <summary>"AMD", "Intel", ... from CPUID leaf 0 (added later than the first schema; absent in old files).</summary>
+    public string? CpuVendor { get; init; }
     public required int CpuFamily { get; init; }
     public required int CpuModel { get; init; }
+
+    /// <summary>CPUID leaf 1 stepping (absent in old files).</summary>
+    public int? CpuStepping { get; init; }
+
+    /// <summary>What HookBench's table named the CPU when it ran, or "unknown" (absent in old files).</summary>
+    public string? Microarchitecture { get; init; }
     public required string Microcode { get; init; }
     public required string Os { get; init; }
     public required string Kernel { get; init; }
@@ -38,6 +49,26 @@ public sealed record RunEnvironment
     /// <summary>Whether the TSC ticks at a constant rate (CPUID 0x80000007:EDX[8]); without it ns figures are suspect.</summary>
     public bool? InvariantTsc { get; init; }
     public required IReadOnlyDictionary<string, string> Mitigations { get; init; }
+
+    /// <summary>The CPU's identity for comparisons and machine slugs; fields an old file lacks are null.</summary>
+    public CpuIdentity Identity() => CpuIdentity.Create(CpuVendor, CpuFamily, CpuModel, CpuStepping, Microcode, Microarchitecture);
+
+    /// <summary>"AMD EPYC (AMD, Zen 5, family 26, model 2, stepping 1, microcode 0x1000065)"; what a file lacks is left out.</summary>
+    public string DescribeCpu()
+    {
+        var identity = Identity();
+        var parts = new List<string>();
+        if (identity.Vendor is not null)
+            parts.Add(identity.Vendor);
+        if (identity.Microarchitecture is not null)
+            parts.Add(identity.Microarchitecture);
+        parts.Add($"family {CpuFamily}");
+        parts.Add($"model {CpuModel}");
+        if (CpuStepping is int stepping)
+            parts.Add($"stepping {stepping}");
+        parts.Add($"microcode {Microcode}");
+        return $"{Cpu} ({string.Join(", ", parts)})";
+    }
 }
 
 /// <summary>How the run was made.</summary>

@@ -20,7 +20,7 @@ public static class SummaryMarkdown
         }
 
         text.Append('\n');
-        text.Append(CultureInfo.InvariantCulture, $"- CPU: {e.Cpu} (family {e.CpuFamily}, model {e.CpuModel}, microcode {e.Microcode})\n");
+        text.Append("- CPU: ").Append(e.DescribeCpu()).Append('\n');
         text.Append(CultureInfo.InvariantCulture, $"- OS: {e.Os}; kernel {e.Kernel}; hypervisor: {e.Hypervisor ?? "none"}; runtime {e.Runtime}\n");
         text.Append(CultureInfo.InvariantCulture, $"- Clocks: TSC {e.TscHz / 1e9:F3} GHz (calibrated against the OS monotonic clock); core ≈ {e.CoreHzEstimate / 1e9:F3} GHz (dependent-add estimate); cycles are core cycles\n");
         text.Append(CultureInfo.InvariantCulture, $"- Measuring thread pinned to CPU {e.PinnedCpu}; repetitions {summary.Run.RepsPolicy ?? summary.Run.Reps.ToString(CultureInfo.InvariantCulture)}, {summary.Run.MeasurementMs:F1} ms per measurement, ABI {summary.Run.Abi}, seed {summary.Run.Seed}\n");

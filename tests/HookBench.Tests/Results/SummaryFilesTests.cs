@@ -11,7 +11,8 @@ public class SummaryFilesTests
         Schema = RunSummary.CurrentSchema,
         Environment = new RunEnvironment
         {
-            Cpu = "Test CPU", CpuFamily = 25, CpuModel = 1, Microcode = "0x1", Os = "Linux", Kernel = "6.1.0",
+            Cpu = "Test CPU", CpuVendor = "AMD", CpuFamily = 25, CpuModel = 1, CpuStepping = 1, Microarchitecture = "Zen 3",
+            Microcode = "0x1", Os = "Linux", Kernel = "6.1.0",
             Hypervisor = "KVM", Runtime = ".NET 10", TscHz = 2.5e9, CoreHzEstimate = 4e9, PinnedCpu = 1,
             Mitigations = new Dictionary<string, string> { ["spectre_v2"] = "Mitigation: Retpolines" },
         },
@@ -37,11 +38,27 @@ public class SummaryFilesTests
     {
         var summary = Sample(("direct", 2.0), ("full-regs", 5.5));
         string json = SummaryJson.Serialize(summary);
-        foreach (string field in new[] { "\"schema\": \"hookbench/1\"", "\"cpu_family\"", "\"tsc_hz\"", "\"core_hz_estimate\"", "\"pinned_cpu\"",
+        foreach (string field in new[] { "\"schema\": \"hookbench/1\"", "\"cpu_family\"", "\"cpu_vendor\": \"AMD\"", "\"cpu_stepping\": 1", "\"microarchitecture\": \"Zen 3\"", "\"tsc_hz\"", "\"core_hz_estimate\"", "\"pinned_cpu\"",
                      "\"mitigations\"", "\"discarded_reps\"", "\"ns_per_call\"", "\"ci_low\"", "\"overhead_samples_ns\"", "\"overhead_cycles\"", "\"instructions_per_call\"" })
             Assert.Contains(field, json, StringComparison.Ordinal);
         var back = SummaryJson.Deserialize(json, "test");
         Assert.Equal(json, SummaryJson.Serialize(back));
+    }
+
+    [Fact]
+    public void A_summary_written_before_vendor_stepping_and_microarchitecture_were_recorded_still_loads()
+    {
+        string json = SummaryJson.Serialize(Sample(("direct", 2.0)));
+        foreach (string field in new[] { "cpu_vendor", "cpu_stepping", "microarchitecture" })
+            json = System.Text.RegularExpressions.Regex.Replace(json, $"\\s*\"{field}\": [^,]+,", string.Empty);
+        Assert.DoesNotContain("cpu_stepping", json, StringComparison.Ordinal);
+
+        var environment = SummaryJson.Deserialize(json, "old").Environment;
+        Assert.Null(environment.CpuVendor);
+        Assert.Null(environment.CpuStepping);
+        Assert.Null(environment.Microarchitecture);
+        Assert.Equal(new HookBench.Machine.CpuIdentity(null, 25, 1, null, "0x1", null), environment.Identity());
+        Assert.Equal("Test CPU (family 25, model 1, microcode 0x1)", environment.DescribeCpu());
     }
 
     [Theory]
@@ -62,6 +79,7 @@ public class SummaryFilesTests
         var summary = Sample(("direct", 2.0), ("full-regs", 5.5));
         Assert.Equal(3, SummaryCsv.Render(summary).Trim().Split('\n').Length);
         Assert.Contains("| full-regs | 2 | empty | throughput | 6.50 | 5.50 [5.40; 5.60] |", SummaryMarkdown.Render(summary), StringComparison.Ordinal);
+        Assert.Contains("- CPU: Test CPU (AMD, Zen 3, family 25, model 1, stepping 1, microcode 0x1)\n", SummaryMarkdown.Render(summary), StringComparison.Ordinal);
     }
 
     [Fact]
