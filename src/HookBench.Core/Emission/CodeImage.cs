@@ -10,6 +10,9 @@ public enum BlobKind
     Handler,
     Trampoline,
     Harness,
+
+    /// <summary>A mitigation thunk (arch/x86/lib/retpoline.S), one copy per hook set.</summary>
+    Thunk,
 }
 
 /// <summary>One function-sized piece of emitted code at its final address.</summary>
@@ -19,6 +22,9 @@ public sealed record EmittedBlob(string Name, BlobKind Kind, ulong Address, int 
 
     /// <summary>Where instructions end and data begins (a per-ops trampoline's ops pointer), or null.</summary>
     public ulong? DataStart { get; init; }
+
+    /// <summary>The kernel source the blob reproduces, for listings (the mitigation thunks carry one).</summary>
+    public string? Source { get; init; }
 
     public ulong LabelAddress(Label label) => Assembly.GetLabelRIP(label);
 }
@@ -77,6 +83,17 @@ public sealed class CodeImage
         _blobs.Add(blob);
         _cursor += padded;
         return blob;
+    }
+
+    /// <summary>Attaches the kernel source a blob reproduces; the image keeps the annotated copy.</summary>
+    public EmittedBlob Describe(EmittedBlob blob, string source)
+    {
+        int index = _blobs.IndexOf(blob);
+        if (index < 0)
+            throw new ArgumentException($"{blob.Name} is not in this image", nameof(blob));
+        var described = blob with { Source = source };
+        _blobs[index] = described;
+        return described;
     }
 
     sealed class ByteWriter : CodeWriter
