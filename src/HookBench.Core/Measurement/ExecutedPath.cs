@@ -20,7 +20,7 @@ public static class ExecutedPath
     const int Runaway = 100_000;
 
     /// <summary>The path of one call with the site as it is now (attached or not), from where callers call the target.</summary>
-    public static PathWalk Walk(HookSet set) => Walk(set.Arena, set.Target.Address, set.PathFacts);
+    public static PathWalk Walk(HookSet set) => Walk(set.Arena, set.EntryPoint, set.PathFacts);
 
     public static PathWalk Walk(CodeArena arena, ulong entry, PathFacts facts)
     {
