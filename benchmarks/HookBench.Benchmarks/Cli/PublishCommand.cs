@@ -15,9 +15,10 @@ using Spectre.Console;
 namespace HookBench.Cli;
 
 /// <summary>
-/// <c>hookbench publish</c>: the quick matrix and the BenchmarkDotNet publish config on this machine, written to
-/// results/&lt;machine&gt;/ with charts and the disassembly that produced them; then results/README.md is regenerated
-/// from every machine folder.
+/// <c>hookbench publish</c>: the quick matrix, every strategy at 2 arguments under every mitigation profile, and
+/// the BenchmarkDotNet publish config on this machine, written to results/&lt;machine&gt;/ with charts and the
+/// disassembly that produced them (the thunks included); then results/README.md is regenerated from every
+/// machine folder.
 /// </summary>
 public static class PublishCommand
 {
@@ -36,14 +37,14 @@ public static class PublishCommand
             var console = Consoles.For(output);
 
             RunSummary summary = null!;
-            console.Status().Start("quick matrix", ctx =>
+            console.Status().Start("quick and mitigations matrices", ctx =>
             {
                 using var monitor = new EventPipeInterferenceMonitor();
                 string last = string.Empty;
-                summary = RunEngine.Execute(RunPlan.Quick(), new MeasurementSettings(), monitor, p =>
+                summary = RunEngine.Execute(RunPlan.Publish(), new MeasurementSettings(), monitor, p =>
                 {
                     if (p.Stage != last)
-                        ctx.Status(Markup.Escape($"quick matrix: {last = p.Stage}"));
+                        ctx.Status(Markup.Escape($"quick and mitigations matrices: {last = p.Stage}"));
                 }, "hookbench publish");
             });
             string slug = PublishedMachine.SlugFor(summary.Environment);
