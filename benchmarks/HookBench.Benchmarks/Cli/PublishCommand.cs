@@ -89,7 +89,37 @@ public static class PublishCommand
                 + DisasmCommand.Render(set, new Disassembler(set, ListingBase));
         }
 
+        files["thunks.txt"] = ThunkListings();
         return files;
     }
 
+    /// <summary>
+    /// Every mitigation thunk once, as a hook set of each profile emits it. direct-fexit with BPF_TRAMP_F_SHARE_IPMODIFY
+    /// is the only trampoline with an indirect call (ORIG_STACK), so its sets carry the retpoline thunks too.
+    /// </summary>
+    static string ThunkListings()
+    {
+        var text = new StringWriter { NewLine = "\n" };
+        text.WriteLine($"# the mitigation thunks, one copy per hook set; addresses relocated to 0x{ListingBase:X}");
+        var shared = StrategyCatalog.DirectFexit with
+        {
+            Name = "direct-fexit-shared",
+            Trampoline = StrategyCatalog.DirectFexit.Trampoline!.With(Trampolines.TrampolineFlags.ShareIpModify),
+        };
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var profile in Mitigations.MitigationProfiles.Every.Where(p => !p.IsNone))
+        {
+            using var set = HookSetBuilder.Build(new HookSetOptions(shared, HandlerKind.Empty, 2, CallingConvention.Host) { Profile = profile });
+            var disassembler = new Disassembler(set, ListingBase);
+            foreach (var blob in set.Thunks.Blobs.Where(b => seen.Add(b.Name)))
+            {
+                text.WriteLine();
+                text.WriteLine($"{blob.Name} (profile {profile.Name}): {blob.Source}");
+                foreach (var line in disassembler.Blob(blob))
+                    text.WriteLine($"  {line}");
+            }
+        }
+
+        return text.ToString();
+    }
 }

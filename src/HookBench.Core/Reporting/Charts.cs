@@ -91,7 +91,8 @@ public static class Charts
             model.Series.Add(bars);
         }
 
-        return Export(model);
+        // A bar per strategy and profile: give each strategy's group of bars room.
+        return Export(model, Math.Max(Height, 40 + 14 * cells.Count));
     }
 
     static PlotModel Model(string title)
@@ -111,6 +112,6 @@ public static class Charts
 
     // The vertical-alignment workaround places text by explicit offsets instead of dominant-baseline, which
     // several SVG renderers (librsvg, some browsers' image viewers) ignore, cutting titles and shifting legends.
-    static string Export(PlotModel model) =>
-        SvgExporter.ExportToString(model, Width, Height, isDocument: true, textMeasurer: null, useVerticalTextAlignmentWorkaround: true);
+    static string Export(PlotModel model, int height = Height) =>
+        SvgExporter.ExportToString(model, Width, height, isDocument: true, textMeasurer: null, useVerticalTextAlignmentWorkaround: true);
 }
