@@ -185,7 +185,8 @@ public sealed partial class TrampolineBuilder
     }
 
     /// <summary>
-    /// Calls the body past the patched site (func+5 for the fentry sites, after ENDBR under IBT). Under a convention with shadow space or stack arguments the
+    /// Calls the body past the patched site (func+5 for the fentry sites, after ENDBR under IBT: orig_call skips them
+    /// whenever BPF_TRAMP_F_CALL_ORIG is set since 47c9214dcbea, which jmp mode needs). Under a convention with shadow space or stack arguments the
     /// body needs its outgoing area rebuilt, as the kernel's stack_argN copies do for arguments 7..12. With
     /// <see cref="TrampolineFlags.ShareIpModify"/> the call goes through the return address on the stack
     /// (BPF_TRAMP_F_ORIG_STACK).
