@@ -4,6 +4,7 @@ using HookBench.Abi;
 using HookBench.Handlers;
 using HookBench.HookSets;
 using HookBench.Measurement;
+using HookBench.Mitigations;
 using HookBench.Native;
 using HookBench.Strategies;
 
@@ -38,6 +39,9 @@ public class HookBenchmarks
     [ParamsSource(nameof(ModeNames))]
     public string Mode { get; set; } = MeasurementMode.Throughput.Name();
 
+    [ParamsSource(nameof(ProfileNames))]
+    public string Profile { get; set; } = MitigationProfiles.None.Name;
+
     public static IEnumerable<string> StrategyNames => StrategyCatalog.All.Select(s => s.Name);
 
     public static IEnumerable<int> ArgCounts => Enumerable.Range(0, HookSetOptions.MaxArgs + 1);
@@ -46,12 +50,14 @@ public class HookBenchmarks
 
     public static IEnumerable<string> ModeNames => MeasurementModes.All.Select(m => m.Name());
 
+    public static IEnumerable<string> ProfileNames => MitigationProfiles.Names;
+
     [GlobalSetup]
     public void Setup()
     {
         _pair = HookPair.Build(Options());
-        _unhooked = _pair.Unhooked.Target.Address;
-        _hooked = _pair.Hooked.Target.Address;
+        _unhooked = _pair.Unhooked.EntryPoint;
+        _hooked = _pair.Hooked.EntryPoint;
         _mode = MeasurementModes.Parse(Mode);
     }
 
@@ -72,5 +78,5 @@ public class HookBenchmarks
     };
 
     HookSetOptions Options() =>
-        new(StrategyCatalog.Parse(Strategy), HandlerKinds.Parse(Handler), Args, CallingConvention.Host);
+        new(StrategyCatalog.Parse(Strategy), HandlerKinds.Parse(Handler), Args, CallingConvention.Host) { Profile = MitigationProfiles.Parse(Profile) };
 }

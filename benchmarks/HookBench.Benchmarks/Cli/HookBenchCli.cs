@@ -71,7 +71,7 @@ public static class HookBenchCli
         var root = new RootCommand(
             "HookBench: what a function hook costs per call, on real hardware, with real machine code.\n"
             + "Without a verb (or with 'full') it runs the BenchmarkDotNet suite; BenchmarkDotNet's own options "
-            + "(--filter, --job, --list flat, --exporters) and HookBench's --matrix standard|full and --config publish|ci apply there.");
+            + "(--filter, --job, --list flat, --exporters) and HookBench's --matrix standard|full|mitigations and --config publish|ci apply there.");
         root.Subcommands.Add(ListCommand.Create(output));
         root.Subcommands.Add(DisasmCommand.Create(output));
         root.Subcommands.Add(ValidateCommand.Create(output));

@@ -15,9 +15,10 @@ using Spectre.Console;
 namespace HookBench.Cli;
 
 /// <summary>
-/// <c>hookbench publish</c>: the quick matrix and the BenchmarkDotNet publish config on this machine, written to
-/// results/&lt;machine&gt;/ with charts and the disassembly that produced them; then results/README.md is regenerated
-/// from every machine folder.
+/// <c>hookbench publish</c>: the quick matrix, every strategy at 2 arguments under every mitigation profile, and
+/// the BenchmarkDotNet publish config on this machine, written to results/&lt;machine&gt;/ with charts and the
+/// disassembly that produced them (the thunks included); then results/README.md is regenerated from every
+/// machine folder.
 /// </summary>
 public static class PublishCommand
 {
@@ -36,14 +37,14 @@ public static class PublishCommand
             var console = Consoles.For(output);
 
             RunSummary summary = null!;
-            console.Status().Start("quick matrix", ctx =>
+            console.Status().Start("quick and mitigations matrices", ctx =>
             {
                 using var monitor = new EventPipeInterferenceMonitor();
                 string last = string.Empty;
-                summary = RunEngine.Execute(RunPlan.Quick(), new MeasurementSettings(), monitor, p =>
+                summary = RunEngine.Execute(RunPlan.Publish(), new MeasurementSettings(), monitor, p =>
                 {
                     if (p.Stage != last)
-                        ctx.Status(Markup.Escape($"quick matrix: {last = p.Stage}"));
+                        ctx.Status(Markup.Escape($"quick and mitigations matrices: {last = p.Stage}"));
                 }, "hookbench publish");
             });
             string slug = PublishedMachine.SlugFor(summary.Environment);
@@ -88,7 +89,37 @@ public static class PublishCommand
                 + DisasmCommand.Render(set, new Disassembler(set, ListingBase));
         }
 
+        files["thunks.txt"] = ThunkListings();
         return files;
     }
 
+    /// <summary>
+    /// Every mitigation thunk once, as a hook set of each profile emits it. direct-fexit with BPF_TRAMP_F_SHARE_IPMODIFY
+    /// is the only trampoline with an indirect call (ORIG_STACK), so its sets carry the retpoline thunks too.
+    /// </summary>
+    static string ThunkListings()
+    {
+        var text = new StringWriter { NewLine = "\n" };
+        text.WriteLine($"# the mitigation thunks, one copy per hook set; addresses relocated to 0x{ListingBase:X}");
+        var shared = StrategyCatalog.DirectFexit with
+        {
+            Name = "direct-fexit-shared",
+            Trampoline = StrategyCatalog.DirectFexit.Trampoline!.With(Trampolines.TrampolineFlags.ShareIpModify),
+        };
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var profile in Mitigations.MitigationProfiles.Every.Where(p => !p.IsNone))
+        {
+            using var set = HookSetBuilder.Build(new HookSetOptions(shared, HandlerKind.Empty, 2, CallingConvention.Host) { Profile = profile });
+            var disassembler = new Disassembler(set, ListingBase);
+            foreach (var blob in set.Thunks.Blobs.Where(b => seen.Add(b.Name)))
+            {
+                text.WriteLine();
+                text.WriteLine($"{blob.Name} (profile {profile.Name}): {blob.Source}");
+                foreach (var line in disassembler.Blob(blob))
+                    text.WriteLine($"  {line}");
+            }
+        }
+
+        return text.ToString();
+    }
 }

@@ -22,6 +22,7 @@ public static class RunCommand
         var args = CommonOptions.ArgList("0-6");
         var handlers = CommonOptions.Handlers();
         var modes = CommonOptions.Modes(MeasurementMode.Throughput.Name());
+        var profiles = CommonOptions.Profiles();
         var reps = new Option<string>("--reps") { Description = "Fixed repetitions per cell, 5..10000 (default: adaptive, until the overhead CI is within max(0.1 ns, 2%))" };
         var ms = new Option<string>("--measure-ms") { Description = "Length of one hooked measurement in ms, 0.1..1000 (default: 1)" };
         var outDir = new Option<string>("--out") { Description = "Folder for summary.json/.md/.csv (default: results/runs/<UTC timestamp>/)" };
@@ -30,11 +31,11 @@ public static class RunCommand
         var loop = CommonOptions.Loop();
         var command = new Command("run", "Measure per-call hook overhead (the quick matrix by default).")
         {
-            strategies, args, handlers, modes, reps, ms, outDir, cpu, seed, loop,
+            strategies, args, handlers, modes, profiles, reps, ms, outDir, cpu, seed, loop,
         };
         command.SetAction(parse =>
         {
-            bool selected = new[] { strategies, args, handlers, modes }.Any(o => parse.GetValue(o) is not null);
+            bool selected = new[] { strategies, args, handlers, modes, profiles }.Any(o => parse.GetValue(o) is not null);
             IReadOnlyList<string> skipped = [];
             IReadOnlyList<CellSpec> plan = selected
                 ? RunPlan.Select(
@@ -42,7 +43,8 @@ public static class RunCommand
                     CellAxes.ParseArgs(parse.GetValue(args) ?? "0-6"),
                     CellAxes.ParseHandlers(parse.GetValue(handlers) ?? HandlerKind.Empty.Name()),
                     CellAxes.ParseModes(parse.GetValue(modes) ?? MeasurementMode.Throughput.Name()),
-                    out skipped)
+                    out skipped,
+                    CellAxes.ParseProfiles(parse.GetValue(profiles) ?? Mitigations.MitigationProfiles.None.Name))
                 : RunPlan.Quick();
             if (parse.GetValue(loop) is string loopName)
             {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using HookBench.Handlers;
 using HookBench.HookSets;
+using HookBench.Mitigations;
 using HookBench.Strategies;
 
 namespace HookBench.Cells;
@@ -18,18 +19,25 @@ public sealed record CellKey(Strategy Strategy, int Args, HandlerKind Handler, M
 {
     public const char Separator = '/';
 
+    /// <summary>The term that names a non-default profile: <c>/profile=NAME</c>.</summary>
+    public const string ProfileTerm = "profile=";
+
+    /// <summary>The mitigation profile the target, trampoline and handlers are compiled with (default: none).</summary>
+    public MitigationProfile Profile { get; init; } = MitigationProfiles.None;
+
     /// <summary>The key as summary files, compare and report write it.</summary>
-    public string Text => Format(Strategy.Name, Args, Handler.Name(), Mode.Name());
+    public string Text => Format(Strategy.Name, Args, Handler.Name(), Mode.Name(), Profile.Name);
 
     public override string ToString() => Text;
 
     /// <summary>A key from the names a result file carries (which may name strategies this build does not know).</summary>
-    public static string Format(string strategy, int args, string handler, string mode) =>
-        string.Create(CultureInfo.InvariantCulture, $"{strategy}{Separator}{args}{Separator}{handler}{Separator}{mode}");
+    public static string Format(string strategy, int args, string handler, string mode, string? profile = null) =>
+        string.Create(CultureInfo.InvariantCulture, $"{strategy}{Separator}{args}{Separator}{handler}{Separator}{mode}")
+        + (profile is null || profile == MitigationProfiles.None.Name ? string.Empty : $"{Separator}{ProfileTerm}{profile}");
 
     /// <summary>What this cell builds: the hook set under <paramref name="abi"/>.</summary>
     public HookSetOptions HookSet(Abi.CallingConvention abi, StackAlignment alignment = StackAlignment.Kernel) =>
-        new(Strategy, Handler, Args, abi, alignment);
+        new(Strategy, Handler, Args, abi, alignment) { Profile = Profile };
 
     /// <summary>Whether the cell can be built and measured; <paramref name="error"/> is a one-line reason naming what is valid.</summary>
     public bool TryValidate(out string? error)
@@ -49,14 +57,14 @@ public sealed record CellKey(Strategy Strategy, int Args, HandlerKind Handler, M
     /// <summary>Throws the <see cref="TryValidate"/> reason as bad input.</summary>
     public CellKey Validate() => TryValidate(out string? error) ? this : throw new UsageException(error!);
 
-    /// <summary>Parses <c>strategy/args/handler/mode</c>; false with a one-line reason when a part is unknown or malformed.</summary>
+    /// <summary>Parses <c>strategy/args/handler/mode[/profile=NAME]</c>; false with a one-line reason when a part is unknown or malformed.</summary>
     public static bool TryParse(string text, out CellKey? key, out string? error)
     {
         key = null;
         string[] parts = text.Split(Separator);
-        if (parts.Length != 4)
+        if (parts.Length is not (4 or 5) || (parts.Length == 5 && !parts[4].StartsWith(ProfileTerm, StringComparison.Ordinal)))
         {
-            error = $"cell key '{text}' is not strategy{Separator}args{Separator}handler{Separator}mode";
+            error = $"cell key '{text}' is not strategy{Separator}args{Separator}handler{Separator}mode[{Separator}{ProfileTerm}NAME]";
             return false;
         }
 
@@ -66,7 +74,10 @@ public sealed record CellKey(Strategy Strategy, int Args, HandlerKind Handler, M
                 StrategyCatalog.Parse(parts[0]),
                 CellAxes.ParseArgCount(parts[1], "args"),
                 HandlerKinds.Parse(parts[2]),
-                MeasurementModes.Parse(parts[3]));
+                MeasurementModes.Parse(parts[3]))
+            {
+                Profile = parts.Length == 5 ? MitigationProfiles.Parse(parts[4][ProfileTerm.Length..]) : MitigationProfiles.None,
+            };
         }
         catch (UsageException e)
         {

@@ -94,7 +94,8 @@ public static class RunLoader
                     .ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : string.Empty, StringComparer.Ordinal);
                 if (!benchmark.TryGetProperty("Statistics", out var stats) || stats.ValueKind != JsonValueKind.Object)
                     continue;     // a case that failed has no statistics
-                string key = CellKey.Format(parameters["Strategy"], int.Parse(parameters["Args"], System.Globalization.CultureInfo.InvariantCulture), parameters["Handler"], parameters["Mode"]);
+                string key = CellKey.Format(parameters["Strategy"], int.Parse(parameters["Args"], System.Globalization.CultureInfo.InvariantCulture), parameters["Handler"], parameters["Mode"],
+                    parameters.GetValueOrDefault("Profile"));
                 double[] samples = [.. stats.GetProperty("OriginalValues").EnumerateArray().Select(v => v.GetDouble())];
                 double median = stats.GetProperty("Median").GetDouble();
                 cells[key] = new ComparableCell(key, "ns/call", samples, median, median);

@@ -59,6 +59,17 @@ public sealed class CodeImage
         return blob;
     }
 
+    /// <summary>Attaches the kernel source a blob reproduces; the image keeps the annotated copy.</summary>
+    public EmittedBlob Describe(EmittedBlob blob, string source)
+    {
+        int index = _blobs.IndexOf(blob);
+        if (index < 0)
+            throw new ArgumentException($"{blob.Name} is not in this image", nameof(blob));
+        var described = blob with { Source = source };
+        _blobs[index] = described;
+        return described;
+    }
+
     sealed class ByteWriter : CodeWriter
     {
         readonly List<byte> _bytes = [];

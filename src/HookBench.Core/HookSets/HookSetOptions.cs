@@ -1,6 +1,7 @@
 using HookBench.Abi;
 using HookBench.Handlers;
 using HookBench.Native;
+using HookBench.Mitigations;
 using HookBench.Strategies;
 using HookBench.Trampolines;
 
@@ -27,12 +28,23 @@ public sealed record HookSetOptions(
     /// </summary>
     public ArenaBacking Backing { get; init; } = ArenaBacking.Anonymous;
 
+    /// <summary>The mitigations the target, trampoline and handlers are compiled with.</summary>
+    public MitigationProfile Profile { get; init; } = MitigationProfiles.None;
+
+    /// <summary>
+    /// fmod_ret strategies: what the program returns. 0 (the default, and what runs are measured with) lets
+    /// the original run; anything else skips it and becomes the traced function's return value.
+    /// </summary>
+    public ulong ModifiedReturn { get; init; }
+
     internal TrampolineMutation Mutation { get; init; }
 
     internal int InjectedLatency { get; init; }
 
     public override string ToString() =>
-        $"{Strategy.Name} {Handler.Name()} args={ArgCount} {Abi.Name} {Alignment.Name()}";
+        $"{Strategy.Name} {Handler.Name()} args={ArgCount} {Abi.Name} {Alignment.Name()}"
+        + (Profile.Name == MitigationProfiles.None.Name ? string.Empty : $" profile={Profile.Name}")
+        + (ModifiedReturn == 0 ? string.Empty : $" fmod_ret=0x{ModifiedReturn:X}");
 
     /// <summary>Whether this combination can be built; <paramref name="error"/> is a one-line reason naming the valid choices.</summary>
     public bool TryValidate(out string? error)
@@ -49,9 +61,17 @@ public sealed record HookSetOptions(
             error = $"strategy {Strategy.Name} has no trampoline to pad the stack; valid alignment for it: {StackAlignment.Kernel.Name()}";
         else if (Strategy.Trampoline is TrampolineSpec spec && !spec.TryValidate(out error))
             error = $"strategy {Strategy.Name}: {error}";
+        else if (Strategy.RefusesProfile(Profile) is string refusal)
+            error = $"strategy {Strategy.Name} cannot use profile {Profile.Name}: {refusal}; valid profiles for {Strategy.Name}: {ValidProfiles(Strategy)}";
+        else if (ModifiedReturn != 0 && !Strategy.ModifiesReturn)
+            error = $"strategy {Strategy.Name} has no fmod_ret program to return 0x{ModifiedReturn:X}";
 
         return error is null;
     }
+
+    /// <summary>The profiles <paramref name="strategy"/> can use, by name.</summary>
+    public static string ValidProfiles(Strategy strategy) =>
+        string.Join(", ", MitigationProfiles.Names.Where(n => strategy.RefusesProfile(MitigationProfiles.Parse(n)) is null));
 
     /// <summary>Refuses combinations that cannot be built, with the <see cref="TryValidate"/> reason.</summary>
     public void EnsureValid()

@@ -37,8 +37,12 @@ public sealed record MachineInfo(
             ReadFirstLine("/proc/sys/kernel/osrelease") ?? Environment.OSVersion.Version.ToString(),
             ReadHypervisor(),
             RuntimeInformation.FrameworkDescription,
-            ReadMitigations());
+            ReadVulnerabilities());
     }
+
+    /// <summary>The flags line of /proc/cpuinfo (first processor): the CPU features the kernel enabled; empty elsewhere.</summary>
+    public static IReadOnlySet<string> CpuFlags() =>
+        new HashSet<string>((ReadCpuInfo().GetValueOrDefault("flags") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
 
     /// <summary>CPUID 0x80000002..4: the brand string the CPU reports.</summary>
     static string? BrandString()
@@ -77,7 +81,7 @@ public sealed record MachineInfo(
     }
 
     /// <summary>The kernel's own text for each CPU vulnerability (Linux sysfs); empty elsewhere.</summary>
-    static Dictionary<string, string> ReadMitigations()
+    public static IReadOnlyDictionary<string, string> ReadVulnerabilities()
     {
         const string folder = "/sys/devices/system/cpu/vulnerabilities";
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);

@@ -47,6 +47,7 @@ public static class CellStatistics
             Args = spec.ArgCount,
             Handler = spec.Handler.Name(),
             Mode = spec.Mode.Name(),
+            Profile = spec.Profile.Name,
             Reps = samples.Reps.Count,
             DiscardedReps = samples.Reps.Count - kept.Count,
             NsPerCall = ns,

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using HookBench.Abi;
 using HookBench.Machine;
+using HookBench.Mitigations;
 using HookBench.Measurement.Interference;
 using HookBench.Native;
 using HookBench.Results;
@@ -76,6 +77,7 @@ public static class RunEngine
                     LogicalCpus = Environment.ProcessorCount,
                     InvariantTsc = CpuFeatures.HasInvariantTsc,
                     Mitigations = machine.Mitigations,
+                    HostProfile = new HostProfileReading(MitigationProfiles.Host.Knobs, MitigationProfiles.Host.Reasons),
                 },
                 Run = new RunInfo
                 {

@@ -1,6 +1,7 @@
 using HookBench.Cells;
 using HookBench.Handlers;
 using HookBench.HookSets;
+using HookBench.Mitigations;
 using HookBench.Strategies;
 
 namespace HookBench.Measurement;
@@ -11,7 +12,8 @@ public static class RunPlan
     /// <summary>
     /// The quick matrix (<c>./run-bench.sh</c>): every strategy × args 0..6 with the empty handler in
     /// throughput mode, plus the counter and args handlers, latency mode and serialized mode at 2 arguments
-    /// (serialized cells are where the regression gate sees a single added cycle).
+    /// (serialized cells are where the regression gate sees a single added cycle), and every strategy at 2
+    /// arguments under the <c>host</c> profile (what this machine's kernel would compile in).
     /// </summary>
     public static IReadOnlyList<CellSpec> Quick()
     {
@@ -29,10 +31,27 @@ public static class RunPlan
 
             cells.Add(new CellSpec(strategy, 2, HandlerKind.Empty, MeasurementMode.Latency));
             cells.Add(new CellSpec(strategy, 2, HandlerKind.Empty, MeasurementMode.Serialized));
+            var host = new CellSpec(strategy, 2, HandlerKind.Empty, MeasurementMode.Throughput, MitigationProfiles.Host);
+            if (host.Key.TryValidate(out _))
+                cells.Add(host);
         }
 
         return cells;
     }
+
+    /// <summary>
+    /// What mitigations cost a hook: every strategy at 2 arguments, empty handler, throughput, under every
+    /// profile it can use.
+    /// </summary>
+    public static IReadOnlyList<CellSpec> Mitigations() =>
+        [.. from strategy in StrategyCatalog.All
+            from profile in MitigationProfiles.Every
+            let cell = new CellSpec(strategy, 2, HandlerKind.Empty, MeasurementMode.Throughput, profile)
+            where cell.Key.TryValidate(out _)
+            select cell];
+
+    /// <summary>What <c>publish</c> measures: the quick matrix, then the mitigations matrix, each cell once.</summary>
+    public static IReadOnlyList<CellSpec> Publish() => [.. Quick().Concat(Mitigations()).DistinctBy(c => c.Key.Text)];
 
     /// <summary>
     /// The cross product of a selection. Combinations the cell rules refuse (a handler a strategy refuses,
@@ -40,16 +59,17 @@ public static class RunPlan
     /// </summary>
     public static IReadOnlyList<CellSpec> Select(
         IReadOnlyList<Strategy> strategies, IReadOnlyList<int> args, IReadOnlyList<HandlerKind> handlers,
-        IReadOnlyList<MeasurementMode> modes, out IReadOnlyList<string> skipped)
+        IReadOnlyList<MeasurementMode> modes, out IReadOnlyList<string> skipped, IReadOnlyList<MitigationProfile>? profiles = null)
     {
         var cells = new List<CellSpec>();
         var skips = new List<string>();
         foreach (var strategy in strategies)
+        foreach (var profile in profiles ?? [MitigationProfiles.None])
         foreach (var n in args)
         foreach (var handler in handlers)
         foreach (var mode in modes)
         {
-            var cell = new CellSpec(strategy, n, handler, mode);
+            var cell = new CellSpec(strategy, n, handler, mode, profile);
             if (cell.Key.TryValidate(out string? why))
                 cells.Add(cell);
             else

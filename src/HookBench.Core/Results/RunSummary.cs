@@ -69,7 +69,16 @@ public sealed record RunEnvironment
         parts.Add($"microcode {Microcode}");
         return $"{Cpu} ({string.Join(", ", parts)})";
     }
+
+    /// <summary>
+    /// What the <c>host</c> mitigation profile resolved to on this machine, and from which readings (added with
+    /// profiles; absent in older files).
+    /// </summary>
+    public HostProfileReading? HostProfile { get; init; }
 }
+
+/// <summary>The <c>host</c> profile as this machine's kernel chose it.</summary>
+public sealed record HostProfileReading(string Knobs, IReadOnlyList<string> Readings);
 
 /// <summary>How the run was made.</summary>
 public sealed record RunInfo
@@ -93,6 +102,10 @@ public sealed record CellResult
     public required int Args { get; init; }
     public required string Handler { get; init; }
     public required string Mode { get; init; }
+
+    /// <summary>The mitigation profile the cell's code was compiled with ("none" in files older than profiles).</summary>
+    public string Profile { get; init; } = "none";
+
     public required int Reps { get; init; }
     public required int DiscardedReps { get; init; }
 
@@ -143,5 +156,5 @@ public sealed record CellResult
     public IReadOnlyDictionary<string, int>? DiscardReasons { get; init; }
 
     [JsonIgnore]
-    public string Key => CellKey.Format(Strategy, Args, Handler, Mode);
+    public string Key => CellKey.Format(Strategy, Args, Handler, Mode, Profile);
 }

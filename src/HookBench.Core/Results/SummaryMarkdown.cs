@@ -11,12 +11,12 @@ public static class SummaryMarkdown
         var e = summary.Environment;
         var text = new StringBuilder();
         text.Append("# HookBench run ").Append(summary.Run.StartedUtc).Append("\n\n");
-        text.Append("| strategy | args | handler | mode | ns/call | overhead ns [95% CI] | overhead cycles | hook instructions | × baseline |\n");
-        text.Append("|---|---:|---|---|---:|---|---:|---:|---:|\n");
+        text.Append("| strategy | args | handler | mode | profile | ns/call | overhead ns [95% CI] | overhead cycles | hook instructions | × baseline |\n");
+        text.Append("|---|---:|---|---|---|---:|---|---:|---:|---:|\n");
         foreach (var c in summary.Cells)
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"| {c.Strategy} | {c.Args} | {c.Handler} | {c.Mode} | {c.NsPerCall.Median:F2} | {c.OverheadNs.Median:F2} [{c.OverheadNs.CiLow:F2}; {c.OverheadNs.CiHigh:F2}] | {c.OverheadCycles:F1} | {c.HookInstructionsText} | {c.Ratio:F2} |\n");
+                $"| {c.Strategy} | {c.Args} | {c.Handler} | {c.Mode} | {c.Profile} | {c.NsPerCall.Median:F2} | {c.OverheadNs.Median:F2} [{c.OverheadNs.CiLow:F2}; {c.OverheadNs.CiHigh:F2}] | {c.OverheadCycles:F1} | {c.HookInstructionsText} | {c.Ratio:F2} |\n");
         }
 
         text.Append('\n');
@@ -25,6 +25,8 @@ public static class SummaryMarkdown
         text.Append(CultureInfo.InvariantCulture, $"- Clocks: TSC {e.TscHz / 1e9:F3} GHz (calibrated against the OS monotonic clock); core ≈ {e.CoreHzEstimate / 1e9:F3} GHz (dependent-add estimate); cycles are core cycles\n");
         text.Append(CultureInfo.InvariantCulture, $"- Measuring thread pinned to CPU {e.PinnedCpu}; repetitions {summary.Run.RepsPolicy ?? summary.Run.Reps.ToString(CultureInfo.InvariantCulture)}, {summary.Run.MeasurementMs:F1} ms per measurement, ABI {summary.Run.Abi}, seed {summary.Run.Seed}\n");
         text.Append(CultureInfo.InvariantCulture, $"- Interference: {summary.Run.Interference}; {summary.Cells.Sum(c => c.DiscardedReps)} repetitions discarded in all\n");
+        if (e.HostProfile is { } host)
+            text.Append(CultureInfo.InvariantCulture, $"- Profile host here: {host.Knobs} ({string.Join("; ", host.Readings)})\n");
         if (e.Mitigations.Count > 0)
         {
             text.Append("- Mitigations:\n");

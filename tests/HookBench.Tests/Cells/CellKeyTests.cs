@@ -1,5 +1,7 @@
 using HookBench.Cells;
 using HookBench.Handlers;
+using HookBench.Measurement;
+using HookBench.Mitigations;
 using HookBench.Strategies;
 using Xunit;
 
@@ -35,6 +37,9 @@ public class CellKeyTests
     [InlineData("min-regs/2/empty/sideways", "unknown mode 'sideways'; valid: throughput, latency, serialized")]
     [InlineData("direct-call/2/args/throughput", "refuses handler args")]
     [InlineData("direct/0/empty/latency", "needs args >= 1")]
+    [InlineData("direct/2/empty/throughput/profile=ibrs", "unknown profile 'ibrs'; valid: none, ibt, retpoline, retpoline-lfence, rethunk, srso, calldepth, all, host")]
+    [InlineData("direct/2/empty/throughput/srso", "is not strategy/args/handler/mode[/profile=NAME]")]
+    [InlineData("direct-call/2/empty/throughput/profile=calldepth", "cannot use profile calldepth")]
     public void Invalid_keys_are_refused_with_a_reason_naming_what_is_valid(string text, string reason)
     {
         Assert.False(CellKey.TryParse(text, out _, out string? error));
@@ -47,5 +52,33 @@ public class CellKeyTests
         var key = new CellKey(StrategyCatalog.MinRegs, 2, HandlerKind.Counter, MeasurementMode.Serialized);
         Assert.Equal("min-regs/2/counter/serialized", key.Text);
         Assert.Equal(key.Text, CellKey.Format("min-regs", 2, "counter", "serialized"));
+    }
+
+    [Fact]
+    public void A_profile_is_written_only_when_it_is_not_none_and_round_trips()
+    {
+        var none = new CellKey(StrategyCatalog.DirectFexitJmp, 2, HandlerKind.Empty, MeasurementMode.Throughput);
+        Assert.Equal("direct-fexit-jmp/2/empty/throughput", none.Text);
+        foreach (var profile in MitigationProfiles.Every.Where(p => !p.IsNone || p.Name != "none"))
+        {
+            var key = none with { Profile = profile };
+            Assert.Equal($"direct-fexit-jmp/2/empty/throughput/profile={profile.Name}", key.Text);
+            Assert.True(CellKey.TryParse(key.Text, out var parsed, out string? error), error);
+            Assert.Equal(key, parsed);
+            Assert.Equal(key.Text, CellKey.Format("direct-fexit-jmp", 2, "empty", "throughput", profile.Name));
+        }
+
+        Assert.Equal(none.Text, CellKey.Format("direct-fexit-jmp", 2, "empty", "throughput", "none"));
+        Assert.NotEqual(none, none with { Profile = MitigationProfiles.Srso });
+    }
+
+    [Fact]
+    public void The_quick_matrix_adds_every_strategy_at_2_args_under_the_host_profile()
+    {
+        var host = RunPlan.Quick().Where(c => c.Profile.Name == "host").ToList();
+        Assert.Equal(StrategyCatalog.All.Where(s => s.RefusesProfile(MitigationProfiles.Host) is null).Select(s => s.Name), host.Select(c => c.Strategy.Name));
+        Assert.All(host, c => Assert.True(c.ArgCount == 2 && c.Handler == HandlerKind.Empty && c.Mode == MeasurementMode.Throughput));
+        Assert.Equal(RunPlan.Quick().Count, RunPlan.Quick().Select(c => c.Key.Text).Distinct().Count());
+        Assert.Subset(RunPlan.Publish().Select(c => c.Key.Text).ToHashSet(), RunPlan.Mitigations().Select(c => c.Key.Text).ToHashSet());
     }
 }

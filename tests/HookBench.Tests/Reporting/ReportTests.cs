@@ -74,4 +74,31 @@ public class ReportTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void Profiles_get_their_own_table_and_chart_and_stay_out_of_the_others()
+    {
+        var plain = Machine("AMD EPYC", 1);
+        var profiled = plain.Cells.Where(c => c.Args == 2)
+            .Select(c => c with { Profile = "srso", OverheadNs = c.OverheadNs with { Median = c.OverheadNs.Median * 2, CiLow = c.OverheadNs.CiLow * 2, CiHigh = c.OverheadNs.CiHigh * 2 } });
+        var summary = plain with
+        {
+            Cells = [.. plain.Cells, .. profiled],
+            Environment = plain.Environment with { HostProfile = new HostProfileReading("retpoline thunk, srso return thunk", ["spectre_v2: ..."]) },
+        };
+        var machine = new PublishedMachine("amd-epyc-kvm-2cpu", summary);
+        string page = ReportBuilder.Render([machine], "HookBench results", null);
+        string plainPage = ReportBuilder.Render([new PublishedMachine("amd-epyc-kvm-2cpu", plain)], "HookBench results", null);
+        const string Tables = "### Overhead by strategy", Mitigations = "### What mitigations cost a hook";
+        // The existing tables show the unmitigated cells only: the same as without the profiled ones.
+        Assert.Equal(plainPage[plainPage.IndexOf(Tables, StringComparison.Ordinal)..].TrimEnd(),
+            page[page.IndexOf(Tables, StringComparison.Ordinal)..page.IndexOf(Mitigations, StringComparison.Ordinal)].TrimEnd());
+        Assert.Contains("### What mitigations cost a hook", page, StringComparison.Ordinal);
+        Assert.Contains("| strategy | none | srso |", page, StringComparison.Ordinal);
+        Assert.Contains("· ×2.00 |", page, StringComparison.Ordinal);
+        Assert.Contains("Profile `host` here: retpoline thunk, srso return thunk.", page, StringComparison.Ordinal);
+        Assert.Contains("amd-epyc-kvm-2cpu/charts/mitigations-at-2-args.svg", ReportBuilder.ChartFiles(machine).Keys);
+        Assert.DoesNotContain("amd-epyc-kvm-2cpu/charts/mitigations-at-2-args.svg", ReportBuilder.ChartFiles(new PublishedMachine("x", plain)).Keys.Select(k => k.Replace("x/", "amd-epyc-kvm-2cpu/", StringComparison.Ordinal)));
+        Assert.Equal("svg", XDocument.Parse(ReportBuilder.ChartFiles(machine)["amd-epyc-kvm-2cpu/charts/mitigations-at-2-args.svg"]).Root!.Name.LocalName);
+    }
 }

@@ -74,11 +74,25 @@ public class SummaryFilesTests
     }
 
     [Fact]
+    public void A_summary_written_before_profiles_reads_as_profile_none_and_keys_stay_what_they_were()
+    {
+        string json = SummaryJson.Serialize(Sample(("direct", 2.0)));
+        string old = string.Join('\n', json.Split('\n').Where(line => !line.Contains("\"profile\"", StringComparison.Ordinal)));
+        Assert.DoesNotContain("\"profile\"", old, StringComparison.Ordinal);
+        var cell = SummaryJson.Deserialize(old, "old").Cells[0];
+        Assert.Equal("none", cell.Profile);
+        Assert.Equal("direct/2/empty/throughput", cell.Key);
+        Assert.Equal("direct/2/empty/throughput/profile=srso", (cell with { Profile = "srso" }).Key);
+    }
+
+    [Fact]
     public void Csv_and_markdown_have_a_row_per_cell()
     {
         var summary = Sample(("direct", 2.0), ("full-regs", 5.5));
         Assert.Equal(3, SummaryCsv.Render(summary).Trim().Split('\n').Length);
-        Assert.Contains("| full-regs | 2 | empty | throughput | 6.50 | 5.50 [5.40; 5.60] |", SummaryMarkdown.Render(summary), StringComparison.Ordinal);
+        Assert.Contains("| full-regs | 2 | empty | throughput | none | 6.50 | 5.50 [5.40; 5.60] |", SummaryMarkdown.Render(summary), StringComparison.Ordinal);
+        Assert.EndsWith(",profile", SummaryCsv.Header, StringComparison.Ordinal);
+        Assert.All(SummaryCsv.Render(summary).Trim().Split('\n').Skip(1), row => Assert.EndsWith(",none", row, StringComparison.Ordinal));
         Assert.Contains("- CPU: Test CPU (AMD, Zen 3, family 25, model 1, stepping 1, microcode 0x1)\n", SummaryMarkdown.Render(summary), StringComparison.Ordinal);
     }
 
