@@ -9,6 +9,11 @@ namespace HookBench.Native;
 /// refuses VM_MAYSHARE), so anonymous arena memory cannot be probed and the shared alias is never
 /// touched. Installing a breakpoint gives the probed process a private copy of the page
 /// (uprobe_write_opcode), which is why code is written before any probe goes on.
+/// The execute view is followed by <see cref="TrampolineRoomBytes"/> of reserved (PROT_NONE) address
+/// space that <see cref="FreeTrampolineRoom"/> unmaps just before a probe's first hit: Linux 6.18 puts the
+/// trampoline an optimized nop5 calls in a free page within ±2 GB of the site (arch/x86/kernel/uprobes.c,
+/// find_nearest_page needs a two-page gap), and in a .NET process the runtime's reservations often leave
+/// none, in which case the probe is marked ARCH_UPROBE_FLAG_OPTIMIZE_FAIL and stays an int3 for good.
 /// This is the kernel-probe tests' stand-in for CodeArena's file-backed mode; it goes when that lands.
 /// </summary>
 public sealed unsafe class MemfdCodeMapping : IDisposable
@@ -19,10 +24,16 @@ public sealed unsafe class MemfdCodeMapping : IDisposable
     const uint MfdExec = 0x0010;
     const int Einval = 22;
     const int MapShared = 0x01;
+    const int MapFixed = 0x10;
+    const int ProtNone = 0;
+
+    /// <summary>Address space kept free (reserved until <see cref="FreeTrampolineRoom"/>) right after the execute view.</summary>
+    public const int TrampolineRoomBytes = 2 * CodeArena.PageSize;
 
     readonly int _fd;
     readonly nint _view;
     readonly nint _alias;
+    bool _roomFreed;
     bool _disposed;
 
     MemfdCodeMapping(int fd, nint view, nint alias, int length)
@@ -60,18 +71,35 @@ public sealed unsafe class MemfdCodeMapping : IDisposable
         {
             if (KernelSyscalls.Ftruncate(fd, length) != 0)
                 throw new InvalidOperationException($"ftruncate of the memfd failed (errno {Marshal.GetLastPInvokeError()}).");
-            alias = Map(length, NativeMethods.ProtRead | NativeMethods.ProtWrite, MapShared, fd, "shared read-write alias");
+            alias = Map(0, length, NativeMethods.ProtRead | NativeMethods.ProtWrite, MapShared, fd, "shared read-write alias");
             code.CopyTo(new Span<byte>((void*)alias, code.Length));
-            view = Map(length, NativeMethods.ProtRead | NativeMethods.ProtExec, NativeMethods.MapPrivate, fd, "private read-execute view");
+            // Reserve view + room, then put the view over the start of the reservation.
+            view = Map(0, length + TrampolineRoomBytes, ProtNone, NativeMethods.MapPrivate | NativeMethods.MapAnonymousLinux, -1, "reservation");
+            Map(view, length, NativeMethods.ProtRead | NativeMethods.ProtExec, NativeMethods.MapPrivate | MapFixed, fd, "private read-execute view");
             return new MemfdCodeMapping(fd, view, alias, length);
         }
         catch
         {
+            if (view != -1)
+                NativeMethods.Munmap(view, (nuint)(length + TrampolineRoomBytes));
             if (alias != -1)
                 NativeMethods.Munmap(alias, (nuint)length);
             KernelSyscalls.Close(fd);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Unmaps the reserved pages after the execute view so the kernel can place its uprobe trampoline
+    /// there; call it just before a nop5 probe's first hit (another mmap may take the gap later).
+    /// </summary>
+    public void FreeTrampolineRoom()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_roomFreed)
+            return;
+        _roomFreed = true;
+        NativeMethods.Munmap(_view + Length, TrampolineRoomBytes);
     }
 
     /// <summary>What the execute view holds now (after a probe went on, the kernel's private copy).</summary>
@@ -97,14 +125,15 @@ public sealed unsafe class MemfdCodeMapping : IDisposable
         if (_disposed)
             return;
         _disposed = true;
-        NativeMethods.Munmap(_view, (nuint)Length);
+        // After FreeTrampolineRoom the kernel may have put its trampoline in the room; it must stay mapped.
+        NativeMethods.Munmap(_view, (nuint)(_roomFreed ? Length : Length + TrampolineRoomBytes));
         NativeMethods.Munmap(_alias, (nuint)Length);
         KernelSyscalls.Close(_fd);
     }
 
-    static nint Map(int length, int protection, int flags, int fd, string what)
+    static nint Map(nint address, int length, int protection, int flags, int fd, string what)
     {
-        nint mapping = NativeMethods.Mmap(0, (nuint)length, protection, flags, fd, 0);
+        nint mapping = NativeMethods.Mmap(address, (nuint)length, protection, flags, fd, 0);
         if (mapping == -1)
             throw new InvalidOperationException($"mmap of the memfd's {what} failed (errno {Marshal.GetLastPInvokeError()}).");
         return mapping;
