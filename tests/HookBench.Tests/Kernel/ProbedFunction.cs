@@ -6,7 +6,7 @@ using static Iced.Intel.AssemblerRegisters;
 namespace HookBench.Tests.Kernel;
 
 /// <summary>
-/// Test-only: a tiny emitted function in a memfd, so the real kernel can put uprobes on it before
+/// Test-only: a tiny emitted function in a memfd (two pages of int3 around it), so the real kernel can put uprobes on it before
 /// CodeArena's file-backed mode exists. Its instructions are the interesting probe sites:
 /// <code>
 /// +0  nop5                 ; the patch site; 6.18 optimizes a uprobe here into a call
@@ -26,15 +26,19 @@ sealed class ProbedFunction : IDisposable
     public const ulong SecondArgument = 0x202;
     const byte Int3 = 0xCC;
 
-    ProbedFunction(MemfdCodeMapping mapping, byte[] code, int push, int lea)
+    ProbedFunction(MemfdCodeMapping mapping, int placedAt, byte[] code, int push, int lea)
     {
         Mapping = mapping;
+        PlacedAt = placedAt;
         Code = code;
         PushRbpOffset = push;
         LeaOffset = lea;
     }
 
     public MemfdCodeMapping Mapping { get; }
+
+    /// <summary>The function's offset in the memfd (and in the execute view).</summary>
+    public int PlacedAt { get; }
 
     /// <summary>The function's bytes as emitted.</summary>
     public byte[] Code { get; }
@@ -45,11 +49,16 @@ sealed class ProbedFunction : IDisposable
 
     public int LeaOffset { get; }
 
-    public ulong Entry => Mapping.ExecuteBase + (ulong)Nop5Offset;
+    public ulong Entry => Mapping.ExecuteBase + (ulong)PlacedAt;
 
-    public UprobeSite Site(int offset) => new(Mapping.Path, (ulong)offset);
+    /// <summary>The probe site for the instruction at <paramref name="offset"/> in the function: a file offset.</summary>
+    public UprobeSite Site(int offset) => new(Mapping.Path, (ulong)(PlacedAt + offset));
 
-    public static ProbedFunction Emit()
+    /// <summary>
+    /// Emits the function at <paramref name="placeAt"/> in a two-page memfd; a place less than 5 bytes
+    /// before the page end makes the nop5 straddle the page boundary.
+    /// </summary>
+    public static ProbedFunction Emit(int placeAt = 0)
     {
         var asm = new Assembler(64);
         var push = asm.CreateLabel();
@@ -65,10 +74,10 @@ sealed class ProbedFunction : IDisposable
         var writer = new BytesWriter();
         var result = asm.Assemble(writer, 0, BlockEncoderOptions.ReturnNewInstructionOffsets);
         byte[] code = [.. writer.Bytes];
-        var page = Enumerable.Repeat(Int3, CodeArena.PageSize).ToArray();
-        code.CopyTo(page, 0);
-        var mapping = MemfdCodeMapping.Create("hookbench-probed", page);
-        return new ProbedFunction(mapping, code, (int)result.GetLabelRIP(push), (int)result.GetLabelRIP(lea));
+        var pages = Enumerable.Repeat(Int3, 2 * CodeArena.PageSize).ToArray();
+        code.CopyTo(pages, placeAt);
+        var mapping = MemfdCodeMapping.Create("hookbench-probed", pages);
+        return new ProbedFunction(mapping, placeAt, code, (int)result.GetLabelRIP(push), (int)result.GetLabelRIP(lea));
     }
 
     /// <summary>k dependent calls; returns what the last one returned.</summary>
@@ -77,7 +86,7 @@ sealed class ProbedFunction : IDisposable
     public static ulong Expected(int calls) => FirstArgument + ((ulong)calls * SecondArgument);
 
     /// <summary>The function's bytes as the execute view holds them now.</summary>
-    public byte[] CurrentCode() => Mapping.ReadExecuteView(Nop5Offset, Code.Length);
+    public byte[] CurrentCode() => Mapping.ReadExecuteView(PlacedAt, Code.Length);
 
     /// <summary>What the kernel has done to the instruction at <paramref name="offset"/>.</summary>
     public ProbedSiteState SiteState(int offset) =>

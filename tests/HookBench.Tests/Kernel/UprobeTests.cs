@@ -1,5 +1,6 @@
 using HookBench.Kernel;
 using HookBench.Kernel.Bpf;
+using HookBench.Native;
 using Xunit;
 
 namespace HookBench.Tests.Kernel;
@@ -78,6 +79,8 @@ public class UprobeTests
         using var attachment = KernelProbeSkips.Require(probes.Attach(function.Site(ProbedFunction.Nop5Offset), ProbeKind.Entry, ProbeProgram.Counter));
         Assert.Equal(ProbedSiteKind.Breakpoint, function.SiteState(ProbedFunction.Nop5Offset).Kind);
 
+        // The trampoline needs a free page within ±2 GB; a .NET process often has none near a fresh mapping.
+        function.Mapping.FreeTrampolineRoom();
         Assert.Equal(ProbedFunction.Expected(1), function.Call(1));
         ProbedSiteState state = function.SiteState(ProbedFunction.Nop5Offset);
         if (KernelSymbols.Read() is { Nop5Optimization: true })
@@ -86,6 +89,7 @@ public class UprobeTests
             Assert.Equal(ProbedSiteKind.OptimizedCall, state.Kind);
             var trampoline = ProcessMapping.Containing(state.CallTarget!.Value);
             Assert.NotNull(trampoline);
+            Assert.InRange((long)(state.CallTarget.Value - function.Entry), int.MinValue, int.MaxValue);
             Assert.Equal("[uprobes-trampoline]", trampoline.Name);
             Assert.Equal("r-xp", trampoline.Permissions);
         }
@@ -96,6 +100,19 @@ public class UprobeTests
 
         Assert.Equal(ProbedFunction.Expected(Calls), function.Call(Calls));
         Assert.Equal((ulong)Calls + 1, attachment.CountedHits);
+    }
+
+    [SkippableFact]
+    public void A_nop5_that_straddles_a_page_boundary_stays_a_breakpoint_and_still_counts_exactly()
+    {
+        KernelProbeSkips.RequireLinuxX64();
+        var probes = KernelProbes.ForThisProcess();
+        using var function = ProbedFunction.Emit(placeAt: CodeArena.PageSize - 2);
+        using var attachment = KernelProbeSkips.Require(probes.Attach(function.Site(ProbedFunction.Nop5Offset), ProbeKind.Entry, ProbeProgram.Counter));
+        Assert.Equal(ProbedFunction.Expected(Calls), function.Call(Calls));
+        Assert.Equal((ulong)Calls, attachment.CountedHits);
+        // arch/x86/kernel/uprobes.c can_optimize: "We can't do cross page atomic writes yet."
+        Assert.Equal(ProbedSiteKind.Breakpoint, function.SiteState(ProbedFunction.Nop5Offset).Kind);
     }
 
     [SkippableFact]
@@ -168,7 +185,7 @@ public class UprobeTests
         }
 
         Assert.Equal(function.Code, function.CurrentCode());
-        Assert.Equal(function.Code, function.Mapping.ReadFile(0, function.Code.Length));
+        Assert.Equal(function.Code, function.Mapping.ReadFile(function.PlacedAt, function.Code.Length));
         Assert.Equal(ProbedFunction.Expected(10), function.Call(10));
     }
 }
