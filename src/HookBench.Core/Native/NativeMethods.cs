@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace HookBench.Native;
 
-/// <summary>The operating-system calls behind <see cref="CodeArena"/>; nothing else in HookBench P/Invokes.</summary>
+/// <summary>The operating-system calls behind <see cref="CodeArena"/> and thread pinning; kernel probing has its own in Kernel/KernelSyscalls.cs.</summary>
 internal static partial class NativeMethods
 {
     internal const int ProtRead = 1;
