@@ -14,8 +14,8 @@ namespace HookBench.Kernel;
 /// </summary>
 public sealed class KernelProbes
 {
-    // include/uapi/linux/bpf.h: enum bpf_map_type, enum bpf_prog_type. Uprobes run kprobe-type programs
-    // (kernel/trace/bpf_trace.c, perf_event_set_bpf_prog accepts BPF_PROG_TYPE_KPROBE for uprobe events).
+    // include/uapi/linux/bpf.h: enum bpf_map_type, enum bpf_prog_type. Uprobe events run kprobe-type
+    // programs (kernel/events/core.c, perf_event_set_bpf_prog refuses any other type with EINVAL).
     const uint BpfMapTypeArray = 2;
     const uint BpfProgTypeKprobe = 2;
     const string License = "GPL";
@@ -131,21 +131,24 @@ public sealed class KernelProbes
         try
         {
             BpfArrayMap? counter = null;
-            BpfProgram? code = program switch
+            BpfProgram? code = null;
+            switch (program)
             {
-                ProbeProgram.None => null,
-                ProbeProgram.Empty => BpfPrograms.Empty(),
-                ProbeProgram.Counter => null,
-                _ => throw new ArgumentOutOfRangeException(nameof(program), program, "None, Empty or Counter"),
-            };
-            if (program == ProbeProgram.Counter)
-            {
-                var map = CreateCounterMap();
-                if (!map.IsAvailable)
-                    return map.Unavailable!;
-                counter = map.Value;
-                opened.Push(counter);
-                code = BpfPrograms.Counter(counter.Fd);
+                case ProbeProgram.None:
+                    break;
+                case ProbeProgram.Empty:
+                    code = BpfPrograms.Empty();
+                    break;
+                case ProbeProgram.Counter:
+                    var map = CreateCounterMap();
+                    if (!map.IsAvailable)
+                        return map.Unavailable!;
+                    counter = map.Value;
+                    opened.Push(counter);
+                    code = BpfPrograms.Counter(counter.Fd);
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(program), program, "None, Empty or Counter");
             }
 
             LoadedBpfProgram? loaded = null;

@@ -31,6 +31,8 @@ public sealed record ProbedSiteState(ProbedSiteKind Kind, ulong? CallTarget)
     /// </summary>
     public static ProbedSiteState Classify(ReadOnlySpan<byte> original, ReadOnlySpan<byte> current, ulong address)
     {
+        if (current.Length != original.Length || original.Length == 0)
+            throw new ArgumentException($"compare the same non-empty range: {original.Length} original bytes, {current.Length} current", nameof(current));
         if (current.SequenceEqual(original))
             return new(ProbedSiteKind.Original, null);
         if (current.Length >= 1 && current[0] == Int3 && current[1..].SequenceEqual(original[1..]))
