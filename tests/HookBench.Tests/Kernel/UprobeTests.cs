@@ -116,6 +116,25 @@ public class UprobeTests
     }
 
     [SkippableFact]
+    public void Once_probed_a_page_of_the_execute_view_is_a_private_copy_that_no_longer_follows_the_file()
+    {
+        // uprobe_write_opcode replaces the probed page with an anonymous copy; unregistering restores the
+        // bytes in that copy but does not map the file's page back. Patching through the alias then no
+        // longer reaches the code on that page, while an unprobed page still follows the file.
+        var (probes, function) = Setup();
+        using var _ = function;
+        using (KernelProbeSkips.Require(probes.Attach(function.Site(function.LeaOffset), ProbeKind.Entry, ProbeProgram.None)))
+            Assert.Equal(ProbedFunction.Expected(3), function.Call(3));
+
+        int probedPage = function.PlacedAt + 0x100, otherPage = CodeArena.PageSize + 0x100;
+        function.Mapping.WriteFile(probedPage, [0x90]);
+        function.Mapping.WriteFile(otherPage, [0x90]);
+        Assert.Equal([0x90], function.Mapping.ReadFile(probedPage, 1));
+        Assert.Equal([0xCC], function.Mapping.ReadExecuteView(probedPage, 1));
+        Assert.Equal([0x90], function.Mapping.ReadExecuteView(otherPage, 1));
+    }
+
+    [SkippableFact]
     public void The_memfd_function_runs_from_a_private_read_execute_view_and_is_written_through_a_shared_alias_never_both()
     {
         KernelProbeSkips.RequireLinuxX64();

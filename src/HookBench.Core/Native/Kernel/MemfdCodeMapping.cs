@@ -120,6 +120,18 @@ public sealed unsafe class MemfdCodeMapping : IDisposable
         return new ReadOnlySpan<byte>((void*)(_alias + offset), length).ToArray();
     }
 
+    /// <summary>
+    /// Writes the file through the shared alias. The execute view sees it only on pages the kernel has
+    /// never probed: a probe's page becomes a private copy and stays one after the probe is gone.
+    /// </summary>
+    public void WriteFile(int offset, ReadOnlySpan<byte> bytes)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (offset < 0 || offset + bytes.Length > Length)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"{offset}+{bytes.Length} lies outside the {Length}-byte mapping.");
+        bytes.CopyTo(new Span<byte>((void*)(_alias + offset), bytes.Length));
+    }
+
     public void Dispose()
     {
         if (_disposed)
