@@ -25,12 +25,13 @@ public sealed unsafe partial class CodeArena
     }
 
     /// <summary>
-    /// Reserves code + data with one inaccessible anonymous mapping (so nothing else can land between
-    /// them and call rel32 / RIP-relative operands reach), then maps the pieces into it with MAP_FIXED:
-    /// the execute view, a <c>MAP_PRIVATE</c> read-only mapping of the memfd, and anonymous read-write
-    /// data. The view is private because the kernel puts uprobes only on mappings that cannot be
-    /// shared (kernel/events/uprobes.c: valid_vma refuses VM_MAYSHARE); the writable alias is the
-    /// memfd's shared mapping, elsewhere in the address space (it is never executed).
+    /// Reserves code + data + <see cref="TrampolineRoomBytes"/> with one inaccessible anonymous mapping (so
+    /// nothing else can land between them and call rel32 / RIP-relative operands reach), then maps the
+    /// pieces into it with MAP_FIXED: the execute view, a <c>MAP_PRIVATE</c> read-only mapping of the memfd,
+    /// and anonymous read-write data; the room after the data stays reserved until
+    /// <see cref="ReleaseTrampolineRoom"/>. The view is private because the kernel puts uprobes only on
+    /// mappings that cannot be shared (kernel/events/uprobes.c: valid_vma refuses VM_MAYSHARE); the
+    /// writable alias is the memfd's shared mapping, elsewhere in the address space (it is never executed).
     /// </summary>
     static CodeArena CreateFileBacked(ulong code, ulong data)
     {
@@ -40,19 +41,19 @@ public sealed unsafe partial class CodeArena
         nint reserved = -1;
         try
         {
-            reserved = NativeMethods.Mmap(0, (nuint)(code + data), NativeMethods.ProtNone,
+            reserved = NativeMethods.Mmap(0, (nuint)(code + data + TrampolineRoomBytes), NativeMethods.ProtNone,
                 NativeMethods.MapPrivate | NativeMethods.MapAnonymousLinux | NativeMethods.MapNoReserveLinux, -1, 0);
             if (reserved == -1)
-                throw new InvalidOperationException($"reserving {code + data} bytes failed (errno {Marshal.GetLastPInvokeError()}).");
+                throw new InvalidOperationException($"reserving {code + data + TrampolineRoomBytes} bytes failed (errno {Marshal.GetLastPInvokeError()}).");
             MapFixed(reserved, code, NativeMethods.ProtRead, NativeMethods.MapPrivate, file.Descriptor, "the code memfd's execute view");
             MapFixed(reserved + (nint)code, data, NativeMethods.ProtRead | NativeMethods.ProtWrite,
                 NativeMethods.MapPrivate | NativeMethods.MapAnonymousLinux, -1, "the data pages");
-            return new CodeArena(reserved, code, data, file);
+            return new CodeArena(reserved, code, data, file) { _roomReserved = true };
         }
         catch
         {
             if (reserved != -1)
-                NativeMethods.Munmap(reserved, (nuint)(code + data));
+                NativeMethods.Munmap(reserved, (nuint)(code + data + TrampolineRoomBytes));
             file.Dispose();
             throw;
         }
@@ -91,11 +92,40 @@ public sealed unsafe partial class CodeArena
         ProtectionChanged?.Invoke(new ProtectionChange(address, length, protection));
     }
 
+    /// <summary>Whether the room after the data is still reserved (file-backed arenas, until <see cref="ReleaseTrampolineRoom"/>).</summary>
+    public bool TrampolineRoomReserved => _roomReserved;
+
+    /// <summary>
+    /// Unmaps the reserved room after a file-backed arena's data so the kernel can put its uprobe
+    /// trampoline there; call it just before a uprobe on a nop5 in this arena is first hit (any later
+    /// mmap of the process may take the gap). Linux 6.18 rewrites a probed nop5 into a call to a
+    /// per-process <c>[uprobes-trampoline]</c> page after the first hit, and it looks for that page within
+    /// ±2 GB of the site (arch/x86/kernel/uprobes.c: find_nearest_page, ba2bfc97b462); a .NET process's
+    /// reservations often leave no free page there, and then the probe stays an int3 for good
+    /// (ARCH_UPROBE_FLAG_OPTIMIZE_FAIL). Without the room 37 of 40 probes were optimized here, with it 80 of 80.
+    /// A second call does nothing.
+    /// </summary>
+    public void ReleaseTrampolineRoom()
+    {
+        ThrowIfDisposed();
+        RequireFile();
+        if (!_roomReserved)
+            return;
+        if (NativeMethods.Munmap(_base + (nint)_mappedLength, TrampolineRoomBytes) != 0)
+            throw new InvalidOperationException($"munmap of the uprobe trampoline room failed (errno {Marshal.GetLastPInvokeError()}).");
+        _roomReserved = false;
+    }
+
     void Unmap()
     {
         if (OperatingSystem.IsWindows())
+        {
             NativeMethods.VirtualFree(_base, 0, NativeMethods.MemRelease);
-        else
-            NativeMethods.Munmap(_base, (nuint)_mappedLength);
+            return;
+        }
+
+        // Once released, the room is the kernel's: its [uprobes-trampoline] may live there, and stays mapped
+        // for the life of the process (other probed arenas within reach reuse it).
+        NativeMethods.Munmap(_base, (nuint)(_mappedLength + (_roomReserved ? (ulong)TrampolineRoomBytes : 0)));
     }
 }

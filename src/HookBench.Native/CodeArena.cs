@@ -19,11 +19,15 @@ public sealed unsafe partial class CodeArena : IDisposable
 {
     public const int PageSize = 4096;
 
+    /// <summary>Address space a file-backed arena keeps reserved after its data for the kernel's uprobe trampoline (see <see cref="ReleaseTrampolineRoom"/>).</summary>
+    public const int TrampolineRoomBytes = 2 * PageSize;
+
     readonly nint _base;
     readonly ulong _mappedLength;
     readonly CodeFile? _file;
     bool _sealed;
     bool _disposed;
+    bool _roomReserved;
 
     CodeArena(nint @base, ulong codeLength, ulong dataLength, CodeFile? file)
     {

@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace HookBench.Native;
 
 /// <summary>
-/// The operating-system calls behind the arena, core sync, thread pinning and perf events; nothing
-/// else in HookBench P/Invokes. Linux constants are the x86-64 values (HookBench runs only there).
+/// The operating-system calls behind the arena, core sync, thread pinning and kernel probes (bpf(2),
+/// perf_event_open(2)); nothing else in HookBench P/Invokes. Linux constants are the x86-64 values (HookBench runs only there).
 /// </summary>
 internal static partial class NativeMethods
 {
@@ -23,16 +23,13 @@ internal static partial class NativeMethods
     internal const uint MfdCloexec = 0x0001;
     internal const uint MfdNoexecSeal = 0x0008;
 
-    // arch/x86/entry/syscalls/syscall_64.tbl: glibc has no wrapper for these two.
+    // arch/x86/entry/syscalls/syscall_64.tbl: glibc wraps none of these.
     internal const nint SysPerfEventOpen = 298;
+    internal const nint SysBpf = 321;
     internal const nint SysMembarrier = 324;
 
-    // include/uapi/asm-generic/errno-base.h, errno.h
-    internal const int Eperm = 1;
-    internal const int Enoent = 2;
-    internal const int Eacces = 13;
+    // include/uapi/asm-generic/errno-base.h
     internal const int Einval = 22;
-    internal const int Eopnotsupp = 95;
 
     internal const uint MemCommitReserve = 0x3000;
     internal const uint MemRelease = 0x8000;
@@ -56,9 +53,6 @@ internal static partial class NativeMethods
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
-
-    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
-    internal static partial nint Read(int fd, out ulong value, nuint count);
 
     /// <summary>ioctl(2) is variadic; on x86-64 a variadic callee reads integer arguments from the same registers.</summary>
     [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]

@@ -5,9 +5,10 @@ using System.Text;
 namespace HookBench.Native.Kernel;
 
 /// <summary>
-/// <see cref="IKernelProbeCalls"/> on the running Linux kernel. Each call packs its attribute struct
-/// into a zeroed buffer at the offsets the uapi headers fix, pins whatever the struct points at for the
-/// duration of the call, and returns the result or errno.
+/// <see cref="IKernelProbeCalls"/> on the running Linux kernel, and the only place HookBench calls bpf(2)
+/// or perf_event_open(2). Each call packs its attribute struct at the offsets the uapi headers fix, pins
+/// whatever the struct points at for the duration of the call, and returns the result or errno. glibc
+/// wraps neither system call, so both go through syscall(2).
 /// </summary>
 public sealed unsafe class LinuxKernelProbeCalls : IKernelProbeCalls
 {
@@ -22,10 +23,7 @@ public sealed unsafe class LinuxKernelProbeCalls : IKernelProbeCalls
     const int BpfAttrSize = 128;
     const int BpfObjectNameLength = 16;
 
-    // struct perf_event_attr up to sig_data: PERF_ATTR_SIZE_VER7 (include/uapi/linux/perf_event.h).
-    const int PerfAttrSize = 128;
-    const ulong PerfAttrDisabled = 1;       // bit 0 of the flags word at offset 40
-    const long PerfFlagFdCloexec = 1 << 3;  // PERF_FLAG_FD_CLOEXEC
+    const nint PerfFlagFdCloexec = 1 << 3;  // PERF_FLAG_FD_CLOEXEC
 
     public SyscallResult BpfMapCreate(uint mapType, uint keySize, uint valueSize, uint maxEntries, string name)
     {
@@ -87,34 +85,33 @@ public sealed unsafe class LinuxKernelProbeCalls : IKernelProbeCalls
 
     public SyscallResult PerfEventOpenProbe(uint pmuType, ulong config, string path, ulong offset, int pid, int cpu)
     {
-        // type @0, size @4, config @8, sample_period @16, sample_type @24, read_format @32, flag bits @40,
-        // wakeup_events @48, bp_type @52, config1 (uprobe_path) @56, config2 (probe_offset) @64.
+        // The kernel copies the path during the call (strndup_user in perf_uprobe_init), so pinning it
+        // for the call is enough.
         byte[] pathBytes = NulTerminated(path);
-        Span<byte> attr = stackalloc byte[PerfAttrSize];
-        attr.Clear();
         fixed (byte* pathPointer = pathBytes)
-        fixed (byte* attrPointer = attr)
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(attr[0..], pmuType);
-            BinaryPrimitives.WriteUInt32LittleEndian(attr[4..], PerfAttrSize);
-            BinaryPrimitives.WriteUInt64LittleEndian(attr[8..], config);
-            BinaryPrimitives.WriteUInt64LittleEndian(attr[40..], PerfAttrDisabled);
-            BinaryPrimitives.WriteUInt64LittleEndian(attr[56..], (ulong)pathPointer);
-            BinaryPrimitives.WriteUInt64LittleEndian(attr[64..], offset);
-            long result = KernelSyscalls.Syscall5(KernelSyscalls.SysPerfEventOpen, (nint)attrPointer, pid, cpu, -1, PerfFlagFdCloexec);
-            return Result(result);
+            var attr = new PerfEventAttr
+            {
+                Type = pmuType,
+                Size = PerfEventAttr.SizeVer1,
+                Config = config,
+                Flags = PerfEventAttr.FlagDisabled,
+                Config1 = (ulong)pathPointer,
+                Config2 = offset,
+            };
+            return Result(NativeMethods.Syscall(NativeMethods.SysPerfEventOpen, (nint)(&attr), pid, cpu, -1, PerfFlagFdCloexec));
         }
     }
 
     public SyscallResult PerfEventIoctl(int fd, PerfEventIoctl request, int argument) =>
-        Result(KernelSyscalls.Ioctl(fd, (ulong)request, argument));
+        Result(NativeMethods.Ioctl(fd, (nuint)request, argument));
 
-    public void Close(int fd) => KernelSyscalls.Close(fd);
+    public void Close(int fd) => NativeMethods.Close(fd);
 
     static SyscallResult Bpf(int command, Span<byte> attr)
     {
         fixed (byte* attrPointer = attr)
-            return Result(KernelSyscalls.Syscall3(KernelSyscalls.SysBpf, command, (nint)attrPointer, attr.Length));
+            return Result(NativeMethods.Syscall(NativeMethods.SysBpf, command, (nint)attrPointer, attr.Length, 0, 0));
     }
 
     static SyscallResult Result(long value) =>

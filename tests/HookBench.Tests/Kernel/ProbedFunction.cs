@@ -1,14 +1,13 @@
 using HookBench.Kernel;
 using HookBench.Native;
-using HookBench.Native.Kernel;
 using Iced.Intel;
 using static Iced.Intel.AssemblerRegisters;
 
 namespace HookBench.Tests.Kernel;
 
 /// <summary>
-/// Test-only: a tiny emitted function in a memfd (two pages of int3 around it), so the real kernel can put uprobes on it before
-/// CodeArena's file-backed mode exists. Its instructions are the interesting probe sites:
+/// Test-only: a tiny emitted function placed at any byte of a file-backed arena (two code pages of int3
+/// around it), so a test can make its nop5 straddle a page. Its instructions are the interesting probe sites:
 /// <code>
 /// +0  nop5                 ; the patch site; 6.18 optimizes a uprobe here into a call
 /// +5  push rbp             ; emulated by the kernel: one trap
@@ -26,17 +25,18 @@ sealed class ProbedFunction : IDisposable
     public const ulong FirstArgument = 0x101;
     public const ulong SecondArgument = 0x202;
     const byte Int3 = 0xCC;
+    const int CodePages = 2;
 
-    ProbedFunction(MemfdCodeMapping mapping, int placedAt, byte[] code, int push, int lea)
+    ProbedFunction(CodeArena arena, int placedAt, byte[] code, int push, int lea)
     {
-        Mapping = mapping;
+        Arena = arena;
         PlacedAt = placedAt;
         Code = code;
         PushRbpOffset = push;
         LeaOffset = lea;
     }
 
-    public MemfdCodeMapping Mapping { get; }
+    public CodeArena Arena { get; }
 
     /// <summary>The function's offset in the memfd (and in the execute view).</summary>
     public int PlacedAt { get; }
@@ -50,14 +50,14 @@ sealed class ProbedFunction : IDisposable
 
     public int LeaOffset { get; }
 
-    public ulong Entry => Mapping.ExecuteBase + (ulong)PlacedAt;
+    public ulong Entry => Arena.CodeBase + (ulong)PlacedAt;
 
     /// <summary>The probe site for the instruction at <paramref name="offset"/> in the function: a file offset.</summary>
-    public UprobeSite Site(int offset) => new(Mapping.Path, (ulong)(PlacedAt + offset));
+    public UprobeSite Site(int offset) => new(Arena.CodeFilePath, Arena.CodeFileOffset(Entry + (ulong)offset));
 
     /// <summary>
-    /// Emits the function at <paramref name="placeAt"/> in a two-page memfd; a place less than 5 bytes
-    /// before the page end makes the nop5 straddle the page boundary.
+    /// Emits the function at <paramref name="placeAt"/> in a two-page file-backed arena; a place less than
+    /// 5 bytes before the page end makes the nop5 straddle the page boundary.
     /// </summary>
     public static ProbedFunction Emit(int placeAt = 0)
     {
@@ -75,10 +75,11 @@ sealed class ProbedFunction : IDisposable
         var writer = new BytesWriter();
         var result = asm.Assemble(writer, 0, BlockEncoderOptions.ReturnNewInstructionOffsets);
         byte[] code = [.. writer.Bytes];
-        var pages = Enumerable.Repeat(Int3, 2 * CodeArena.PageSize).ToArray();
-        code.CopyTo(pages, placeAt);
-        var mapping = MemfdCodeMapping.Create("hookbench-probed", pages);
-        return new ProbedFunction(mapping, placeAt, code, (int)result.GetLabelRIP(push), (int)result.GetLabelRIP(lea));
+        var arena = CodeArena.Create(CodePages * CodeArena.PageSize, CodeArena.PageSize, ArenaBacking.File);
+        arena.WriteCode(arena.CodeBase, Enumerable.Repeat(Int3, CodePages * CodeArena.PageSize).ToArray());
+        arena.WriteCode(arena.CodeBase + (ulong)placeAt, code);
+        arena.Seal();
+        return new ProbedFunction(arena, placeAt, code, (int)result.GetLabelRIP(push), (int)result.GetLabelRIP(lea));
     }
 
     /// <summary>k dependent calls; returns what the last one returned.</summary>
@@ -87,13 +88,22 @@ sealed class ProbedFunction : IDisposable
     public static ulong Expected(int calls) => FirstArgument + ((ulong)calls * SecondArgument);
 
     /// <summary>The function's bytes as the execute view holds them now.</summary>
-    public byte[] CurrentCode() => Mapping.ReadExecuteView(PlacedAt, Code.Length);
+    public byte[] CurrentCode() => Arena.Read(Entry, Code.Length);
+
+    /// <summary>The function's bytes as the memfd holds them (the kernel never writes its breakpoints there).</summary>
+    public byte[] FileCode()
+    {
+        using var file = File.OpenHandle(Arena.CodeFilePath);
+        var bytes = new byte[Code.Length];
+        RandomAccess.Read(file, bytes, (long)Arena.CodeFileOffset(Entry));
+        return bytes;
+    }
 
     /// <summary>What the kernel has done to the instruction at <paramref name="offset"/>.</summary>
     public ProbedSiteState SiteState(int offset) =>
         ProbedSiteState.Classify(Code.AsSpan(offset), CurrentCode().AsSpan(offset), Entry + (ulong)offset);
 
-    public void Dispose() => Mapping.Dispose();
+    public void Dispose() => Arena.Dispose();
 
     sealed class BytesWriter : CodeWriter
     {

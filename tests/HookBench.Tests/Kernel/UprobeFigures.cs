@@ -65,7 +65,7 @@ public class UprobeFigures(ITestOutputHelper output)
         using var attachment = site is null ? null : KernelProbeSkips.Require(probes.Attach(function.Site(offset), kind, program));
 
         if (site is "nop5")
-            function.Mapping.FreeTrampolineRoom();   // room for the 6.18 trampoline within ±2 GB
+            function.Arena.ReleaseTrampolineRoom();   // room for the 6.18 trampoline within ±2 GB
         long start = Stopwatch.GetTimestamp();
         ulong first = function.Call(1);
         double firstNs = Stopwatch.GetElapsedTime(start).TotalNanoseconds;

@@ -81,7 +81,7 @@ public class UprobeTests
         Assert.Equal(ProbedSiteKind.Breakpoint, function.SiteState(ProbedFunction.Nop5Offset).Kind);
 
         // The trampoline needs a free page within ±2 GB; a .NET process often has none near a fresh mapping.
-        function.Mapping.FreeTrampolineRoom();
+        function.Arena.ReleaseTrampolineRoom();
         Assert.Equal(ProbedFunction.Expected(1), function.Call(1));
         ProbedSiteState state = function.SiteState(ProbedFunction.Nop5Offset);
         if (KernelSymbols.Read() is { Nop5Optimization: true })
@@ -114,39 +114,6 @@ public class UprobeTests
         Assert.Equal((ulong)Calls, attachment.CountedHits);
         // arch/x86/kernel/uprobes.c can_optimize: "We can't do cross page atomic writes yet."
         Assert.Equal(ProbedSiteKind.Breakpoint, function.SiteState(ProbedFunction.Nop5Offset).Kind);
-    }
-
-    [SkippableFact]
-    public void Once_probed_a_page_of_the_execute_view_is_a_private_copy_that_no_longer_follows_the_file()
-    {
-        // uprobe_write_opcode replaces the probed page with an anonymous copy; unregistering restores the
-        // bytes in that copy but does not map the file's page back. Patching through the alias then no
-        // longer reaches the code on that page, while an unprobed page still follows the file.
-        var (probes, function) = Setup();
-        using var _ = function;
-        using (KernelProbeSkips.Require(probes.Attach(function.Site(function.LeaOffset), ProbeKind.Entry, ProbeProgram.None)))
-            Assert.Equal(ProbedFunction.Expected(3), function.Call(3));
-
-        int probedPage = function.PlacedAt + 0x100, otherPage = CodeArena.PageSize + 0x100;
-        function.Mapping.WriteFile(probedPage, [0x90]);
-        function.Mapping.WriteFile(otherPage, [0x90]);
-        Assert.Equal([0x90], function.Mapping.ReadFile(probedPage, 1));
-        Assert.Equal([0xCC], function.Mapping.ReadExecuteView(probedPage, 1));
-        Assert.Equal([0x90], function.Mapping.ReadExecuteView(otherPage, 1));
-    }
-
-    [SkippableFact]
-    public void The_memfd_function_runs_from_a_private_read_execute_view_and_is_written_through_a_shared_alias_never_both()
-    {
-        KernelProbeSkips.RequireLinuxX64();
-        using var function = ProbedFunction.Emit();
-        Assert.Equal("r-xp", ProcessMapping.Containing(function.Mapping.ExecuteBase)!.Permissions);
-        Assert.Equal("rw-s", ProcessMapping.Containing(function.Mapping.WritableAlias)!.Permissions);
-        var ours = ProcessMapping.Read().Where(m => m.Name.Contains("hookbench-probed", StringComparison.Ordinal)).ToList();
-        Assert.Equal(2, ours.Count);
-        Assert.DoesNotContain(ours, m => m.Permissions.Contains('w', StringComparison.Ordinal) && m.Permissions.Contains('x', StringComparison.Ordinal));
-        Assert.Equal(function.Code, function.CurrentCode());
-        Assert.Equal(ProbedFunction.Expected(3), function.Call(3));
     }
 
     [SkippableFact]
@@ -205,7 +172,7 @@ public class UprobeTests
         }
 
         Assert.Equal(function.Code, function.CurrentCode());
-        Assert.Equal(function.Code, function.Mapping.ReadFile(function.PlacedAt, function.Code.Length));
+        Assert.Equal(function.Code, function.FileCode());
         Assert.Equal(ProbedFunction.Expected(10), function.Call(10));
     }
 }

@@ -9,6 +9,8 @@ using Xunit;
 
 namespace HookBench.Tests.Native;
 
+/// <summary>Runs with the kernel-probe tests, alone: one test checks that a released gap in the address space stays free.</summary>
+[Collection(HookBench.Tests.Kernel.KernelProbeCollection.Name)]
 public class FileBackedArenaTests
 {
     static byte[] FileBytes(CodeArena arena, ulong offset, int length)
@@ -69,5 +71,39 @@ public class FileBackedArenaTests
         Assert.False(set.Patcher.PatchesAtomically);
         Assert.Throws<InvalidOperationException>(() => set.Arena.CodeFilePath);
         Assert.Throws<InvalidOperationException>(() => set.Arena.PatchAtomic(set.Target.Address, [.. Rel32Site.Nop5]));
+    }
+
+    /// <summary>The protection /proc/self/maps lists for the page at <paramref name="address"/>, or null when nothing is mapped there.</summary>
+    static string? MappedAt(ulong address) =>
+        File.ReadAllLines("/proc/self/maps")
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f =>
+            {
+                var range = f[0].Split('-');
+                return Convert.ToUInt64(range[0], 16) <= address && address < Convert.ToUInt64(range[1], 16);
+            })
+            .Select(f => f[1])
+            .FirstOrDefault();
+
+    [Fact]
+    public void A_file_backed_arena_keeps_two_pages_after_its_data_reserved_until_released_for_the_uprobe_trampoline()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        var arena = CodeArena.Create(backing: ArenaBacking.File);
+        ulong room = arena.DataBase + arena.DataLength;
+        Assert.True(arena.TrampolineRoomReserved);
+        Assert.Equal("---p", MappedAt(room));
+        Assert.Equal("---p", MappedAt(room + CodeArena.PageSize));
+
+        arena.ReleaseTrampolineRoom();
+        Assert.False(arena.TrampolineRoomReserved);
+        Assert.Null(MappedAt(room));
+        arena.ReleaseTrampolineRoom();   // a second call does nothing
+        arena.Dispose();
+
+        using var anonymous = CodeArena.Create();
+        Assert.False(anonymous.TrampolineRoomReserved);
+        Assert.Throws<InvalidOperationException>(anonymous.ReleaseTrampolineRoom);
     }
 }
