@@ -124,6 +124,24 @@ public sealed unsafe partial class CodeArena : IDisposable
         return new ReadOnlySpan<byte>((void*)address, length).ToArray();
     }
 
+    /// <summary>
+    /// Reads code as it was written and patched through the arena. For a file-backed arena that is what the
+    /// memfd holds: where the kernel has a uprobe on a page, the execute view is this process's private copy
+    /// with the kernel's int3 (or, optimized, its call) in it, and the file is not (see CodeArena.FileBacked.cs).
+    /// Otherwise, and for data, it is <see cref="Read"/>.
+    /// </summary>
+    public byte[] ReadAsWritten(ulong address, int length)
+    {
+        byte[] bytes = Read(address, length);
+        if (_file is not null && address < CodeBase + CodeLength)
+        {
+            int inCode = (int)Math.Min((ulong)length, CodeBase + CodeLength - address);
+            new ReadOnlySpan<byte>(WritablePointer(address), inCode).CopyTo(bytes);
+        }
+
+        return bytes;
+    }
+
     public ulong ReadUInt64(ulong address)
     {
         ThrowIfDisposed();

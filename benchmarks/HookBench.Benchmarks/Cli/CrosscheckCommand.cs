@@ -32,7 +32,7 @@ public static class CrosscheckCommand
             string directory = parse.GetValue(outDir) ?? Path.Combine(ResultsFolders.NewRunFolder(), "crosscheck");
             AtomicFiles.EnsureWritableDirectory(directory, "--out");
             var console = Consoles.For(output);
-            var plan = StrategyCatalog.All
+            var plan = StrategyCatalog.UserSpace
                 .SelectMany(s => new[] { 0, 2, 6 }.Select(n => new CellSpec(s, n, HandlerKind.Empty, MeasurementMode.Throughput)))
                 .ToList();
 

@@ -3,6 +3,7 @@ using HookBench.Abi;
 using HookBench.Disassembly;
 using HookBench.Emission;
 using HookBench.Handlers;
+using HookBench.Kernel;
 using HookBench.Mitigations;
 using HookBench.HookSets;
 using HookBench.Strategies;
@@ -54,12 +55,24 @@ public static class DisasmCommand
             + (o.Profile.Name == MitigationProfiles.None.Name ? string.Empty : $" profile={o.Profile.Name} ({o.Profile.Knobs})")
             + (set.Entry?.EntryRspMod16 is int mod ? $"; handler entered with RSP mod 16 = {mod}{(mod == CallingConvention.EntryRspMod16 ? " (C-ABI aligned)" : " (not C-ABI aligned)")}" : string.Empty));
         text.WriteLine();
-        text.WriteLine("site before patching:");
-        text.WriteLine($"  {disassembler.Site()}");
-        set.Attach();
-        text.WriteLine("site after patching:");
-        text.WriteLine($"  {disassembler.Site()}");
-        set.Detach();
+        if (set.Probe is { } probe)
+        {
+            // Nothing of ours is patched: the kernel probes an instruction of the target (its int3 or call exists
+            // only in a probed process's private copy of the page, so a listing shows the code as emitted).
+            text.WriteLine($"kernel {probe.Spec.EventName} on {probe.Spec.InstructionText}; bpf={o.Program.Name()}:");
+            text.WriteLine($"  {disassembler.Range(probe.Address, 15, null)[0]}");
+            text.WriteLine($"  # {probe.Spec.KernelPath}");
+        }
+        else
+        {
+            text.WriteLine("site before patching:");
+            text.WriteLine($"  {disassembler.Site()}");
+            set.Attach();
+            text.WriteLine("site after patching:");
+            text.WriteLine($"  {disassembler.Site()}");
+            set.Detach();
+        }
+
         foreach (BlobKind kind in new[] { BlobKind.Trampoline, BlobKind.Handler, BlobKind.Target, BlobKind.Thunk })
         {
             foreach (EmittedBlob blob in set.Blobs.Where(b => b.Kind == kind))

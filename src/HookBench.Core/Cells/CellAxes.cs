@@ -1,6 +1,7 @@
 using System.Globalization;
 using HookBench.Handlers;
 using HookBench.HookSets;
+using HookBench.Kernel;
 using HookBench.Mitigations;
 using HookBench.Strategies;
 
@@ -61,4 +62,7 @@ public static class CellAxes
 
     public static IReadOnlyList<MitigationProfile> ParseProfiles(string text, string option = "--profiles") =>
         ParseList(text, option, MitigationProfiles.Parse);
+
+    public static IReadOnlyList<ProbeProgram> ParsePrograms(string text, string option = "--bpf") =>
+        ParseList(text, option, ProbePrograms.Parse);
 }

@@ -87,7 +87,12 @@ public sealed class Disassembler
         foreach (EmittedBlob blob in _set.Blobs)
         {
             if (blob.DataStart is ulong data && real >= data && real < blob.End)
-                return real == data ? $"{blob.Name}.ops" : $"{blob.Name}.ops+0x{real - data:x}";
+            {
+                // A per-ops trampoline's data is its ops pointer; a frame-pointer target's is the seed its lea addresses.
+                string what = blob.Kind == BlobKind.Target ? "seed" : "ops";
+                return real == data ? $"{blob.Name}.{what}" : $"{blob.Name}.{what}+0x{real - data:x}";
+            }
+
             if (real >= blob.Address && real < blob.End)
                 return real == blob.Address ? blob.Name : $"{blob.Name}+0x{real - blob.Address:x}";
         }

@@ -19,8 +19,16 @@ public sealed record BranchFact(Label At, IReadOnlyList<bool> Taken) : PathFact(
 /// </summary>
 public sealed record TransferFact(Label At, IReadOnlyList<ulong> Destinations) : PathFact(At);
 
-/// <summary>An instruction whose continuation is not static (it traps into the kernel).</summary>
-public sealed record NotStaticFact(Label At, string Reason) : PathFact(At);
+/// <summary>
+/// An instruction whose continuation is not static (it traps into the kernel). By default the walk stops
+/// there; with <see cref="ResumesAfter"/> the kernel takes the instruction over (a uprobe emulates it, steps
+/// it out of line or, for a nop, just skips it) and user space goes on after it, so the walk goes on too,
+/// without counting it, and the call stays not countable.
+/// </summary>
+public sealed record NotStaticFact(Label At, string Reason) : PathFact(At)
+{
+    public bool ResumesAfter { get; init; }
+}
 
 /// <summary>
 /// A conditional branch that goes the same way every time it runs, however often a call runs it: a branch

@@ -11,7 +11,7 @@ public sealed class PathFacts
 
     readonly Dictionary<ulong, IReadOnlyList<bool>> _branches = [];
     readonly Dictionary<ulong, IReadOnlyList<ulong>> _transfers = [];
-    readonly Dictionary<ulong, string> _notStatic = [];
+    readonly Dictionary<ulong, (string Reason, bool ResumesAfter)> _notStatic = [];
     readonly Dictionary<ulong, bool> _repeating = [];
     readonly Dictionary<ulong, int> _drops = [];
     readonly Dictionary<ulong, IReadOnlyList<ulong>> _slots = [];
@@ -33,7 +33,7 @@ public sealed class PathFacts
                     _transfers.Add(at, transfer.Destinations);
                     break;
                 case NotStaticFact notStatic:
-                    _notStatic.Add(at, notStatic.Reason);
+                    _notStatic.Add(at, (notStatic.Reason, notStatic.ResumesAfter));
                     break;
                 case RepeatingBranchFact repeating:
                     _repeating.Add(at, repeating.Taken);
@@ -48,6 +48,26 @@ public sealed class PathFacts
         }
     }
 
+    /// <summary>A copy of these facts with <paramref name="more"/>, pinned to labels of <paramref name="blob"/>, added.</summary>
+    public PathFacts With(EmittedBlob blob, IEnumerable<PathFact> more)
+    {
+        var copy = new PathFacts();
+        Copy(_branches, copy._branches);
+        Copy(_transfers, copy._transfers);
+        Copy(_notStatic, copy._notStatic);
+        Copy(_repeating, copy._repeating);
+        Copy(_drops, copy._drops);
+        Copy(_slots, copy._slots);
+        copy.Add(blob, more);
+        return copy;
+    }
+
+    static void Copy<T>(Dictionary<ulong, T> from, Dictionary<ulong, T> to)
+    {
+        foreach (var (address, value) in from)
+            to.Add(address, value);
+    }
+
     /// <summary>A cursor that hands out each fact's outcomes in order, for one walk.</summary>
     public Cursor Walk() => new(this);
 
@@ -55,7 +75,9 @@ public sealed class PathFacts
     {
         readonly Dictionary<ulong, int> _used = [];
 
-        public string? NotStaticAt(ulong address) => facts._notStatic.GetValueOrDefault(address);
+        /// <summary>Why the path is not static at <paramref name="address"/>, and whether user space resumes after the instruction; null when it is static there.</summary>
+        public (string Reason, bool ResumesAfter)? NotStaticAt(ulong address) =>
+            facts._notStatic.TryGetValue(address, out var fact) ? fact : null;
 
         public bool Taken(ulong address) =>
             facts._repeating.TryGetValue(address, out bool always)

@@ -67,6 +67,9 @@ public sealed class HookSet : IDisposable
     /// <summary>Where control goes at transfers the decoder cannot resolve alone (for <see cref="Measurement.ExecutedPath"/>).</summary>
     public required PathFacts PathFacts { get; init; }
 
+    /// <summary>Kernel-probe strategies: the instruction the kernel probes and the path facts of a probed call; null otherwise.</summary>
+    public KernelProbePoint? Probe { get; init; }
+
     public bool IsAttached { get; private set; }
 
     public void Seal() => Arena.Seal();

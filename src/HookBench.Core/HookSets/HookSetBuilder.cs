@@ -1,5 +1,6 @@
 using HookBench.Emission;
 using HookBench.Handlers;
+using HookBench.Kernel;
 using HookBench.Mitigations;
 using HookBench.Native;
 using HookBench.Sites;
@@ -18,7 +19,8 @@ public static class HookSetBuilder
     public static HookSet Emit(HookSetOptions options)
     {
         options.EnsureValid();
-        var arena = CodeArena.Create(backing: options.Backing);
+        // The kernel finds probed code by inode and offset, in a private mapping: kernel-probe sets are always file-backed.
+        var arena = CodeArena.Create(backing: options.Strategy.IsKernelProbe ? ArenaBacking.File : options.Backing);
         try
         {
             return EmitInto(new CodeImage(arena), options);
@@ -56,7 +58,7 @@ public static class HookSetBuilder
         var thunks = ThunkSet.Emit(image, facts, options.Profile, indirect);
 
         var targetWitness = options.Instrumented ? WitnessSlots.Allocate(data, "target", n) : null;
-        var (target, function, siteAddress) = EmitTarget(image, $"target{n}", strategy, options, TargetEmitter.TargetSeed, targetWitness, thunks);
+        var (target, function, siteAddress, labels) = EmitTarget(image, $"target{n}", strategy, options, TargetEmitter.TargetSeed, targetWitness, thunks);
         var site = new Site(strategy.Site, siteAddress);
 
         WitnessSlots? replacementWitness = null;
@@ -65,7 +67,16 @@ public static class HookSetBuilder
         if (strategy.Redirects)
         {
             replacementWitness = options.Instrumented ? WitnessSlots.Allocate(data, "replacement", n) : null;
-            (replacement, replacementFunction, _) = EmitTarget(image, $"replacement{n}", strategy, options, TargetEmitter.ReplacementSeed, replacementWitness, thunks);
+            (replacement, replacementFunction, _, _) = EmitTarget(image, $"replacement{n}", strategy, options, TargetEmitter.ReplacementSeed, replacementWitness, thunks);
+        }
+
+        if (strategy.Probe is KernelProbeSpec probe)
+        {
+            return new HookSet(options, image, site)
+            {
+                Target = target, EntryPoint = target.Address, Thunks = thunks, TargetWitness = targetWitness, OpsPointer = opsPointer, PathFacts = facts,
+                Probe = ProbePointOf(probe, target, labels, facts),
+            };
         }
 
         if (strategy.Route == SiteRoute.Unpatched)
@@ -125,14 +136,36 @@ public static class HookSetBuilder
         };
     }
 
-    /// <summary>A traced function (or its livepatch replacement): the blob, where the function starts and where its site is.</summary>
-    static (EmittedBlob Blob, ulong Function, ulong Site) EmitTarget(
+    /// <summary>A traced function (or its livepatch replacement): the blob, where the function starts and where its site is, and its labels.</summary>
+    static (EmittedBlob Blob, ulong Function, ulong Site, TargetLabels Labels) EmitTarget(
         CodeImage image, string name, Strategy strategy, HookSetOptions options, ulong seed, WitnessSlots? witness, ThunkSet thunks)
     {
-        Iced.Intel.Label function = default, site = default;
-        var blob = image.Emit(name, BlobKind.Target,
-            asm => { (function, site) = TargetEmitter.Emit(asm, strategy.Site, options.Abi, options.ArgCount, seed, witness, thunks); });
-        return (blob, blob.LabelAddress(function), blob.LabelAddress(site));
+        TargetLabels? labels = null;
+        var blob = image.Emit(name, BlobKind.Target, asm =>
+        {
+            labels = TargetEmitter.Emit(asm, strategy.Site, strategy.Target, options.Abi, options.ArgCount, seed, witness, thunks);
+            return labels.DataStart;
+        });
+        return (blob, blob.LabelAddress(labels!.Function), blob.LabelAddress(labels.Site), labels);
+    }
+
+    /// <summary>
+    /// Where the kernel probe goes and the path facts of a probed call: the probed instruction is where the
+    /// kernel takes over (a trap or, optimized, a call and a system call), so the call's instruction count is
+    /// not static; the walk counts the emitted instructions that still run in user space around it.
+    /// </summary>
+    static KernelProbePoint ProbePointOf(KernelProbeSpec probe, EmittedBlob target, TargetLabels labels, PathFacts facts)
+    {
+        Iced.Intel.Label at = probe.Instruction switch
+        {
+            ProbedInstruction.Site => labels.Site,
+            ProbedInstruction.FramePush => labels.FramePush ?? throw new InvalidOperationException("a probe on push rbp needs the frame-pointer target"),
+            ProbedInstruction.BodyLea => labels.BodyLea ?? throw new InvalidOperationException("a probe on the lea needs the frame-pointer target"),
+            _ => throw new ArgumentOutOfRangeException(nameof(probe), probe.Instruction, "Site, FramePush or BodyLea"),
+        };
+        string reason = $"{probe.EventName}: the kernel runs this part ({probe.KernelPath})";
+        var probed = facts.With(target, [new NotStaticFact(at, reason) { ResumesAfter = true }]);
+        return new KernelProbePoint(probe, target.LabelAddress(at), probed);
     }
 
     static (EmittedBlob Blob, HandlerSlots Slots, ObservationSlots? Observation) EmitHandler(

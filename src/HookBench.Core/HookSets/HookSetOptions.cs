@@ -1,5 +1,6 @@
 using HookBench.Abi;
 using HookBench.Handlers;
+using HookBench.Kernel;
 using HookBench.Native;
 using HookBench.Mitigations;
 using HookBench.Strategies;
@@ -31,6 +32,9 @@ public sealed record HookSetOptions(
     /// <summary>The mitigations the target, trampoline and handlers are compiled with.</summary>
     public MitigationProfile Profile { get; init; } = MitigationProfiles.None;
 
+    /// <summary>Kernel-probe strategies: the BPF program attached to the probe (none: the perf event alone).</summary>
+    public ProbeProgram Program { get; init; } = ProbeProgram.None;
+
     /// <summary>
     /// fmod_ret strategies: what the program returns. 0 (the default, and what runs are measured with) lets
     /// the original run; anything else skips it and becomes the traced function's return value.
@@ -44,6 +48,7 @@ public sealed record HookSetOptions(
     public override string ToString() =>
         $"{Strategy.Name} {Handler.Name()} args={ArgCount} {Abi.Name} {Alignment.Name()}"
         + (Profile.Name == MitigationProfiles.None.Name ? string.Empty : $" profile={Profile.Name}")
+        + (Program == ProbeProgram.None ? string.Empty : $" bpf={Program.Name()}")
         + (ModifiedReturn == 0 ? string.Empty : $" fmod_ret=0x{ModifiedReturn:X}");
 
     /// <summary>Whether this combination can be built; <paramref name="error"/> is a one-line reason naming the valid choices.</summary>
@@ -65,6 +70,8 @@ public sealed record HookSetOptions(
             error = $"strategy {Strategy.Name} cannot use profile {Profile.Name}: {refusal}; valid profiles for {Strategy.Name}: {ValidProfiles(Strategy)}";
         else if (ModifiedReturn != 0 && !Strategy.ModifiesReturn)
             error = $"strategy {Strategy.Name} has no fmod_ret program to return 0x{ModifiedReturn:X}";
+        else if (Program != ProbeProgram.None && !Strategy.IsKernelProbe)
+            error = $"strategy {Strategy.Name} has no kernel probe to run BPF program {Program.Name()} on; valid for it: bpf=none (programs run on {string.Join(", ", StrategyCatalog.KernelProbes.Select(s => s.Name))})";
 
         return error is null;
     }

@@ -26,14 +26,23 @@ public static class ExecutedPath
     {
         var cursor = facts.Walk();
         var returns = new Stack<ulong>();
-        int count = 0, calls = 0, rets = 0;
+        int count = 0, calls = 0, rets = 0, steps = 0;
+        string? notStatic = null;
         ulong pc = entry;
-        PathWalk Done(string? notStatic) => new(count, notStatic) { Calls = calls, Returns = rets };
-        while (count < Runaway)
+        PathWalk Done() => new(count, notStatic) { Calls = calls, Returns = rets };
+        while (steps++ < Runaway)
         {
-            if (cursor.NotStaticAt(pc) is string reason)
-                return Done(reason);
             Instruction instruction = DecodeAt(arena, pc);
+            if (cursor.NotStaticAt(pc) is var (reason, resumesAfter))
+            {
+                notStatic ??= reason;
+                if (!resumesAfter)
+                    return Done();
+                // The kernel takes this instruction over; user space goes on after it.
+                pc = instruction.NextIP;
+                continue;
+            }
+
             count++;
             for (int drop = cursor.DroppedAt(pc); drop > 0; drop--)
             {
@@ -78,12 +87,12 @@ public static class ExecutedPath
                     {
                         returns.TryPop(out _);
                         if (rewritten == PathFacts.ReturnToCaller)
-                            return Done(null);
+                            return Done();
                         pc = rewritten;
                     }
                     else if (!returns.TryPop(out pc))
                     {
-                        return Done(null);
+                        return Done();
                     }
 
                     break;
@@ -100,9 +109,13 @@ public static class ExecutedPath
             ? destination
             : throw new InvalidOperationException($"indirect {instruction} at 0x{pc:X}: no path fact names its destination");
 
+    /// <summary>
+    /// Decodes the code as written (<see cref="CodeArena.ReadAsWritten"/>): where the kernel has put a uprobe, the
+    /// execute view holds its int3 or call, and the walk must see the instruction the kernel takes over.
+    /// </summary>
     static Instruction DecodeAt(CodeArena arena, ulong address)
     {
-        var decoder = Decoder.Create(64, new ByteArrayCodeReader(arena.Read(address, 15)));
+        var decoder = Decoder.Create(64, new ByteArrayCodeReader(arena.ReadAsWritten(address, 15)));
         decoder.IP = address;
         decoder.Decode(out Instruction instruction);
         return instruction;

@@ -1,6 +1,7 @@
 using HookBench.Cells;
 using HookBench.Handlers;
 using HookBench.HookSets;
+using HookBench.Kernel;
 using HookBench.Mitigations;
 using HookBench.Strategies;
 
@@ -10,7 +11,7 @@ namespace HookBench.Measurement;
 public static class RunPlan
 {
     /// <summary>
-    /// The quick matrix (<c>./run-bench.sh</c>): every strategy × args 0..6 with the empty handler in
+    /// The quick matrix (<c>./run-bench.sh</c>): every emitted strategy × args 0..6 with the empty handler in
     /// throughput mode, plus the counter and args handlers, latency mode and serialized mode at 2 arguments
     /// (serialized cells are where the regression gate sees a single added cycle), and every strategy at 2
     /// arguments under the <c>host</c> profile (what this machine's kernel would compile in).
@@ -18,7 +19,7 @@ public static class RunPlan
     public static IReadOnlyList<CellSpec> Quick()
     {
         var cells = new List<CellSpec>();
-        foreach (var strategy in StrategyCatalog.All)
+        foreach (var strategy in StrategyCatalog.UserSpace)
         {
             for (int n = 0; n <= HookSetOptions.MaxArgs; n++)
                 cells.Add(new CellSpec(strategy, n, HandlerKind.Empty, MeasurementMode.Throughput));
@@ -40,11 +41,11 @@ public static class RunPlan
     }
 
     /// <summary>
-    /// What mitigations cost a hook: every strategy at 2 arguments, empty handler, throughput, under every
+    /// What mitigations cost a hook: every emitted strategy at 2 arguments, empty handler, throughput, under every
     /// profile it can use.
     /// </summary>
     public static IReadOnlyList<CellSpec> Mitigations() =>
-        [.. from strategy in StrategyCatalog.All
+        [.. from strategy in StrategyCatalog.UserSpace
             from profile in MitigationProfiles.Every
             let cell = new CellSpec(strategy, 2, HandlerKind.Empty, MeasurementMode.Throughput, profile)
             where cell.Key.TryValidate(out _)
@@ -59,7 +60,8 @@ public static class RunPlan
     /// </summary>
     public static IReadOnlyList<CellSpec> Select(
         IReadOnlyList<Strategy> strategies, IReadOnlyList<int> args, IReadOnlyList<HandlerKind> handlers,
-        IReadOnlyList<MeasurementMode> modes, out IReadOnlyList<string> skipped, IReadOnlyList<MitigationProfile>? profiles = null)
+        IReadOnlyList<MeasurementMode> modes, out IReadOnlyList<string> skipped, IReadOnlyList<MitigationProfile>? profiles = null,
+        IReadOnlyList<ProbeProgram>? programs = null)
     {
         var cells = new List<CellSpec>();
         var skips = new List<string>();
@@ -68,8 +70,9 @@ public static class RunPlan
         foreach (var n in args)
         foreach (var handler in handlers)
         foreach (var mode in modes)
+        foreach (var program in programs ?? [ProbeProgram.None])
         {
-            var cell = new CellSpec(strategy, n, handler, mode, profile);
+            var cell = new CellSpec(strategy, n, handler, mode, profile, program);
             if (cell.Key.TryValidate(out string? why))
                 cells.Add(cell);
             else

@@ -1,5 +1,7 @@
 using HookBench.Handlers;
+using HookBench.Kernel;
 using HookBench.Sites;
+using HookBench.Targets;
 using HookBench.Trampolines;
 
 namespace HookBench.Strategies;
@@ -15,6 +17,12 @@ public enum SiteRoute
 
     /// <summary>The site calls the handler itself.</summary>
     Handler,
+
+    /// <summary>
+    /// Nothing of ours is patched: the running kernel puts a uprobe on an instruction of the target and runs
+    /// its own handler (and a BPF program, if one is attached) on every hit.
+    /// </summary>
+    KernelProbe,
 }
 
 /// <summary>
@@ -40,6 +48,15 @@ public sealed record Strategy
 
     /// <summary>The trampoline preset; null when the route has no trampoline.</summary>
     public TrampolineSpec? Trampoline { get; init; }
+
+    /// <summary>The kernel probe the strategy puts on the target (route <see cref="SiteRoute.KernelProbe"/>); null otherwise.</summary>
+    public KernelProbeSpec? Probe { get; init; }
+
+    /// <summary>How the target is laid out around its body (a frame-pointer prologue gives kernel probes a push and a lea).</summary>
+    public TargetShape Target { get; init; } = TargetShape.Plain;
+
+    /// <summary>The kernel, not emitted code, runs the hook.</summary>
+    public bool IsKernelProbe => Route == SiteRoute.KernelProbe;
 
     public HandlerSignature Signature { get; init; } = HandlerSignature.FtraceCallback;
 
@@ -77,7 +94,9 @@ public sealed record Strategy
     public string? RefusesProfile(Mitigations.MitigationProfile profile) =>
         Route == SiteRoute.Handler && profile.CallDepthAccounting
             ? "the site calls the handler directly, and fentry calls get no call-depth accounting from anyone but a trampoline (ftrace_call_replace(): \"the trampoline does the depth accounting itself\")"
-            : null;
+            : IsKernelProbe && profile.Name != Mitigations.MitigationProfiles.None.Name
+                ? "the mitigations on a kernel probe's path are the running kernel's own; compiling the probed target with a profile measures nothing the kernel does"
+                : null;
 
     /// <summary>Whether the C-ABI stack-alignment variant exists (it needs a trampoline to pad).</summary>
     public bool SupportsAlignment => Route == SiteRoute.Trampoline;

@@ -1,4 +1,6 @@
 using HookBench.Handlers;
+using HookBench.Kernel;
+using HookBench.Targets;
 using HookBench.Trampolines;
 using static HookBench.Trampolines.TrampolineFlags;
 
@@ -6,7 +8,7 @@ namespace HookBench.Strategies;
 
 /// <summary>
 /// The strategies argued over in the October 2019 thread ("[PATCH 3/3] x86/ftrace: Use text_poke()"),
-/// each a preset of <see cref="TrampolineFlags"/>.
+/// each a preset of <see cref="TrampolineFlags"/>, and the running kernel's own uprobes on the same targets.
 /// </summary>
 public static class StrategyCatalog
 {
@@ -121,8 +123,61 @@ public static class StrategyCatalog
         },
     };
 
-    public static IReadOnlyList<Strategy> All { get; } =
+    /// <summary>Why a kernel-probe strategy takes no emitted handler but the empty one (which it never calls).</summary>
+    const string KernelRunsTheHook = "the kernel runs the probe, not an emitted handler; choose what runs on each hit with the bpf axis (bpf=none, empty or counter)";
+
+    static readonly IReadOnlyDictionary<HandlerKind, string> KernelRefusedHandlers = new Dictionary<HandlerKind, string>
+    {
+        [HandlerKind.Counter] = KernelRunsTheHook,
+        [HandlerKind.Args] = KernelRunsTheHook,
+    };
+
+    public static Strategy UprobeNop5 { get; } = new()
+    {
+        Name = "uprobe-nop5",
+        Saves = "the kernel's: all of pt_regs on kernel entry; a perf event, and the BPF program if attached",
+        Origin = "uprobe on the nop5 site: int3 on the first hit, then call [uprobes-trampoline] + uprobe syscall (Linux 6.18, ba2bfc97b462)",
+        Route = SiteRoute.KernelProbe,
+        Probe = new KernelProbeSpec(ProbeKind.Entry, ProbedInstruction.Site,
+            "int3 on the first hit, which rewrites the nop5 into a call to [uprobes-trampoline]; then the uprobe syscall on every hit"),
+        PreservesFlags = true,
+        RefusedHandlers = KernelRefusedHandlers,
+    };
+
+    public static Strategy UprobeTrap { get; } = UprobeNop5 with
+    {
+        Name = "uprobe-trap",
+        Origin = "uprobe on push rbp of a frame-pointer prologue: int3, the push emulated in the trap handler (arch/x86/kernel/uprobes.c)",
+        Target = TargetShape.FramePointer,
+        Probe = new KernelProbeSpec(ProbeKind.Entry, ProbedInstruction.FramePush,
+            "int3 on every hit; the kernel emulates the push and returns past it"),
+    };
+
+    public static Strategy UprobeSstep { get; } = UprobeNop5 with
+    {
+        Name = "uprobe-sstep",
+        Origin = "uprobe on a RIP-relative lea: int3, the lea single-stepped out of line on the XOL page, then a debug trap",
+        Target = TargetShape.FramePointer,
+        Probe = new KernelProbeSpec(ProbeKind.Entry, ProbedInstruction.BodyLea,
+            "int3 on every hit; a copy of the lea runs single-stepped on the XOL page and the debug trap returns past it"),
+    };
+
+    public static Strategy Uretprobe { get; } = UprobeNop5 with
+    {
+        Name = "uretprobe",
+        Origin = "uretprobe: an entry uprobe on the nop5 swaps the return address; the return goes through the uretprobe trampoline and, since Linux 6.11 (ff474a78cef5), the uretprobe syscall",
+        Probe = new KernelProbeSpec(ProbeKind.Return, ProbedInstruction.Site,
+            "entry as uprobe-nop5 (optimized after the first hit on 6.18), which swaps the return address; the return enters the kernel from the uretprobe trampoline"),
+    };
+
+    /// <summary>The hooks HookBench emits: sites, trampolines and handlers of its own.</summary>
+    public static IReadOnlyList<Strategy> UserSpace { get; } =
         [None, FullRegs, MinRegs, IpModifyFull, IpModifyMin, Direct, DirectFexit, DirectFexitJmp, DirectFmodRet, DirectFmodRetJmp, DirectCall];
+
+    /// <summary>The running kernel's probes on the same emitted targets (Linux x86-64, where permitted).</summary>
+    public static IReadOnlyList<Strategy> KernelProbes { get; } = [UprobeNop5, UprobeTrap, UprobeSstep, Uretprobe];
+
+    public static IReadOnlyList<Strategy> All { get; } = [.. UserSpace, .. KernelProbes];
 
     public static string ValidNames => string.Join(", ", All.Select(s => s.Name));
 

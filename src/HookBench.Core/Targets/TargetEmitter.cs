@@ -34,18 +34,21 @@ public static class TargetEmitter
     }
 
     /// <summary>
-    /// Emits one traced function compiled with <paramref name="thunks"/>' profile and returns where it starts
-    /// and where its site is:
+    /// Emits one traced function compiled with <paramref name="thunks"/>' profile and returns its labels:
     /// <code>
     ///  [sarq $5, depth]     call-depth accounting: the call thunk callthunks.c writes into the function's
     ///                       padding, where callers' calls land, falling through into the function
     ///  function: [endbr64]  X86_KERNEL_IBT
     ///  site:     nop5       the fentry site, right after ENDBR (FTRACE_MCOUNT_MAX_OFFSET = ENDBR_INSN_SIZE)
-    ///            body ...   ret, or jmp x86_return_thunk
+    ///            [push rbp; mov rbp, rsp; lea r10, [rip+seed]]   frame-pointer shape only
+    ///            body ...   ret, or jmp x86_return_thunk (frame-pointer shape: pop rbp first)
+    ///  [seed:    dq seed]   frame-pointer shape: the constant the lea addresses, after the code
     /// </code>
+    /// The witness of a validation build runs after the prologue, so it sees what a kernel probe on the push
+    /// or the lea left behind; it records the entry RSP as rbp + 8, and stack arguments are read through rbp.
     /// </summary>
-    public static (Label Function, Label Site) Emit(
-        Assembler asm, SiteKind site, CallingConvention abi, int argCount, ulong seed, WitnessSlots? witness, ThunkSet thunks)
+    public static TargetLabels Emit(
+        Assembler asm, SiteKind site, TargetShape shape, CallingConvention abi, int argCount, ulong seed, WitnessSlots? witness, ThunkSet thunks)
     {
         thunks.EmitCallAccounting(asm);
         var function = asm.CreateLabel("function");
@@ -59,10 +62,32 @@ public static class TargetEmitter
         }
 
         asm.db([.. site.Original]);
-        if (witness is not null)
-            EmitWitness(asm, abi, argCount, witness);
+        bool framed = shape == TargetShape.FramePointer;
+        Label? push = null, lea = null;
+        Label seedLabel = default;   // bound after the code; Iced binds the variable passed by ref, so no copies
+        // Where the entry RSP is: rsp itself, or rbp + 8 once the prologue has pushed rbp.
+        var (frame, frameOffset) = framed ? (rbp, 8) : (rsp, 0);
+        if (framed)
+        {
+            var pushLabel = asm.CreateLabel("push_rbp");
+            var leaLabel = asm.CreateLabel("lea_seed");
+            seedLabel = asm.CreateLabel("seed");
+            asm.Label(ref pushLabel);
+            asm.push(rbp);
+            asm.mov(rbp, rsp);
+            asm.Label(ref leaLabel);
+            // r10: volatile and no argument register under either convention, and not the witness's scratch (r11).
+            asm.lea(r10, __[seedLabel]);
+            (push, lea) = (pushLabel, leaLabel);
+        }
 
-        asm.mov(rax, seed);
+        if (witness is not null)
+            EmitWitness(asm, abi, argCount, witness, frame, frameOffset);
+
+        if (framed)
+            asm.mov(rax, __qword_ptr[r10]);
+        else
+            asm.mov(rax, seed);
         for (int i = 0; i < argCount; i++)
         {
             asm.imul(rax, rax, (int)MixMultiplier);
@@ -70,26 +95,43 @@ public static class TargetEmitter
             if (location.InRegister)
                 asm.xor(rax, location.Register.R64());
             else
-                asm.xor(rax, __qword_ptr[rsp + location.EntryStackOffset]);
+                asm.xor(rax, __qword_ptr[frame + frameOffset + location.EntryStackOffset]);
         }
 
+        if (framed)
+            asm.pop(rbp);
         thunks.EmitReturn(asm);
-        return (function, siteLabel);
+        if (framed)
+        {
+            asm.Label(ref seedLabel);
+            asm.dq(seed);
+        }
+
+        return new TargetLabels(function, siteLabel) { FramePush = push, BodyLea = lea, DataStart = framed ? seedLabel : null };
     }
 
     /// <summary>
     /// Records the entry state before anything changes it: EFLAGS first (pushfq/pop leave RSP as it
     /// was), then RSP, then the registers. Only validation builds carry it.
     /// </summary>
-    static void EmitWitness(Assembler asm, CallingConvention abi, int argCount, WitnessSlots witness)
+    static void EmitWitness(Assembler asm, CallingConvention abi, int argCount, WitnessSlots witness, AssemblerRegister64 frame, int frameOffset)
     {
         asm.pushfq();
         asm.PopRip(witness.Flags.Address);
-        asm.StoreRip(witness.Rsp.Address, Register.RSP);
+        Register scratch = abi.Scratch[0];
+        if (frameOffset == 0)
+        {
+            asm.StoreRip(witness.Rsp.Address, Register.RSP);
+        }
+        else
+        {
+            asm.lea(scratch.R64(), __[frame + frameOffset]);
+            asm.StoreRip(witness.Rsp.Address, scratch);
+        }
+
         asm.IncRip(witness.Hits.Address);
         if (abi.HiddenArgumentRegister != Register.None)
             asm.StoreRip(witness.HiddenArgument.Address, abi.HiddenArgumentRegister);
-        Register scratch = abi.Scratch[0];
         for (int i = 0; i < argCount; i++)
         {
             ArgumentLocation location = abi.Argument(i);
@@ -99,7 +141,7 @@ public static class TargetEmitter
             }
             else
             {
-                asm.mov(scratch.R64(), __qword_ptr[rsp + location.EntryStackOffset]);
+                asm.mov(scratch.R64(), __qword_ptr[frame + frameOffset + location.EntryStackOffset]);
                 asm.StoreRip(witness.Arguments[i], scratch);
             }
         }

@@ -18,7 +18,7 @@ public static class ValidationCases
     /// </summary>
     public static IEnumerable<HookSetOptions> All(Strategy? only = null, IReadOnlyList<MitigationProfile>? profiles = null)
     {
-        foreach (var strategy in only is null ? StrategyCatalog.All : [only])
+        foreach (var strategy in only is null ? StrategyCatalog.UserSpace : [only])
         foreach (var profile in profiles ?? MitigationProfiles.Every)
         foreach (var handler in HandlerKinds.All)
         foreach (var abi in CallingConvention.All)

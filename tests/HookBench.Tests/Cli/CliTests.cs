@@ -8,7 +8,7 @@ public class CliTests
     static (int Exit, string Out, string Err) Run(params string[] args) => CliHarness.Run(args);
 
     [Theory]
-    [InlineData("unknown strategy 'ftrace'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-fexit-jmp, direct-fmodret, direct-fmodret-jmp, direct-call", "disasm", "--strategy", "ftrace", "--args", "2")]
+    [InlineData("unknown strategy 'ftrace'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-fexit-jmp, direct-fmodret, direct-fmodret-jmp, direct-call, uprobe-nop5, uprobe-trap, uprobe-sstep, uretprobe", "disasm", "--strategy", "ftrace", "--args", "2")]
     [InlineData("unknown handler 'bpf'; valid: empty, counter, args", "disasm", "--strategy", "direct", "--args", "2", "--handler", "bpf")]
     [InlineData("unknown ABI 'arm64'; valid: sysv, win64", "disasm", "--strategy", "direct", "--args", "2", "--abi", "arm64")]
     [InlineData("--args must be an integer in 0..6; got '7'", "disasm", "--strategy", "direct", "--args", "7")]
@@ -21,7 +21,7 @@ public class CliTests
     [InlineData("unknown profile 'ibrs'; valid: none, ibt, retpoline, retpoline-lfence, rethunk, srso, calldepth, all, host", "validate", "--profiles", "srso,ibrs")]
     [InlineData("strategy direct-call cannot use profile calldepth: the site calls the handler directly, and fentry calls get no call-depth accounting from anyone but a trampoline (ftrace_call_replace(): \"the trampoline does the depth accounting itself\"); valid profiles for direct-call: none, ibt, retpoline, retpoline-lfence, rethunk, srso, host", "disasm", "--strategy", "direct-call", "--args", "2", "--profile", "calldepth")]
     [InlineData("strategy direct-call cannot use profile all: the site calls the handler directly, and fentry calls get no call-depth accounting from anyone but a trampoline (ftrace_call_replace(): \"the trampoline does the depth accounting itself\"); valid profiles for direct-call: none, ibt, retpoline, retpoline-lfence, rethunk, srso, host", "validate", "--strategy", "direct-call", "--profiles", "all")]
-    [InlineData("unknown strategy 'bogus'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-fexit-jmp, direct-fmodret, direct-fmodret-jmp, direct-call", "validate", "--strategy", "bogus")]
+    [InlineData("unknown strategy 'bogus'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-fexit-jmp, direct-fmodret, direct-fmodret-jmp, direct-call, uprobe-nop5, uprobe-trap, uprobe-sstep, uretprobe", "validate", "--strategy", "bogus")]
     public void Bad_input_gets_one_line_naming_the_valid_values_and_exit_2(string message, params string[] args)
     {
         var (exit, output, error) = Run(args);
@@ -80,7 +80,7 @@ public class RunCliTests
     static (int Exit, string Out, string Err) Run(params string[] args) => CliHarness.Run(args);
 
     [Theory]
-    [InlineData("unknown strategy 'fentry'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-fexit-jmp, direct-fmodret, direct-fmodret-jmp, direct-call", "--strategies", "direct,fentry")]
+    [InlineData("unknown strategy 'fentry'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-fexit-jmp, direct-fmodret, direct-fmodret-jmp, direct-call, uprobe-nop5, uprobe-trap, uprobe-sstep, uretprobe", "--strategies", "direct,fentry")]
     [InlineData("unknown handler 'bpf'; valid: empty, counter, args", "--handlers", "bpf")]
     [InlineData("unknown mode 'cold'; valid: throughput, latency, serialized", "--mode", "cold")]
     [InlineData("--handlers is empty; give at least one value", "--handlers", ",")]

@@ -91,7 +91,7 @@ public class UprobeTests
             var trampoline = ProcessMapping.Containing(state.CallTarget!.Value);
             Assert.NotNull(trampoline);
             Assert.InRange((long)(state.CallTarget.Value - function.Entry), int.MinValue, int.MaxValue);
-            Assert.Equal("[uprobes-trampoline]", trampoline.Name);
+            Assert.Equal(ProcessMapping.UprobeTrampolineName, trampoline.Name);
             Assert.Equal("r-xp", trampoline.Permissions);
         }
         else

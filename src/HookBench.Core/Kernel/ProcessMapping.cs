@@ -1,13 +1,21 @@
 using System.Globalization;
 
-namespace HookBench.Tests.Kernel;
+namespace HookBench.Kernel;
 
-/// <summary>This process's mappings as /proc/self/maps lists them.</summary>
-sealed record ProcessMapping(ulong Start, ulong End, string Permissions, string Name)
+/// <summary>
+/// One line of /proc/self/maps (proc(5)): where a mapping is, its permissions and its name. The kernel's
+/// uprobe pages show up by name: <c>[uprobes]</c> (the XOL area and uretprobe trampoline) and, on 6.18,
+/// <c>[uprobes-trampoline]</c> (what an optimized nop5 calls).
+/// </summary>
+public sealed record ProcessMapping(ulong Start, ulong End, string Permissions, string Name)
 {
+    /// <summary>The name of the page an optimized uprobe calls (arch/x86/kernel/uprobes.c, tramp_mapping).</summary>
+    public const string UprobeTrampolineName = "[uprobes-trampoline]";
+
     public static IReadOnlyList<ProcessMapping> Read() =>
         [.. File.ReadAllLines("/proc/self/maps").Select(Parse)];
 
+    /// <summary>The mapping holding <paramref name="address"/>, or null when nothing is mapped there.</summary>
     public static ProcessMapping? Containing(ulong address) =>
         Read().FirstOrDefault(m => m.Start <= address && address < m.End);
 
