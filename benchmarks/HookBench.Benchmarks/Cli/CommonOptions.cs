@@ -3,6 +3,7 @@ using System.Globalization;
 using HookBench.Abi;
 using HookBench.Cells;
 using HookBench.Handlers;
+using HookBench.Kernel;
 using HookBench.Mitigations;
 using HookBench.Strategies;
 
@@ -22,7 +23,12 @@ public static class CommonOptions
 
     public static Option<string> Strategies() => new("--strategies")
     {
-        Description = $"Comma list: {StrategyCatalog.ValidNames} (default: all)",
+        Description = $"Comma list: {StrategyCatalog.ValidNames} (default: the emitted ones, {StrategyCatalog.UserSpace[0].Name}..{StrategyCatalog.UserSpace[^1].Name}; with --bpf, the kernel probes)",
+    };
+
+    public static Option<string> Programs() => new("--bpf")
+    {
+        Description = $"Comma list of BPF programs run on each hit of a kernel probe ({string.Join(", ", StrategyCatalog.KernelProbes.Select(s => s.Name))}): {ProbePrograms.ValidNames} (default: none)",
     };
 
     public static Option<string> Handler() => new("--handler")

@@ -39,6 +39,11 @@ public static class HookBenchCli
             error.WriteLine($"hookbench: {e.Message}");
             return BadInput;
         }
+        catch (CheckFailedException e)
+        {
+            error.WriteLine($"hookbench: check failed: {e.Message}");
+            return Failed;
+        }
     }
 
     /// <summary>The verbs this CLI owns; anything else goes to BenchmarkDotNet.</summary>

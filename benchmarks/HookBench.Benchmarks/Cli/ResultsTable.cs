@@ -9,7 +9,7 @@ public static class ResultsTable
     public static void Write(IAnsiConsole console, RunSummary summary)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn("strategy").AddColumn("args", c => c.RightAligned()).AddColumn("handler").AddColumn("mode").AddColumn("profile")
+            .AddColumn("strategy").AddColumn("args", c => c.RightAligned()).AddColumn("handler").AddColumn("mode").AddColumn("profile").AddColumn("bpf")
             .AddColumn("ns/call", c => c.RightAligned())
             .AddColumn("overhead ns [[95% CI]]", c => c.RightAligned())
             .AddColumn("overhead cycles", c => c.RightAligned())
@@ -18,7 +18,7 @@ public static class ResultsTable
         foreach (var c in summary.Cells)
         {
             table.AddRow(
-                Markup.Escape(c.Strategy), c.Args.ToString(), c.Handler, c.Mode, Markup.Escape(c.Profile),
+                Markup.Escape(c.Strategy), c.Args.ToString(), c.Handler, c.Mode, Markup.Escape(c.Profile), Markup.Escape(c.Bpf),
                 $"{c.NsPerCall.Median:F2}",
                 Markup.Escape($"{c.OverheadNs.Median:F2} [{c.OverheadNs.CiLow:F2}; {c.OverheadNs.CiHigh:F2}]"),
                 $"{c.OverheadCycles:F1}",

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using HookBench.Cells;
 using HookBench.Handlers;
+using HookBench.Kernel;
 using HookBench.Measurement;
 using HookBench.Measurement.Interference;
 using HookBench.Results;
@@ -23,6 +24,7 @@ public static class RunCommand
         var handlers = CommonOptions.Handlers();
         var modes = CommonOptions.Modes(MeasurementMode.Throughput.Name());
         var profiles = CommonOptions.Profiles();
+        var programs = CommonOptions.Programs();
         var reps = new Option<string>("--reps") { Description = "Fixed repetitions per cell, 5..10000 (default: adaptive, until the overhead CI is within max(0.1 ns, 2%))" };
         var ms = new Option<string>("--measure-ms") { Description = "Length of one hooked measurement in ms, 0.1..1000 (default: 1)" };
         var outDir = new Option<string>("--out") { Description = "Folder for summary.json/.md/.csv (default: results/runs/<UTC timestamp>/)" };
@@ -31,21 +33,25 @@ public static class RunCommand
         var loop = CommonOptions.Loop();
         var command = new Command("run", "Measure per-call hook overhead (the quick matrix by default).")
         {
-            strategies, args, handlers, modes, profiles, reps, ms, outDir, cpu, seed, loop,
+            strategies, args, handlers, modes, profiles, programs, reps, ms, outDir, cpu, seed, loop,
         };
         command.SetAction(parse =>
         {
-            bool selected = new[] { strategies, args, handlers, modes, profiles }.Any(o => parse.GetValue(o) is not null);
+            bool selected = new[] { strategies, args, handlers, modes, profiles, programs }.Any(o => parse.GetValue(o) is not null);
             IReadOnlyList<string> skipped = [];
+            var named = parse.GetValue(strategies) is string s ? CellAxes.ParseStrategies(s) : null;
+            var bpf = parse.GetValue(programs) is string b ? CellAxes.ParsePrograms(b) : null;
             IReadOnlyList<CellSpec> plan = selected
                 ? RunPlan.Select(
-                    parse.GetValue(strategies) is string s ? CellAxes.ParseStrategies(s) : StrategyCatalog.All,
+                    named ?? (bpf is null ? StrategyCatalog.UserSpace : StrategyCatalog.KernelProbes),
                     CellAxes.ParseArgs(parse.GetValue(args) ?? "0-6"),
                     CellAxes.ParseHandlers(parse.GetValue(handlers) ?? HandlerKind.Empty.Name()),
                     CellAxes.ParseModes(parse.GetValue(modes) ?? MeasurementMode.Throughput.Name()),
                     out skipped,
-                    CellAxes.ParseProfiles(parse.GetValue(profiles) ?? Mitigations.MitigationProfiles.None.Name))
+                    CellAxes.ParseProfiles(parse.GetValue(profiles) ?? Mitigations.MitigationProfiles.None.Name),
+                    bpf)
                 : RunPlan.Quick();
+            RequireKernelProbesWhereNamed(named ?? [], bpf is not null);
             if (parse.GetValue(loop) is string loopName)
             {
                 var shape = LoopShapes.Parse(loopName);
@@ -68,6 +74,8 @@ public static class RunCommand
             foreach (string skip in skipped)
                 console.MarkupLineInterpolated($"[grey]skipped {skip}[/]");
             RunSummary summary = Measure(console, plan, settings);
+            foreach (string line in SkippedCell.Lines(summary.Skipped))
+                console.MarkupLineInterpolated($"[yellow]{line}[/]");
             AtomicFiles.WriteAll(directory, new Dictionary<string, string>
             {
                 ["summary.json"] = SummaryJson.Serialize(summary),
@@ -79,6 +87,23 @@ public static class RunCommand
             return HookBenchCli.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Kernel probes asked for by name (or through --bpf) on a host that has none at all (not Linux x86-64, no
+    /// uprobe PMU) are bad input: one line, exit 2, nothing measured. A host that has them but refuses this
+    /// process is found out cell by cell, and those cells are skipped with the reason.
+    /// </summary>
+    static void RequireKernelProbesWhereNamed(IReadOnlyList<Strategy> named, bool programsNamed)
+    {
+        var kernel = named.Where(s => s.IsKernelProbe).Select(s => s.Name).ToList();
+        if (kernel.Count == 0 && !programsNamed)
+            return;
+        if (KernelProbes.ForThisProcess().MissingFacility() is { } missing)
+        {
+            string what = kernel.Count > 0 ? string.Join(", ", kernel) : "--bpf";
+            throw new UsageException($"{what} needs kernel uprobes and this host has none: {missing.Line}; valid strategies here: {string.Join(", ", StrategyCatalog.UserSpace.Select(s => s.Name))}");
+        }
     }
 
     static RunSummary Measure(IAnsiConsole console, IReadOnlyList<CellSpec> plan, MeasurementSettings settings)

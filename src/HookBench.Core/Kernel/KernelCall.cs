@@ -11,4 +11,7 @@ public enum KernelCall
 
     /// <summary>ioctl(2) on the perf event: SET_BPF and ENABLE.</summary>
     PerfEventIoctl,
+
+    /// <summary>Reading the uprobe PMU's type from sysfs (/sys/bus/event_source/devices/uprobe/type): a refusal here means the host has no uprobe PMU.</summary>
+    UprobePmu,
 }

@@ -42,23 +42,39 @@ public sealed class KernelProbes
 
     /// <summary>
     /// The running kernel, as this process sees it; <see cref="RefusingKernelProbeCalls.EnvironmentVariable"/>
-    /// can make one call refuse. On anything but Linux x86-64 every operation is unavailable.
+    /// can make one call refuse, or (<c>uprobe_pmu:ERRNO</c>) make the uprobe PMU look absent. On anything but
+    /// Linux x86-64 every operation is unavailable.
     /// </summary>
     public static KernelProbes ForThisProcess()
     {
-        IKernelProbeCalls calls = RefusingKernelProbeCalls.Wrap(
-            new LinuxKernelProbeCalls(), System.Environment.GetEnvironmentVariable(RefusingKernelProbeCalls.EnvironmentVariable));
+        string? refuse = System.Environment.GetEnvironmentVariable(RefusingKernelProbeCalls.EnvironmentVariable);
+        IKernelProbeCalls calls = RefusingKernelProbeCalls.Wrap(new LinuxKernelProbeCalls(), refuse);
         if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
         {
             var refusal = new KernelUnavailable(RefusalDiagnosis.UprobeFacility,
                 $"kernel uprobes with BPF are a Linux x86-64 facility and this is {RuntimeInformation.OSDescription} {RuntimeInformation.ProcessArchitecture}",
-                "run on Linux x86-64");
+                "run on Linux x86-64") { HostLacksIt = true };
             var nowhere = new KernelEnvironment("", -1, 0, null, null, null, 0);
             return new KernelProbes(calls, nowhere, () => refusal, refusal);
         }
 
-        return new KernelProbes(calls, KernelEnvironment.Read(), UprobePmu.Discover);
+        Func<KernelOutcome<UprobePmu>> discover = UprobePmu.Discover;
+        if (!string.IsNullOrWhiteSpace(refuse) && RefusingKernelProbeCalls.Parse(refuse) is (KernelCall.UprobePmu, int errno))
+        {
+            var absent = RefusalDiagnosis.NoUprobePmu(
+                $"reading {UprobePmu.SysfsDirectory}/type failed with {Errno.Name(errno)} (simulated: {RefusingKernelProbeCalls.EnvironmentVariable}={refuse.Trim()})");
+            discover = () => absent;
+        }
+
+        return new KernelProbes(calls, KernelEnvironment.Read(), discover);
     }
+
+    /// <summary>
+    /// Why this host cannot run kernel probes at all (not Linux x86-64, no uprobe PMU), or null when it has
+    /// them; whether this process may use them is known only by asking the kernel (<see cref="Attach"/>).
+    /// </summary>
+    public KernelUnavailable? MissingFacility() =>
+        _hostRefusal ?? (_discoverPmu() is { IsAvailable: false } pmu ? pmu.Unavailable : null);
 
     /// <summary>A one-entry array map holding one u64, for <see cref="BpfPrograms.Counter"/>.</summary>
     public KernelOutcome<BpfArrayMap> CreateCounterMap()

@@ -10,6 +10,12 @@ namespace HookBench.Kernel;
 /// <param name="Errno">The errno that said no, when a system call did.</param>
 public sealed record KernelUnavailable(string Facility, string Reason, string Remedy, int? Errno = null)
 {
+    /// <summary>
+    /// The host has no such facility at all (no uprobe PMU, no bpf() or perf events in the kernel, not Linux
+    /// x86-64), as opposed to refusing it to this process: asking for it by name is then bad input.
+    /// </summary>
+    public bool HostLacksIt { get; init; }
+
     public string Line => $"{Facility} unavailable: {Reason}; to enable: {Remedy}";
 
     public override string ToString() => Line;

@@ -22,8 +22,8 @@ public static class RefusalDiagnosis
         if (errno == Errno.ENOSYS)
         {
             return call == KernelCall.Bpf
-                ? new(facility, $"{refused}: this kernel has no bpf() system call", "a kernel built with CONFIG_BPF_SYSCALL=y", errno)
-                : new(facility, $"{refused}: this kernel has no perf events", "a kernel built with CONFIG_PERF_EVENTS=y and CONFIG_UPROBE_EVENTS=y", errno);
+                ? new(facility, $"{refused}: this kernel has no bpf() system call", "a kernel built with CONFIG_BPF_SYSCALL=y", errno) { HostLacksIt = true }
+                : new(facility, $"{refused}: this kernel has no perf events", "a kernel built with CONFIG_PERF_EVENTS=y and CONFIG_UPROBE_EVENTS=y", errno) { HostLacksIt = true };
         }
 
         if (call == KernelCall.PerfEventOpen && errno is Errno.ENOENT or Errno.ENODEV)
@@ -47,7 +47,7 @@ public static class RefusalDiagnosis
 
     /// <summary>The line when /sys/bus/event_source/devices/uprobe is missing or unreadable.</summary>
     public static KernelUnavailable NoUprobePmu(string reason) =>
-        new(UprobeFacility, reason, "a kernel built with CONFIG_UPROBES=y and CONFIG_UPROBE_EVENTS=y, with sysfs mounted at /sys");
+        new(UprobeFacility, reason, "a kernel built with CONFIG_UPROBES=y and CONFIG_UPROBE_EVENTS=y, with sysfs mounted at /sys") { HostLacksIt = true };
 
     static KernelUnavailable ExplainPerfRefusal(string refused, int errno, KernelEnvironment environment)
     {

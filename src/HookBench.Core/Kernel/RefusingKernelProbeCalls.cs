@@ -6,7 +6,8 @@ namespace HookBench.Kernel;
 /// Makes one system call fail with a chosen errno and passes the others through, so the refusal path
 /// (the <see cref="KernelUnavailable"/> line, the cleanup of what was already opened) can be exercised
 /// on a machine where the kernel would say yes. Set <see cref="EnvironmentVariable"/> to
-/// <c>call:ERRNO</c> (e.g. <c>perf_event_open:EACCES</c>) to do the same to a whole hookbench process.
+/// <c>call:ERRNO</c> (e.g. <c>perf_event_open:EACCES</c>) to do the same to a whole hookbench process;
+/// <c>uprobe_pmu:ENOENT</c> makes the process see a host without the uprobe PMU (see <see cref="KernelProbes.ForThisProcess"/>).
 /// </summary>
 public sealed class RefusingKernelProbeCalls(IKernelProbeCalls inner, KernelCall refused, int errno) : IKernelProbeCalls
 {
@@ -17,19 +18,23 @@ public sealed class RefusingKernelProbeCalls(IKernelProbeCalls inner, KernelCall
         ["bpf"] = KernelCall.Bpf,
         ["perf_event_open"] = KernelCall.PerfEventOpen,
         ["ioctl"] = KernelCall.PerfEventIoctl,
+        ["uprobe_pmu"] = KernelCall.UprobePmu,
     };
 
     public KernelCall Refused { get; } = refused;
 
     public int ErrorNumber { get; } = errno;
 
-    /// <summary><paramref name="inner"/> unchanged when <paramref name="specification"/> is empty, else wrapped to refuse what it names.</summary>
+    /// <summary>
+    /// <paramref name="inner"/> unchanged when <paramref name="specification"/> is empty or refuses the PMU
+    /// lookup (no system call), else wrapped to refuse what it names.
+    /// </summary>
     public static IKernelProbeCalls Wrap(IKernelProbeCalls inner, string? specification)
     {
         if (string.IsNullOrWhiteSpace(specification))
             return inner;
         var (call, errno) = Parse(specification);
-        return new RefusingKernelProbeCalls(inner, call, errno);
+        return call == KernelCall.UprobePmu ? inner : new RefusingKernelProbeCalls(inner, call, errno);
     }
 
     /// <summary>Parses <c>call:ERRNO</c>; anything else is a usage error naming the valid choices.</summary>

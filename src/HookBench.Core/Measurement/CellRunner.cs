@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using HookBench.Abi;
-using HookBench.HookSets;
+using HookBench.Kernel;
 using HookBench.Statistics;
 
 namespace HookBench.Measurement;
@@ -12,49 +11,72 @@ namespace HookBench.Measurement;
 /// between measurements: right after a patch this machine ran the patched page measurably slower for
 /// milliseconds, which would have been charged to whichever side was patched last. Within a batch,
 /// repetitions interleave the two copies as A B, B A, A B, … so drift hits both alike.
+/// A kernel-probe cell is the same, except that the kernel, not a patch, hooks the copy (see
+/// <see cref="KernelProbeCell"/>): its first hit is timed on its own before anything else runs it.
 /// </summary>
 public sealed class CellRunner : IDisposable
 {
-    readonly Side _baseline;
-    readonly Side _hooked;
+    readonly CellSide _baseline;
+    readonly CellSide _hooked;
+    readonly KernelProbeCell? _kernel;
     readonly Clocks _clocks;
     readonly ulong _iterations;
     readonly List<RepetitionSample> _reps = [];
 
-    public CellRunner(CellSpec spec, Clocks clocks, MeasurementSettings settings)
+    /// <summary>
+    /// Emits both copies, hooks one and calibrates. A kernel-probe cell the kernel or this process refuses
+    /// throws <see cref="KernelUnavailableException"/> with the one-line reason, having released everything.
+    /// </summary>
+    public CellRunner(CellSpec spec, Clocks clocks, MeasurementSettings settings, KernelProbes? probes = null)
     {
         spec.Key.Validate();
         Spec = spec;
         _clocks = clocks;
-        _baseline = Side.Prepare(spec);
+        _baseline = CellSide.Prepare(spec);
         try
         {
-            _hooked = Side.Prepare(spec);
+            _hooked = CellSide.Prepare(spec);
+            BaselinePath = ExecutedPath.Walk(_baseline.Set);
+            if (spec.Strategy.IsKernelProbe)
+            {
+                HookedPath = ExecutedPath.Walk(_hooked.Set.Arena, _hooked.Set.EntryPoint, _hooked.Set.Probe!.ProbedPathFacts);
+                _kernel = KernelProbeCell.Start(spec, _hooked, probes ?? KernelProbes.ForThisProcess(), clocks, settings);
+                Precision = settings.KernelPrecision;
+            }
+            else
+            {
+                _hooked.Set.Attach();
+                HookedPath = ExecutedPath.Walk(_hooked.Set);
+                Precision = settings.Precision;
+            }
+
+            bool kernel = spec.Strategy.IsKernelProbe;
+            _iterations = Calibrate(_hooked, clocks, kernel ? settings.KernelMeasurementTime : settings.MeasurementTime, kernel);
         }
         catch
         {
-            _baseline.Dispose();
+            Dispose();
             throw;
         }
-
-        BaselinePath = ExecutedPath.Walk(_baseline.Set);
-        _hooked.Set.Attach();
-        HookedPath = ExecutedPath.Walk(_hooked.Set);
-        _iterations = Calibrate(_hooked, clocks, settings.MeasurementTime);
     }
 
     public CellSpec Spec { get; }
     public PathWalk BaselinePath { get; }
     public PathWalk HookedPath { get; }
+
+    /// <summary>The interval goal of this cell in adaptive runs (relative only for kernel probes).</summary>
+    public PrecisionTarget Precision { get; }
+
     public int Count => _reps.Count;
     ulong Calls => _iterations * TimingHarness.Unroll;
 
     /// <summary>Measures one cell start to finish (tests and the cross-check use this; runs use batches).</summary>
-    public static CellSamples Run(CellSpec spec, MeasurementSettings settings, Clocks clocks)
+    public static CellSamples Run(CellSpec spec, MeasurementSettings settings, Clocks clocks, KernelProbes? probes = null)
     {
-        using var runner = new CellRunner(spec, clocks, settings);
+        using var runner = new CellRunner(spec, clocks, settings, probes);
         int reps = settings.Reps ?? settings.MinReps;
         runner.MeasureBatch(reps);
+        runner.VerifyKernelCount();
         return runner.Samples();
     }
 
@@ -92,20 +114,33 @@ public sealed class CellRunner : IDisposable
     public Estimate Overhead() =>
         RobustStatistics.Shift([.. _reps.Select(r => r.BaselineNs)], [.. _reps.Select(r => r.HookedNs)]);
 
-    public CellSamples Samples() => new(Spec, [.. _reps], Calls, HookedPath, BaselinePath);
+    /// <summary>
+    /// A counter-program cell: throws <see cref="CheckFailedException"/> unless the BPF map counted exactly
+    /// the calls made to the probed copy. Other cells: nothing to check.
+    /// </summary>
+    public void VerifyKernelCount() => _kernel?.VerifyCount(_hooked.CallsMade);
+
+    public CellSamples Samples() => new(Spec, [.. _reps], Calls, HookedPath, BaselinePath)
+    {
+        Kernel = _kernel?.Result(_hooked.CallsMade),
+    };
 
     public void Dispose()
     {
-        _baseline.Dispose();
-        _hooked.Dispose();
+        _kernel?.Dispose();
+        _baseline?.Dispose();
+        _hooked?.Dispose();
     }
 
-    double Measure(Side side) => _clocks.TicksToNs(side.Run(_iterations)) / Calls;
+    double Measure(CellSide side) => _clocks.TicksToNs(side.Run(_iterations)) / Calls;
 
-    /// <summary>Loop iterations that make one hooked measurement last about <paramref name="target"/>.</summary>
-    static ulong Calibrate(Side side, Clocks clocks, TimeSpan target)
+    /// <summary>
+    /// Loop iterations that make one hooked measurement last about <paramref name="target"/>. Kernel-probe
+    /// cells start from one iteration (16 calls can already take 100 µs), the others from 16.
+    /// </summary>
+    static ulong Calibrate(CellSide side, Clocks clocks, TimeSpan target, bool kernel)
     {
-        ulong iterations = 16;
+        ulong iterations = kernel ? 1UL : 16UL;
         double targetNs = target.TotalMilliseconds * 1e6;
         while (true)
         {
@@ -114,29 +149,5 @@ public sealed class CellRunner : IDisposable
                 return Math.Max(1, (ulong)(iterations * targetNs / Math.Max(ns, 1)));
             iterations *= 4;
         }
-    }
-
-    /// <summary>One copy of the cell's code with its timing loop.</summary>
-    sealed record Side(HookSet Set, TimingHarness Harness) : IDisposable
-    {
-        public static Side Prepare(CellSpec spec)
-        {
-            var set = HookSetBuilder.Emit(spec.HookSet);
-            try
-            {
-                var harness = TimingHarness.Emit(set, CallingConvention.Host, spec.Mode, spec.Loop);
-                set.Seal();
-                return new Side(set, harness);
-            }
-            catch
-            {
-                set.Dispose();
-                throw;
-            }
-        }
-
-        public ulong Run(ulong iterations) => Set.Arena.Invoke(Harness.Blob.Address, iterations);
-
-        public void Dispose() => Set.Dispose();
     }
 }

@@ -6,4 +6,8 @@ public sealed record CellSamples(
     IReadOnlyList<RepetitionSample> Reps,
     ulong CallsPerMeasurement,
     PathWalk HookedPath,
-    PathWalk BaselinePath);
+    PathWalk BaselinePath)
+{
+    /// <summary>Kernel-probe cells: the probe, its first hits and its count; null otherwise.</summary>
+    public Results.KernelProbeResult? Kernel { get; init; }
+}

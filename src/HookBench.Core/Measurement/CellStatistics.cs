@@ -1,5 +1,6 @@
 using HookBench.Cells;
 using HookBench.Handlers;
+using HookBench.Kernel;
 using HookBench.Measurement.Interference;
 using HookBench.Results;
 using HookBench.Statistics;
@@ -48,6 +49,8 @@ public static class CellStatistics
             Handler = spec.Handler.Name(),
             Mode = spec.Mode.Name(),
             Profile = spec.Profile.Name,
+            Bpf = spec.Bpf.Name(),
+            Kernel = samples.Kernel,
             Reps = samples.Reps.Count,
             DiscardedReps = samples.Reps.Count - kept.Count,
             NsPerCall = ns,

@@ -24,6 +24,21 @@ public sealed record MeasurementSettings
     /// <summary>Target length of one hooked measurement.</summary>
     public TimeSpan MeasurementTime { get; init; } = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>
+    /// Kernel-probe cells: target length of one hooked measurement. Their calls take 0.1–10 µs, so a
+    /// measurement of fewer calls still averages over hundreds, and more repetitions fit in the same time.
+    /// </summary>
+    public TimeSpan KernelMeasurementTime { get; init; } = TimeSpan.FromMilliseconds(0.25);
+
+    /// <summary>
+    /// Kernel-probe cells: the overhead's interval goal, relative only. A trap or system call costs hundreds of
+    /// ns and varies with the kernel's own state, so an absolute 0.1 ns goal would never be met.
+    /// </summary>
+    public PrecisionTarget KernelPrecision { get; init; } = PrecisionTarget.KernelDefault;
+
+    /// <summary>Kernel-probe cells: first hits timed, each on a fresh copy of the target with a fresh probe (the measured copy's included).</summary>
+    public int FirstHitSamples { get; init; } = 7;
+
     /// <summary>Seed of the cell-order shuffle (recorded, so a run can be repeated in the same order).</summary>
     public int Seed { get; init; } = 1;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using HookBench.Abi;
+using HookBench.Kernel;
 using HookBench.Machine;
 using HookBench.Mitigations;
 using HookBench.Measurement.Interference;
@@ -39,18 +40,33 @@ public static class RunEngine
 
             progress?.Invoke(new RunProgress(0, plan.Count, null, "emitting and calibrating cells"));
             var runners = new List<CellRunner>(plan.Count);
+            var skipped = new List<SkippedCell>();
+            KernelProbes? probes = plan.Any(c => c.Strategy.IsKernelProbe) ? KernelProbes.ForThisProcess() : null;
             IReadOnlyList<InterferenceEvent> events;
             try
             {
                 foreach (var cell in plan)
-                    runners.Add(new CellRunner(cell, clocks, settings));
+                {
+                    try
+                    {
+                        runners.Add(new CellRunner(cell, clocks, settings, probes));
+                    }
+                    catch (KernelUnavailableException refused)
+                    {
+                        // The run goes on without the cell; the summary and the console say which, why and how to enable it.
+                        skipped.Add(new SkippedCell(cell.Key.Text, refused.Unavailable.Line));
+                    }
+                }
+
                 events = MeasureUntilPrecise(runners, settings, monitor, clocks, progress);
+                foreach (var runner in runners)
+                    runner.VerifyKernelCount();
                 samples = [.. runners.Select(r => r.Samples())];
             }
             finally
             {
-                foreach (var runner in runners)
-                    runner.Dispose();
+                // In parallel: a kernel-probe runner's dispose waits in the kernel for grace periods (see KernelProbeCell.Release).
+                Parallel.ForEach(runners, runner => runner.Dispose());
             }
 
             progress?.Invoke(new RunProgress(plan.Count, plan.Count, null, "done"));
@@ -78,6 +94,7 @@ public static class RunEngine
                     InvariantTsc = CpuFeatures.HasInvariantTsc,
                     Mitigations = machine.Mitigations,
                     HostProfile = new HostProfileReading(MitigationProfiles.Host.Knobs, MitigationProfiles.Host.Reasons),
+                    UprobePaths = OperatingSystem.IsLinux() ? KernelSymbols.Read() : null,
                 },
                 Run = new RunInfo
                 {
@@ -85,7 +102,9 @@ public static class RunEngine
                     WallSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
                     Reps = settings.Reps ?? 0,
                     RepsPolicy = settings.Reps is null
-                        ? $"adaptive: {settings.MinReps}..{settings.MaxReps} until the overhead 95% CI half-width <= {settings.Precision.Margin:0.##} x max({settings.Precision.AbsoluteNs} ns, {settings.Precision.Relative:P0}), in rounds of {settings.BatchSize}, no new round after {settings.RunBudget.TotalSeconds:0} s"
+                        ? $"adaptive: {settings.MinReps}..{settings.MaxReps} until the overhead 95% CI half-width <= {settings.Precision.Margin:0.##} x max({settings.Precision.AbsoluteNs} ns, {settings.Precision.Relative:P0})"
+                            + $" (kernel probes: {settings.KernelPrecision.Margin:0.##} x {settings.KernelPrecision.Relative:P0}, {settings.KernelMeasurementTime.TotalMilliseconds:0.##} ms per measurement, {settings.FirstHitSamples} first hits)"
+                            + $", in rounds of {settings.BatchSize}, no new round after {settings.RunBudget.TotalSeconds:0} s"
                         : $"fixed: {settings.Reps}",
                     MeasurementMs = settings.MeasurementTime.TotalMilliseconds,
                     Seed = settings.Seed,
@@ -94,6 +113,7 @@ public static class RunEngine
                     CommandLine = commandLine,
                 },
                 Cells = cells,
+                Skipped = skipped,
             };
         }
         finally
@@ -134,7 +154,7 @@ public static class RunEngine
                 break;
             var current = events;
             active = [.. runners.Where(r => r.Count < settings.MaxReps
-                && !settings.Precision.IsMet(CellStatistics.Summarize(r.Samples(), clocks, current).OverheadNs))];
+                && !r.Precision.IsMet(CellStatistics.Summarize(r.Samples(), clocks, current).OverheadNs))];
         }
 
         return events;
@@ -178,7 +198,7 @@ public static class RunEngine
             return runner.Count >= fixedReps;
         if (runner.Count < settings.MinReps)
             return false;
-        return runner.Count >= settings.MaxReps || settings.Precision.IsMet(runner.Overhead(), settings.Precision.Margin);
+        return runner.Count >= settings.MaxReps || runner.Precision.IsMet(runner.Overhead(), runner.Precision.Margin);
     }
 
     static int PinMeasuringThread(int? requested)

@@ -14,7 +14,9 @@ public static class RunPlan
     /// The quick matrix (<c>./run-bench.sh</c>): every emitted strategy × args 0..6 with the empty handler in
     /// throughput mode, plus the counter and args handlers, latency mode and serialized mode at 2 arguments
     /// (serialized cells are where the regression gate sees a single added cycle), and every strategy at 2
-    /// arguments under the <c>host</c> profile (what this machine's kernel would compile in).
+    /// arguments under the <c>host</c> profile (what this machine's kernel would compile in); then the kernel's
+    /// own probes where this machine permits them: the nop5 uprobe, the trapping uprobe and the uretprobe at
+    /// 2 arguments with no BPF program (a refused one is skipped with its reason).
     /// </summary>
     public static IReadOnlyList<CellSpec> Quick()
     {
@@ -37,6 +39,8 @@ public static class RunPlan
                 cells.Add(host);
         }
 
+        foreach (var strategy in new[] { StrategyCatalog.UprobeNop5, StrategyCatalog.UprobeTrap, StrategyCatalog.Uretprobe })
+            cells.Add(new CellSpec(strategy, 2, HandlerKind.Empty, MeasurementMode.Throughput));
         return cells;
     }
 
@@ -51,8 +55,30 @@ public static class RunPlan
             where cell.Key.TryValidate(out _)
             select cell];
 
-    /// <summary>What <c>publish</c> measures: the quick matrix, then the mitigations matrix, each cell once.</summary>
-    public static IReadOnlyList<CellSpec> Publish() => [.. Quick().Concat(Mitigations()).DistinctBy(c => c.Key.Text)];
+    /// <summary>
+    /// The ladder from a direct call to the kernel's probes, at 2 arguments in throughput mode: the direct call
+    /// and the trampolines with the empty and the counter handler (the counter is the seed's
+    /// <c>jited_bpf_prog</c> as emitted code), then every kernel probe with no BPF program, the empty one and the
+    /// counter one.
+    /// </summary>
+    public static IReadOnlyList<CellSpec> Ladder()
+    {
+        var cells = new List<CellSpec>();
+        foreach (var strategy in LadderUserSpace)
+        foreach (var handler in new[] { HandlerKind.Empty, HandlerKind.Counter })
+            cells.Add(new CellSpec(strategy, 2, handler, MeasurementMode.Throughput));
+        foreach (var strategy in StrategyCatalog.KernelProbes)
+        foreach (var program in ProbePrograms.All)
+            cells.Add(new CellSpec(strategy, 2, HandlerKind.Empty, MeasurementMode.Throughput, bpf: program));
+        return cells;
+    }
+
+    /// <summary>The emitted rungs of the ladder, cheapest path first.</summary>
+    public static IReadOnlyList<Strategy> LadderUserSpace { get; } =
+        [StrategyCatalog.DirectCall, StrategyCatalog.Direct, StrategyCatalog.MinRegs, StrategyCatalog.FullRegs, StrategyCatalog.DirectFexit];
+
+    /// <summary>What <c>publish</c> measures: the quick matrix, the mitigations matrix and the ladder, each cell once.</summary>
+    public static IReadOnlyList<CellSpec> Publish() => [.. Quick().Concat(Mitigations()).Concat(Ladder()).DistinctBy(c => c.Key.Text)];
 
     /// <summary>
     /// The cross product of a selection. Combinations the cell rules refuse (a handler a strategy refuses,

@@ -120,6 +120,55 @@ public sealed class TimingHarness
         return new TimingHarness(blob, mode);
     }
 
+    /// <summary>
+    /// One call between two serialized TSC reads, for what happens once: a kernel probe's first hit (the
+    /// trap that may rewrite the site) must be timed alone, not averaged into a loop. The argument the blob
+    /// is invoked with is ignored; the target gets the throughput constants.
+    /// <code>
+    ///  save host callee-saved; rbp = rsp; and rsp, -16; sub rsp, shadow + stack args
+    ///  lfence; rdtsc; r12 = edx:eax;  set arguments;  call target;  rdtscp; lfence; rax = edx:eax − r12
+    /// </code>
+    /// </summary>
+    public static TimingHarness EmitSingleCall(HookSet set, CallingConvention host)
+    {
+        var abi = set.Options.Abi;
+        int n = set.Options.ArgCount;
+        int stackArgs = abi.StackArgumentCount(n);
+        var blob = set.Image.Emit("timing-one-call", BlobKind.Harness, asm =>
+        {
+            foreach (Register saved in host.CalleeSaved)
+                asm.push(saved.R64());
+            asm.mov(rbp, rsp);
+            asm.and(rsp, -16);
+            int outgoing = (abi.ShadowSpaceBytes + 8 * stackArgs + 15) & ~15;
+            if (outgoing > 0)
+                asm.sub(rsp, outgoing);
+            for (int k = 0; k < stackArgs; k++)
+            {
+                asm.mov(rax, ArgumentValue(abi.ArgumentRegisters.Count + k));
+                asm.mov(__qword_ptr[rsp + abi.ShadowSpaceBytes + 8 * k], rax);
+            }
+
+            asm.lfence();
+            asm.rdtsc();
+            asm.shl(rdx, 32);
+            asm.or(rax, rdx);
+            asm.mov(r12, rax);
+            EmitArguments(asm, abi, n, MeasurementMode.Throughput);
+            asm.call(set.EntryPoint);
+            asm.rdtscp();
+            asm.lfence();
+            asm.shl(rdx, 32);
+            asm.or(rax, rdx);
+            asm.sub(rax, r12);
+            asm.mov(rsp, rbp);
+            foreach (Register saved in host.CalleeSaved.Reverse())
+                asm.pop(saved.R64());
+            asm.ret();
+        });
+        return new TimingHarness(blob, MeasurementMode.Throughput);
+    }
+
     static void EmitArguments(Assembler asm, CallingConvention abi, int n, MeasurementMode mode)
     {
         for (int i = 0; i < Math.Min(n, abi.ArgumentRegisters.Count); i++)

@@ -17,6 +17,9 @@ public sealed record RunSummary
     public required RunEnvironment Environment { get; init; }
     public required RunInfo Run { get; init; }
     public required IReadOnlyList<CellResult> Cells { get; init; }
+
+    /// <summary>Cells the plan named but this machine would not let run (a kernel probe refused), with the one-line reason.</summary>
+    public IReadOnlyList<SkippedCell> Skipped { get; init; } = [];
 }
 
 public sealed record RunEnvironment
@@ -75,6 +78,12 @@ public sealed record RunEnvironment
     /// profiles; absent in older files).
     /// </summary>
     public HostProfileReading? HostProfile { get; init; }
+
+    /// <summary>
+    /// Which uprobe paths the kernel has, from /proc/kallsyms (6.11 uretprobe syscall, 6.18 uprobe syscall and
+    /// nop5 optimization); null where kallsyms was unreadable or in files older than kernel-probe cells.
+    /// </summary>
+    public global::HookBench.Kernel.KernelSymbols? UprobePaths { get; init; }
 }
 
 /// <summary>The <c>host</c> profile as this machine's kernel chose it.</summary>
@@ -105,6 +114,12 @@ public sealed record CellResult
 
     /// <summary>The mitigation profile the cell's code was compiled with ("none" in files older than profiles).</summary>
     public string Profile { get; init; } = "none";
+
+    /// <summary>The BPF program on a kernel probe ("none": the probe alone, and every other strategy).</summary>
+    public string Bpf { get; init; } = "none";
+
+    /// <summary>Kernel-probe cells: the probe, its first hit and the exact BPF count; null for every other strategy.</summary>
+    public KernelProbeResult? Kernel { get; init; }
 
     public required int Reps { get; init; }
     public required int DiscardedReps { get; init; }
@@ -156,5 +171,5 @@ public sealed record CellResult
     public IReadOnlyDictionary<string, int>? DiscardReasons { get; init; }
 
     [JsonIgnore]
-    public string Key => CellKey.Format(Strategy, Args, Handler, Mode, Profile);
+    public string Key => CellKey.Format(Strategy, Args, Handler, Mode, Profile, Bpf);
 }

@@ -9,7 +9,8 @@ public static class SummaryCsv
     public const string Header =
         "strategy,args,handler,mode,reps,discarded_reps,ns_per_call,ns_per_call_ci_low,ns_per_call_ci_high,"
         + "baseline_ns_per_call,overhead_ns,overhead_ns_ci_low,overhead_ns_ci_high,cycles_per_call,overhead_cycles,"
-        + "instructions_per_call,hook_instructions,ratio,outliers,profile";
+        + "instructions_per_call,hook_instructions,ratio,outliers,profile,"
+        + "bpf,user_instructions_per_call,first_hit_overhead_ns,site_after_first_hit,bpf_counted_calls";
 
     public static string Render(RunSummary summary)
     {
@@ -24,6 +25,8 @@ public static class SummaryCsv
                 F(c.BaselineNsPerCall?.Median ?? double.NaN),
                 F(c.OverheadNs.Median), F(c.OverheadNs.CiLow), F(c.OverheadNs.CiHigh),
                 F(c.CyclesPerCall), F(c.OverheadCycles), N(c.InstructionsPerCall), N(c.HookInstructions), F(c.Ratio), N(c.Outliers), c.Profile,
+                c.Bpf, N(c.UserInstructionsPerCall), c.Kernel is { } k ? F(k.FirstHitOverheadNs.Median) : string.Empty,
+                c.Kernel?.SiteAfterFirstHit ?? string.Empty, c.Kernel?.BpfCountedCalls?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
             ];
             text.Append(string.Join(',', fields)).Append('\n');
         }

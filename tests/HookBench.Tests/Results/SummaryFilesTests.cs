@@ -90,9 +90,10 @@ public class SummaryFilesTests
     {
         var summary = Sample(("direct", 2.0), ("full-regs", 5.5));
         Assert.Equal(3, SummaryCsv.Render(summary).Trim().Split('\n').Length);
-        Assert.Contains("| full-regs | 2 | empty | throughput | none | 6.50 | 5.50 [5.40; 5.60] |", SummaryMarkdown.Render(summary), StringComparison.Ordinal);
-        Assert.EndsWith(",profile", SummaryCsv.Header, StringComparison.Ordinal);
-        Assert.All(SummaryCsv.Render(summary).Trim().Split('\n').Skip(1), row => Assert.EndsWith(",none", row, StringComparison.Ordinal));
+        Assert.Contains("| full-regs | 2 | empty | throughput | none | none | 6.50 | 5.50 [5.40; 5.60] |", SummaryMarkdown.Render(summary), StringComparison.Ordinal);
+        // Columns are only ever appended: profile where it always was, the kernel-probe columns after it.
+        Assert.Contains(",outliers,profile,bpf,", SummaryCsv.Header, StringComparison.Ordinal);
+        Assert.All(SummaryCsv.Render(summary).Trim().Split('\n').Skip(1), row => Assert.EndsWith(",none,none,,,,", row, StringComparison.Ordinal));
         Assert.Contains("- CPU: Test CPU (AMD, Zen 3, family 25, model 1, stepping 1, microcode 0x1)\n", SummaryMarkdown.Render(summary), StringComparison.Ordinal);
     }
 
