@@ -17,7 +17,7 @@ public static class ValidateCommand
         var strategy = CommonOptions.Strategy(required: false);
         var profiles = CommonOptions.Profiles();
         profiles.Description = $"Comma list of mitigation profiles: {Mitigations.MitigationProfiles.ValidNames} (default: all of them)";
-        var command = new Command("validate", "Prove every strategy × profile × handler × args 0..6 × ABI × alignment transparent.") { strategy, profiles };
+        var command = new Command("validate", "Prove every strategy × profile × handler × args 0..6 × ABI × alignment (× BPF program for kernel probes) transparent.") { strategy, profiles };
         command.SetAction(parse =>
         {
             string? name = parse.GetValue(strategy);
@@ -29,8 +29,11 @@ public static class ValidateCommand
                     new HookSetOptions(only, Handlers.HandlerKind.Empty, 2, CallingConvention.Host) { Profile = profile }.EnsureValid();
             }
 
+            if (only is { IsKernelProbe: true } && Kernel.KernelProbes.ForThisProcess().MissingFacility() is { } missing)
+                throw new UsageException($"{only.Name} needs kernel uprobes and this host has none: {missing.Line}");
+
             var clock = Stopwatch.StartNew();
-            var results = ValidationCases.All(only, chosen).Select(c => TransparencyValidator.Validate(c)).ToList();
+            var results = TransparencyValidator.ValidateAll([.. ValidationCases.All(only, chosen)]);
             clock.Stop();
             Report(Consoles.For(output), results, clock.Elapsed);
             return results.All(r => r.Passed) ? HookBenchCli.Ok : HookBenchCli.Failed;
@@ -46,21 +49,34 @@ public static class ValidateCommand
         foreach (var group in results.GroupBy(r => r.Case.Strategy))
         {
             int failed = group.Count(r => !r.Passed);
+            int skipped = group.Count(r => r.Skipped is not null);
+            string verdict = failed > 0 ? $"[red]{failed} failed[/]"
+                : skipped == group.Count() ? "[yellow]skipped[/]"
+                : skipped > 0 ? $"[green]pass[/] [yellow]({skipped} skipped)[/]"
+                : "[green]pass[/]";
             table.AddRow(
                 Markup.Escape(group.Key.Name),
                 group.Count().ToString(),
                 group.Sum(r => r.Checks).ToString(),
                 AlignmentSummary(group.Where(r => r.Case.Alignment == StackAlignment.Kernel)),
                 AlignmentSummary(group.Where(r => r.Case.Alignment == StackAlignment.CAbi)),
-                failed == 0 ? "[green]pass[/]" : $"[red]{failed} failed[/]");
+                verdict);
         }
 
         console.Write(table);
+        // One line per refusal: which cases, why and how to enable them.
+        foreach (var refusal in results.Where(r => r.Skipped is not null).GroupBy(r => r.Skipped!))
+        {
+            var strategies = refusal.Select(r => r.Case.Strategy.Name).Distinct();
+            console.MarkupLineInterpolated($"[yellow]skipped {refusal.Count()} cases ({string.Join(", ", strategies)}): {refusal.Key}[/]");
+        }
+
         foreach (var failure in results.Where(r => !r.Passed).Take(50))
             console.MarkupLineInterpolated($"[red]FAIL[/] {failure.Case}: {string.Join("; ", failure.Failures)}");
-        int passed = results.Count(r => r.Passed);
+        int passed = results.Count(r => r.Passed && r.Skipped is null);
+        int ran = results.Count(r => r.Skipped is null);
         console.MarkupLineInterpolated(
-            $"{passed} of {results.Count} cases passed ({results.Sum(r => r.Checks)} checks, {results.Select(r => r.Case.Profile.Name).Distinct().Count()} profiles, {CallingConvention.All.Count} ABIs, args 0..{HookSetOptions.MaxArgs}) in {elapsed.TotalSeconds:F2} s");
+            $"{passed} of {ran} cases passed ({results.Sum(r => r.Checks)} checks, {results.Select(r => r.Case.Profile.Name).Distinct().Count()} profiles, {CallingConvention.All.Count} ABIs, args 0..{HookSetOptions.MaxArgs}) in {elapsed.TotalSeconds:F2} s");
     }
 
     static string AlignmentSummary(IEnumerable<TransparencyResult> results)

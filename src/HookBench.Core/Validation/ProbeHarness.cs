@@ -1,6 +1,7 @@
 using HookBench.Abi;
 using HookBench.Emission;
 using HookBench.HookSets;
+using HookBench.Native;
 using Iced.Intel;
 using static Iced.Intel.AssemblerRegisters;
 
@@ -34,6 +35,19 @@ public sealed class ProbeHarness
 
     /// <summary>The return address the target sees: what ftrace calls parent_ip.</summary>
     public ulong ParentIp { get; }
+
+    /// <summary>Writes <paramref name="inputs"/> into the slots the probe loads before the call.</summary>
+    public void Load(CodeArena arena, ProbeInputs inputs, CallingConvention abi)
+    {
+        foreach (Register register in CallingConvention.GeneralPurposeRegisters)
+            arena.WriteUInt64(Slots.RegistersIn[ProbeSlots.IndexOf(register)], inputs.RegisterValue(register, abi));
+        arena.WriteUInt64(Slots.FlagsIn.Address, inputs.Flags);
+        for (int i = abi.ArgumentRegisters.Count; i < inputs.Arguments.Count; i++)
+            arena.WriteUInt64(Slots.StackArgumentsIn[i - abi.ArgumentRegisters.Count], inputs.Arguments[i]);
+    }
+
+    /// <summary>What <paramref name="register"/> held when the target returned to the probe.</summary>
+    public ulong Output(CodeArena arena, Register register) => arena.ReadUInt64(Slots.RegistersOut[ProbeSlots.IndexOf(register)]);
 
     /// <summary>Emits the probe for <paramref name="set"/>'s target; call before the set is sealed.</summary>
     public static ProbeHarness Emit(HookSet set, CallingConvention host)

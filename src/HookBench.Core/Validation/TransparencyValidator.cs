@@ -23,15 +23,49 @@ public static class TransparencyValidator
 {
     public const int HookedCalls = 3;
 
-    public static TransparencyResult Validate(HookSetOptions options, ProbeInputs? inputs = null)
+    /// <summary>
+    /// Validates one case. Kernel-probe strategies go to <see cref="KernelProbeValidator"/> (with
+    /// <paramref name="probes"/>, or the running kernel as this process sees it).
+    /// </summary>
+    public static TransparencyResult Validate(HookSetOptions options, ProbeInputs? inputs = null, Kernel.KernelProbes? probes = null)
     {
         options = options with { Instrumented = true };
         inputs ??= ProbeInputs.Fixed(options.ArgCount);
+        if (options.Strategy.IsKernelProbe)
+            return KernelProbeValidator.Validate(options, inputs, probes ?? Kernel.KernelProbes.ForThisProcess());
         using var set = HookSetBuilder.Emit(options);
         var probe = ProbeHarness.Emit(set, CallingConvention.Host);
         set.Seal();
         return new Run(set, probe, inputs).Execute();
     }
+
+    /// <summary>
+    /// Validates every case, results in case order. Kernel-probe cases run several at a time: taking a uprobe
+    /// off waits in the kernel for RCU grace periods (50–150 ms each on this VM, uprobe_unregister_sync), and
+    /// waits that overlap share them; each case has its own memfd, probe and probe harness.
+    /// </summary>
+    public static IReadOnlyList<TransparencyResult> ValidateAll(IReadOnlyList<HookSetOptions> cases, Kernel.KernelProbes? probes = null)
+    {
+        var results = new TransparencyResult[cases.Count];
+        var kernel = new List<int>();
+        for (int i = 0; i < cases.Count; i++)
+        {
+            if (cases[i].Strategy.IsKernelProbe)
+                kernel.Add(i);
+            else
+                results[i] = Validate(cases[i]);
+        }
+
+        if (kernel.Count > 0)
+        {
+            probes ??= Kernel.KernelProbes.ForThisProcess();
+            Parallel.ForEach(kernel, new ParallelOptions { MaxDegreeOfParallelism = KernelCasesAtOnce }, i => results[i] = Validate(cases[i], probes: probes));
+        }
+
+        return results;
+    }
+
+    const int KernelCasesAtOnce = 8;
 
     sealed class Run(HookSet set, ProbeHarness probe, ProbeInputs inputs)
     {
@@ -104,14 +138,7 @@ public static class TransparencyValidator
                 $"0x{seen:X16}, expected 0x{want:X16} ({net:+0;-0;0} calls deeper than RET_DEPTH_INIT: {walk.Calls + 1} calls, {walk.Returns} returns, documented surplus {set.CallDepthSurplus})");
         }
 
-        void LoadInputs()
-        {
-            foreach (Register register in CallingConvention.GeneralPurposeRegisters)
-                Arena.WriteUInt64(probe.Slots.RegistersIn[ProbeSlots.IndexOf(register)], inputs.RegisterValue(register, Abi));
-            Arena.WriteUInt64(probe.Slots.FlagsIn.Address, inputs.Flags);
-            for (int i = Abi.ArgumentRegisters.Count; i < inputs.Arguments.Count; i++)
-                Arena.WriteUInt64(probe.Slots.StackArgumentsIn[i - Abi.ArgumentRegisters.Count], inputs.Arguments[i]);
-        }
+        void LoadInputs() => probe.Load(Arena, inputs, Abi);
 
         void CheckHookedCall(ulong expected)
         {
@@ -227,7 +254,7 @@ public static class TransparencyValidator
             Check($"{who} counter", counted == want, $"{counted}, expected {want}");
         }
 
-        ulong Out(Register register) => Read(probe.Slots.RegistersOut[ProbeSlots.IndexOf(register)]);
+        ulong Out(Register register) => probe.Output(Arena, register);
 
         ulong Read(ulong address) => Arena.ReadUInt64(address);
 

@@ -1,6 +1,7 @@
 using HookBench.Abi;
 using HookBench.Handlers;
 using HookBench.HookSets;
+using HookBench.Kernel;
 using HookBench.Mitigations;
 using HookBench.Strategies;
 
@@ -13,20 +14,24 @@ public static class ValidationCases
 
     /// <summary>
     /// Every buildable combination, optionally for one strategy and some profiles: strategy × profile × handler
-    /// × ABI × alignment × args 0..6, and for fmod_ret strategies both a program that lets the original run
-    /// and one that skips it.
+    /// × ABI × alignment × args 0..6, for fmod_ret strategies both a program that lets the original run
+    /// and one that skips it, and for kernel probes every BPF program.
     /// </summary>
     public static IEnumerable<HookSetOptions> All(Strategy? only = null, IReadOnlyList<MitigationProfile>? profiles = null)
     {
-        foreach (var strategy in only is null ? StrategyCatalog.UserSpace : [only])
+        foreach (var strategy in only is null ? StrategyCatalog.All : [only])
         foreach (var profile in profiles ?? MitigationProfiles.Every)
         foreach (var handler in HandlerKinds.All)
         foreach (var abi in CallingConvention.All)
         foreach (var alignment in StackAlignments.All)
         for (int n = 0; n <= HookSetOptions.MaxArgs; n++)
         foreach (ulong modified in strategy.ModifiesReturn ? new[] { 0UL, SkippingReturn } : [0UL])
+        foreach (var program in strategy.IsKernelProbe ? ProbePrograms.All : [ProbeProgram.None])
         {
-            var options = new HookSetOptions(strategy, handler, n, abi, alignment) { Instrumented = true, Profile = profile, ModifiedReturn = modified };
+            var options = new HookSetOptions(strategy, handler, n, abi, alignment)
+            {
+                Instrumented = true, Profile = profile, ModifiedReturn = modified, Program = program,
+            };
             if (options.TryValidate(out _))
                 yield return options;
         }

@@ -16,8 +16,7 @@ public class TransparencyTests
     [Fact]
     public void Every_buildable_case_is_transparent_with_fixed_canaries()
     {
-        var failures = Cases
-            .Select(c => TransparencyValidator.Validate(c))
+        var failures = TransparencyValidator.ValidateAll(Cases)
             .Where(r => !r.Passed)
             .Select(r => $"{r.Case}: {string.Join("; ", r.Failures)}")
             .ToList();
@@ -31,9 +30,12 @@ public class TransparencyTests
         // 7 × 2 ABIs × 2 alignments, none × 3 × 7 × 2, direct-call × 2 × 7 × 2 unless the profile accounts call depth.
         int perProfile = 11 * 3 * 7 * 2 * 2 + 3 * 7 * 2;
         int directCall = 2 * 7 * 2;
+        // Kernel probes: profile none only, the empty handler only, no alignment variant, every BPF program.
+        int kernelProbes = 4 * 7 * 2 * 3;
         var profiles = MitigationProfiles.Every;
-        Assert.Equal(profiles.Count * perProfile + profiles.Count(p => !p.CallDepthAccounting) * directCall, Cases.Count);
-        Assert.All(StrategyCatalog.UserSpace, s => Assert.Contains(Cases, c => c.Strategy == s));
+        Assert.Equal(profiles.Count * perProfile + profiles.Count(p => !p.CallDepthAccounting) * directCall + kernelProbes, Cases.Count);
+        Assert.All(StrategyCatalog.KernelProbes, s => Assert.All(HookBench.Kernel.ProbePrograms.All, p => Assert.Contains(Cases, c => c.Strategy == s && c.Program == p)));
+        Assert.All(StrategyCatalog.All, s => Assert.Contains(Cases, c => c.Strategy == s));
         Assert.All(profiles, p => Assert.Contains(Cases, c => c.Profile == p && c.Strategy == StrategyCatalog.DirectFexitJmp));
         Assert.All(CallingConvention.All, abi => Assert.Contains(Cases, c => c.Abi == abi && c.ArgCount == 6));
         Assert.Contains(Cases, c => c.ModifiedReturn == ValidationCases.SkippingReturn && c.Strategy == StrategyCatalog.DirectFmodRetJmp);
