@@ -19,9 +19,13 @@ public readonly record struct RunProgress(int Done, int Total, CellSpec? Current
 /// </summary>
 public static class RunEngine
 {
+    /// <summary>
+    /// Measures <paramref name="plan"/>. Kernel-probe cells use <paramref name="probes"/> (default: the running kernel as
+    /// this process sees it); a cell the kernel refuses is left out and listed in <see cref="RunSummary.Skipped"/>.
+    /// </summary>
     public static RunSummary Execute(
         IReadOnlyList<CellSpec> plan, MeasurementSettings settings, IInterferenceMonitor monitor,
-        Action<RunProgress>? progress = null, string? commandLine = null)
+        Action<RunProgress>? progress = null, string? commandLine = null, KernelProbes? probes = null)
     {
         HostPlatform.EnsureSupported();
         CpuFeatures.EnsureTimingSupported();
@@ -41,7 +45,8 @@ public static class RunEngine
             progress?.Invoke(new RunProgress(0, plan.Count, null, "emitting and calibrating cells"));
             var runners = new List<CellRunner>(plan.Count);
             var skipped = new List<SkippedCell>();
-            KernelProbes? probes = plan.Any(c => c.Strategy.IsKernelProbe) ? KernelProbes.ForThisProcess() : null;
+            if (plan.Any(c => c.Strategy.IsKernelProbe))
+                probes ??= KernelProbes.ForThisProcess();
             IReadOnlyList<InterferenceEvent> events;
             try
             {
@@ -54,7 +59,8 @@ public static class RunEngine
                     catch (KernelUnavailableException refused)
                     {
                         // The run goes on without the cell; the summary and the console say which, why and how to enable it.
-                        skipped.Add(new SkippedCell(cell.Key.Text, refused.Unavailable.Line));
+                        var why = refused.Unavailable;
+                        skipped.Add(new SkippedCell(cell.Key.Text, why.Line) { Facility = why.Facility, Remedy = why.Remedy });
                     }
                 }
 

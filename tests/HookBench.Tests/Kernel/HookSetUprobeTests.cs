@@ -104,4 +104,26 @@ public class HookSetUprobeTests
             Assert.Equal(expected, set.Arena.Invoke(set.Target.Address, Argument));
         Assert.Equal(10UL, probe.CountedHits);
     }
+
+    [SkippableTheory]
+    [InlineData("uprobe-nop5", false)]
+    [InlineData("uretprobe", false)]
+    [InlineData("uprobe-trap", true)]
+    [InlineData("uprobe-sstep", true)]
+    public void Attaching_frees_the_trampoline_room_only_for_a_probe_the_kernel_may_rewrite_into_a_call(string strategy, bool keepsRoom)
+    {
+        KernelProbeSkips.RequireLinuxX64();
+        using var set = HookSetBuilder.Build(new HookSetOptions(StrategyCatalog.Parse(strategy), HandlerKind.Empty, 2, CallingConvention.SysV));
+        Assert.True(set.Arena.TrampolineRoomReserved);
+        using var probe = KernelProbeSkips.Require(AttachedKernelProbe.Attach(set, KernelProbes.ForThisProcess()));
+        Assert.Equal(keepsRoom, set.Arena.TrampolineRoomReserved);
+        Assert.Equal(ProbedSiteKind.Breakpoint, probe.SiteState().Kind);   // before the first hit every probe is an int3
+        // The first hit: one call with the harness's constant arguments, which must still compute the right value.
+        Assert.Equal(TargetEmitter.Reference(TargetEmitter.TargetSeed, [0x101, 0x202]), NativeCallLoop.Throughput(set.EntryPoint, 2, 1));
+        var (text, optimized) = probe.DescribeSite();
+        if (!keepsRoom && KernelSymbols.Read() is { Nop5Optimization: true })
+            Assert.Equal(("call [uprobes-trampoline] (optimized)", true), (text, optimized));
+        else if (keepsRoom)
+            Assert.Equal(("int3", false), (text, optimized));
+    }
 }

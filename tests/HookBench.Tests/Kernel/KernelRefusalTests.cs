@@ -251,4 +251,23 @@ public class KernelRefusalTests
         Assert.Equal(0x0FFBUL, ProbedSiteState.Classify(nop5, [0xE8, 0xF6, 0xFF, 0xFF, 0xFF, 0x55], 0x1000).CallTarget);   // rel32 -10
         Assert.Equal(ProbedSiteKind.Unexpected, ProbedSiteState.Classify(nop5, [0x90, 0x1F, 0x44, 0x00, 0x00, 0x55], 0x1000).Kind);
     }
+
+    [Fact]
+    public void A_missing_pmu_or_kernel_option_is_the_hosts_lack_a_refusal_is_this_processs()
+    {
+        Assert.True(RefusalDiagnosis.NoUprobePmu("no sysfs").HostLacksIt);
+        Assert.True(RefusalDiagnosis.Explain(KernelCall.Bpf, "bpf(BPF_PROG_LOAD)", Errno.ENOSYS, Root)!.HostLacksIt);
+        Assert.False(RefusalDiagnosis.Explain(KernelCall.PerfEventOpen, "perf_event_open(uprobe)", Errno.EACCES, Unprivileged)!.HostLacksIt);
+        var probes = new KernelProbes(new FakeKernelProbeCalls(), Root, () => RefusalDiagnosis.NoUprobePmu("gone"));
+        Assert.Equal("gone", probes.MissingFacility()!.Reason);
+        Assert.Null(Probes(new FakeKernelProbeCalls(), Root).MissingFacility());
+    }
+
+    [Fact]
+    public void Refusing_the_uprobe_pmu_is_a_pmu_lookup_not_a_system_call()
+    {
+        Assert.Equal((KernelCall.UprobePmu, Errno.ENOENT), RefusingKernelProbeCalls.Parse("uprobe_pmu:ENOENT"));
+        var inner = new FakeKernelProbeCalls();
+        Assert.Same(inner, RefusingKernelProbeCalls.Wrap(inner, "uprobe_pmu:ENOENT"));
+    }
 }

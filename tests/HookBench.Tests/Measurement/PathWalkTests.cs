@@ -1,8 +1,13 @@
+using HookBench.Abi;
 using HookBench.Emission;
+using HookBench.Handlers;
+using HookBench.HookSets;
 using HookBench.Measurement;
 using HookBench.Native;
+using HookBench.Strategies;
 using Iced.Intel;
 using Xunit;
+using CallingConvention = HookBench.Abi.CallingConvention;
 using static Iced.Intel.AssemblerRegisters;
 
 namespace HookBench.Tests.Measurement;
@@ -97,6 +102,52 @@ public class PathWalkTests
 
         var undescribed = Assert.Throws<InvalidOperationException>(() => ExecutedPath.Walk(arena, caller.Address, PathFacts.Empty));
         Assert.Contains("no path fact names its destination", undescribed.Message);
+    }
+
+    [Fact]
+    public void A_trap_the_kernel_resumes_after_is_not_counted_and_the_walk_goes_on_past_it()
+    {
+        using var arena = CodeArena.Create(CodeArena.PageSize, CodeArena.PageSize);
+        var image = new CodeImage(arena);
+        IEnumerable<PathFact> pinned = [];
+        var blob = image.Emit("probed", BlobKind.Target, asm =>
+        {
+            var push = asm.CreateLabel("push");
+            asm.nop();                            // 1
+            asm.Label(ref push);
+            asm.push(rbp);                        // the kernel emulates it: not counted
+            asm.pop(rbp);                         // 2
+            asm.ret();                            // 3
+            pinned = [new NotStaticFact(push, "uprobe on push rbp") { ResumesAfter = true }];
+        });
+        arena.Seal();
+        var facts = new PathFacts();
+        facts.Add(blob, pinned);
+
+        var walk = ExecutedPath.Walk(arena, blob.Address, facts);
+        Assert.Equal(3, walk.Instructions);
+        Assert.Equal("uprobe on push rbp", walk.NotStatic);
+        Assert.Equal(4, ExecutedPath.Walk(arena, blob.Address, PathFacts.Empty).Instructions);
+        Assert.Equal("3 in user space + not countable (uprobe on push rbp)", walk.ToString());
+    }
+
+    [Theory]
+    [InlineData("uprobe-nop5", 6, 7)]
+    [InlineData("uprobe-trap", 10, 11)]
+    [InlineData("uprobe-sstep", 10, 11)]
+    [InlineData("uretprobe", 6, 7)]
+    public void A_kernel_probe_set_walks_its_body_around_the_probed_instruction(string strategy, int userSpace, int unprobed)
+    {
+        using var set = HookSetBuilder.Build(new HookSetOptions(StrategyCatalog.Parse(strategy), HandlerKind.Empty, 2, CallingConvention.SysV));
+        Assert.Equal(ArenaBacking.File, set.Arena.Backing);
+        var point = set.Probe!;
+        var probed = ExecutedPath.Walk(set.Arena, set.EntryPoint, point.ProbedPathFacts);
+        Assert.Equal(userSpace, probed.Instructions);
+        Assert.StartsWith($"{point.Spec.EventName}: the kernel runs this part", probed.NotStatic, StringComparison.Ordinal);
+        var plain = ExecutedPath.Walk(set);
+        Assert.True(plain.IsStatic);
+        Assert.Equal(unprobed, plain.Instructions);
+        Assert.Null(set.SiteDestination);   // nothing of ours is patched
     }
 
     [Fact]
