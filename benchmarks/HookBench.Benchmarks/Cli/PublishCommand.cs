@@ -15,10 +15,11 @@ using Spectre.Console;
 namespace HookBench.Cli;
 
 /// <summary>
-/// <c>hookbench publish</c>: the quick matrix, every strategy at 2 arguments under every mitigation profile, and
-/// the BenchmarkDotNet publish config on this machine, written to results/&lt;machine&gt;/ with charts and the
-/// disassembly that produced them (the thunks included); then results/README.md is regenerated from every
-/// machine folder.
+/// <c>hookbench publish</c>: the quick matrix, every strategy at 2 arguments under every mitigation profile, the
+/// ladder from a direct call to the kernel's probes (each probe with no BPF program, the empty one and the
+/// counter; skipped with one line where the kernel refuses), and the BenchmarkDotNet publish config on this
+/// machine, written to results/&lt;machine&gt;/ with charts and the disassembly that produced them (the thunks
+/// and the probed targets included); then results/README.md is regenerated from every machine folder.
 /// </summary>
 public static class PublishCommand
 {
@@ -37,16 +38,18 @@ public static class PublishCommand
             var console = Consoles.For(output);
 
             RunSummary summary = null!;
-            console.Status().Start("quick and mitigations matrices", ctx =>
+            console.Status().Start("quick, mitigations and ladder matrices", ctx =>
             {
                 using var monitor = new EventPipeInterferenceMonitor();
                 string last = string.Empty;
                 summary = RunEngine.Execute(RunPlan.Publish(), new MeasurementSettings(), monitor, p =>
                 {
                     if (p.Stage != last)
-                        ctx.Status(Markup.Escape($"quick and mitigations matrices: {last = p.Stage}"));
+                        ctx.Status(Markup.Escape($"quick, mitigations and ladder matrices: {last = p.Stage}"));
                 }, "hookbench publish");
             });
+            foreach (string line in SkippedCell.Lines(summary.Skipped))
+                console.MarkupLineInterpolated($"[yellow]{line}[/]");
             string slug = PublishedMachine.SlugFor(summary.Environment);
             string machineDir = Path.Combine(results, slug);
             AtomicFiles.WriteAll(machineDir, new Dictionary<string, string>
@@ -78,7 +81,7 @@ public static class PublishCommand
         return command;
     }
 
-    /// <summary>The measured code of every strategy at 2 arguments (empty handler, host convention).</summary>
+    /// <summary>The measured code of every strategy at 2 arguments (empty handler, host convention); for kernel probes, the probed target.</summary>
     static Dictionary<string, string> Listings()
     {
         var files = new Dictionary<string, string>(StringComparer.Ordinal);

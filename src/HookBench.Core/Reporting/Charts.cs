@@ -95,6 +95,45 @@ public static class Charts
         return Export(model, Math.Max(Height, 40 + 14 * cells.Count));
     }
 
+    /// <summary>Smallest overhead the ladder's log axis shows; a rung cheaper than this (or negative) sits at it.</summary>
+    public const double LadderFloorNs = 0.1;
+
+    /// <summary>
+    /// The ladder on a log axis (a direct call costs under a nanosecond, a single-stepped uprobe microseconds):
+    /// one group of bars per rung, top to bottom from cheapest path to dearest, one bar each for the probe alone,
+    /// the empty handler or program and the counter handler or program.
+    /// </summary>
+    public static string Ladder(RunSummary summary, string title)
+    {
+        var rungs = Reporting.Ladder.Rungs(summary);
+        var model = Model(title);
+        var categories = new CategoryAxis { Position = AxisPosition.Left, GapWidth = 0.3, StartPosition = 1, EndPosition = 0 };
+        categories.Labels.AddRange(rungs.Select(r => r.Name));
+        model.Axes.Add(categories);
+        double dearest = rungs.SelectMany(r => new[] { r.Alone, r.Empty, r.Counter }).Where(c => c is not null).Select(c => c!.OverheadNs.Median).DefaultIfEmpty(1).Max();
+        model.Axes.Add(new LogarithmicAxis
+        {
+            Position = AxisPosition.Bottom, Title = "overhead per call (ns, log scale)", Minimum = LadderFloorNs, Maximum = Math.Max(dearest, 1) * 3,
+            MajorGridlineStyle = LineStyle.Dot, MinorGridlineStyle = LineStyle.None,
+        });
+        model.PlotMargins = new OxyThickness(110, double.NaN, 20, double.NaN);
+        var series = new (string Title, Func<LadderRung, CellResult?> Cell, OxyColor Color)[]
+        {
+            ("probe alone", r => r.Alone, Palette[0]),
+            ("empty", r => r.Empty, Palette[2]),
+            ("counter", r => r.Counter, Palette[1]),
+        };
+        foreach (var (name, cell, color) in series)
+        {
+            var bars = new BarSeries { Title = name, FillColor = color, BaseValue = LadderFloorNs };
+            foreach (var rung in rungs)
+                bars.Items.Add(new BarItem(Math.Max(LadderFloorNs, cell(rung)?.OverheadNs.Median ?? LadderFloorNs)));
+            model.Series.Add(bars);
+        }
+
+        return Export(model, Math.Max(Height, 60 + 36 * rungs.Count));
+    }
+
     static PlotModel Model(string title)
     {
         var model = new PlotModel { Title = title, TitleFontSize = 15, Background = OxyColors.White, DefaultFont = "Arial" };

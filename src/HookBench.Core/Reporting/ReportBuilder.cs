@@ -14,6 +14,7 @@ public static class ReportBuilder
     public const string ArgsChart = "overhead-vs-args.svg";
     public const string BarChart = "overhead-at-2-args.svg";
     public const string MitigationsChart = "mitigations-at-2-args.svg";
+    public const string LadderChart = "ladder-log.svg";
 
     /// <summary>The chart files for a machine, by path relative to the page (the mitigations chart when the run measured profiles).</summary>
     public static IReadOnlyDictionary<string, string> ChartFiles(PublishedMachine machine)
@@ -25,15 +26,20 @@ public static class ReportBuilder
         };
         if (HasProfiles(machine.Summary))
             files[$"{machine.Slug}/charts/{MitigationsChart}"] = Charts.MitigationsAtTwoArgs(machine.Summary, $"What mitigations cost a hook, 2 arguments — {machine.Summary.Environment.Cpu}");
+        if (Ladder.HasKernelRungs(machine.Summary))
+            files[$"{machine.Slug}/charts/{LadderChart}"] = Charts.Ladder(machine.Summary, $"From a direct call to the kernel's probes, 2 arguments (log scale) — {machine.Summary.Environment.Cpu}");
         return files;
     }
 
-    /// <summary>Cells compiled without mitigations: what every table but the mitigations one shows.</summary>
-    public static IEnumerable<CellResult> Unmitigated(RunSummary summary) => summary.Cells.Where(c => c.Profile == "none");
+    /// <summary>
+    /// Emitted-hook cells compiled without mitigations: what every table but the mitigations and ladder ones
+    /// shows. Kernel probes cost hundreds of times more and have their own table and log-scale chart.
+    /// </summary>
+    public static IEnumerable<CellResult> Unmitigated(RunSummary summary) => summary.Cells.Where(c => c.Profile == "none" && c.Kernel is null);
 
-    /// <summary>The 2-argument, empty-handler, throughput cells the mitigations table and chart compare.</summary>
+    /// <summary>The 2-argument, empty-handler, throughput cells of emitted hooks the mitigations table and chart compare.</summary>
     public static IEnumerable<CellResult> MitigationCells(RunSummary summary) =>
-        summary.Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput");
+        summary.Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput" && c.Kernel is null);
 
     static bool HasProfiles(RunSummary summary) => MitigationCells(summary).Any(c => c.Profile != "none");
 
@@ -139,6 +145,38 @@ public static class ReportBuilder
         text.Append('\n');
         if (HasProfiles(summary))
             Mitigations(text, machine);
+        if (Ladder.HasKernelRungs(summary))
+            LadderTable(text, machine);
+    }
+
+    /// <summary>
+    /// The ladder: each rung's overhead with nothing, an empty program and a counter attached, its first hit,
+    /// and what the site became; then the log-scale chart.
+    /// </summary>
+    static void LadderTable(StringBuilder text, PublishedMachine machine)
+    {
+        var summary = machine.Summary;
+        text.Append("### The ladder: from a direct call to the kernel's probes (2 arguments, throughput)\n\n");
+        if (summary.Environment.UprobePaths is { } paths)
+        {
+            string uretprobe = paths.UretprobeSyscall ? "present" : "absent", nop5 = paths.Nop5Optimization ? "present" : "absent";
+            text.Append(Invariant($"Kernel {summary.Environment.Kernel}: uretprobe syscall (6.11) {uretprobe}, nop5 optimization (6.18) {nop5}.\n\n"));
+        }
+
+        text.Append("overhead ns per call, median [95% CI]. Emitted rungs run the empty or the counter handler; kernel rungs run the probe alone (a perf event), ");
+        text.Append("the empty BPF program or the counter program (its count checked equal to the calls made). First hit: the first call after the probe went on, ");
+        text.Append("less an unprobed call, median of fresh probes.\n\n");
+        text.Append("| rung | probe alone | empty handler / program | counter handler / program | first hit ns | site after first hit |\n|---|---:|---:|---:|---:|---|\n");
+        foreach (var rung in Ladder.Rungs(summary))
+        {
+            text.Append("| ").Append(rung.Name).Append(" |");
+            foreach (var cell in new[] { rung.Alone, rung.Empty, rung.Counter })
+                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadNs.Median:F1} [{cell.OverheadNs.CiLow:F1}; {cell.OverheadNs.CiHigh:F1}] |"));
+            var kernel = rung.Kernel;
+            text.Append(kernel is null ? " – | – |\n" : Invariant($" {kernel.FirstHitOverheadNs.Median:F0} | {kernel.SiteAfterFirstHit} |\n"));
+        }
+
+        text.Append(Invariant($"\n![the ladder, log scale]({machine.Slug}/charts/{LadderChart})\n\n"));
     }
 
     /// <summary>

@@ -24,8 +24,14 @@ public sealed class PublishTests : IDisposable
         string machine = Assert.Single(Directory.GetDirectories(_results));
         string slug = Path.GetFileName(machine);
         foreach (string file in new[] { "summary.json", "summary.md", "summary.csv", "charts/overhead-vs-args.svg", "charts/overhead-at-2-args.svg", "disasm/direct.txt", "disasm/full-regs.txt",
-            "disasm/direct-fexit-jmp.txt", "disasm/thunks.txt", "charts/mitigations-at-2-args.svg" })
+            "disasm/direct-fexit-jmp.txt", "disasm/thunks.txt", "charts/mitigations-at-2-args.svg", "disasm/uprobe-trap.txt" })
             Assert.True(File.Exists(Path.Combine(machine, file)), file);
+        Assert.Contains("kernel uprobe on push rbp", File.ReadAllText(Path.Combine(machine, "disasm", "uprobe-trap.txt")), StringComparison.Ordinal);
+        // The ladder's kernel rungs run where this machine permits kernel probes; elsewhere they are skipped with one line.
+        string json = File.ReadAllText(Path.Combine(machine, "summary.json"));
+        bool probed = json.Contains("\"strategy\": \"uprobe-sstep\"", StringComparison.Ordinal);
+        Assert.True(probed || json.Contains("\"cell\": \"uprobe-sstep/2/empty/throughput/bpf=counter\"", StringComparison.Ordinal));
+        Assert.Equal(probed, File.Exists(Path.Combine(machine, "charts", "ladder-log.svg")));
         Assert.Contains("push   rbp", File.ReadAllText(Path.Combine(machine, "disasm", "direct.txt")), StringComparison.Ordinal);
         string thunks = File.ReadAllText(Path.Combine(machine, "disasm", "thunks.txt"));
         foreach (string thunk in new[] { "__x86_return_thunk", "srso_return_thunk", "call_depth_return_thunk", "__x86_indirect_thunk_rax", "__x86_indirect_call_thunk_rax" })
@@ -34,5 +40,6 @@ public sealed class PublishTests : IDisposable
         Assert.Contains("### What mitigations cost a hook", page, StringComparison.Ordinal);
         Assert.Contains($"## {slug}", page, StringComparison.Ordinal);
         Assert.Contains($"({slug}/charts/overhead-vs-args.svg)", page, StringComparison.Ordinal);
+        Assert.Equal(probed, page.Contains("### The ladder: from a direct call to the kernel's probes", StringComparison.Ordinal));
     }
 }

@@ -101,4 +101,53 @@ public class ReportTests
         Assert.DoesNotContain("amd-epyc-kvm-2cpu/charts/mitigations-at-2-args.svg", ReportBuilder.ChartFiles(new PublishedMachine("x", plain)).Keys.Select(k => k.Replace("x/", "amd-epyc-kvm-2cpu/", StringComparison.Ordinal)));
         Assert.Equal("svg", XDocument.Parse(ReportBuilder.ChartFiles(machine)["amd-epyc-kvm-2cpu/charts/mitigations-at-2-args.svg"]).Root!.Name.LocalName);
     }
+
+    static CellResult KernelCell(CellResult like, string strategy, string bpf, double overhead, string site) => like with
+    {
+        Strategy = strategy, Args = 2, Bpf = bpf, InstructionsPerCall = null, HookInstructions = null,
+        OverheadNs = new HookBench.Statistics.Estimate(overhead, overhead - 5, overhead + 5),
+        Kernel = new KernelProbeResult
+        {
+            Probe = strategy == "uretprobe" ? "uretprobe" : "uprobe", ProbedInstruction = "nop5 (0F 1F 44 00 00) at the site", KernelPath = "test",
+            FirstHitOverheadNs = new HookBench.Statistics.Estimate(40000, 38000, 45000), FirstHitSamplesNs = [38000, 40000, 45000],
+            SiteAfterFirstHit = site, CallsMade = 1000, BpfCountedCalls = bpf == "counter" ? 1000 : null,
+        },
+    };
+
+    [Fact]
+    public void Kernel_probes_get_the_ladder_table_and_a_log_chart_and_stay_out_of_the_other_tables()
+    {
+        var plain = Machine("AMD EPYC", 1);
+        var like = plain.Cells.First(c => c.Args == 2 && c.Strategy == "direct");   // overhead 2.02 [1.9; 2.1]
+        var kernel = new[]
+        {
+            KernelCell(like, "uprobe-nop5", "none", 447, "call [uprobes-trampoline] (optimized)"),
+            KernelCell(like, "uprobe-nop5", "counter", 374, "call [uprobes-trampoline] (optimized)"),
+            KernelCell(like, "uprobe-sstep", "empty", 9271, "int3"),
+        };
+        var counter = like with { Handler = "counter", OverheadNs = like.OverheadNs with { Median = 2.5 } };
+        var summary = plain with
+        {
+            Cells = [.. plain.Cells, counter, .. kernel],
+            Environment = plain.Environment with { UprobePaths = new HookBench.Kernel.KernelSymbols(true, true, true) },
+        };
+        var machine = new PublishedMachine("amd-epyc-kvm-2cpu", summary);
+        string page = ReportBuilder.Render([machine], "HookBench results", null);
+        const string Tables = "### Overhead by strategy", Ladder = "### The ladder";
+        Assert.DoesNotContain("uprobe", page[page.IndexOf(Tables, StringComparison.Ordinal)..page.IndexOf(Ladder, StringComparison.Ordinal)], StringComparison.Ordinal);
+
+        string ladder = page[page.IndexOf(Ladder, StringComparison.Ordinal)..];
+        Assert.Contains("uretprobe syscall (6.11) present, nop5 optimization (6.18) present", ladder, StringComparison.Ordinal);
+        Assert.Contains("| direct | – | 2.0 [1.9; 2.1] | 2.5 [1.9; 2.1] | – | – |", ladder, StringComparison.Ordinal);
+        Assert.Contains("| uprobe-nop5 | 447.0 [442.0; 452.0] | – | 374.0 [369.0; 379.0] | 40000 | call [uprobes-trampoline] (optimized) |", ladder, StringComparison.Ordinal);
+        Assert.Contains("| uprobe-sstep | – | 9271.0 [9266.0; 9276.0] | – | 40000 | int3 |", ladder, StringComparison.Ordinal);
+        Assert.DoesNotContain("uprobe-trap", ladder, StringComparison.Ordinal);   // no cell of it ran
+        Assert.True(ladder.IndexOf("| direct |", StringComparison.Ordinal) < ladder.IndexOf("| uprobe-nop5 |", StringComparison.Ordinal));
+
+        var chart = ReportBuilder.ChartFiles(machine)["amd-epyc-kvm-2cpu/charts/ladder-log.svg"];
+        Assert.Equal("svg", XDocument.Parse(chart).Root!.Name.LocalName);
+        Assert.Contains("log scale", chart, StringComparison.Ordinal);
+        Assert.Contains("uprobe-sstep", chart, StringComparison.Ordinal);
+        Assert.DoesNotContain("amd-epyc-kvm-2cpu/charts/ladder-log.svg", ReportBuilder.ChartFiles(new PublishedMachine("amd-epyc-kvm-2cpu", plain)).Keys);
+    }
 }
