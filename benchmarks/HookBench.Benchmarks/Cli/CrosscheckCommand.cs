@@ -82,7 +82,7 @@ public static class CrosscheckCommand
                 double bdnOverhead = b.HookedNs - b.BaselineNs;
                 bool agree = Agree(cell.OverheadNs.Median, bdnOverhead);
                 agreeing += agree ? 1 : 0;
-                string nativeText = $"{cell.OverheadNs.Median:F2} [{cell.OverheadNs.CiLow:F2}; {cell.OverheadNs.CiHigh:F2}]";
+                string nativeText = cell.OverheadText;
                 string baselines = $"{cell.BaselineNsPerCall!.Median:F2} / {b.BaselineNs:F2}";
                 var s = shapedByKey[cell.Key].OverheadNs;
                 string shapedText = $"{s.Median:F2}";

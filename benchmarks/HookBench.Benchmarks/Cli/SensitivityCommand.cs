@@ -79,5 +79,5 @@ public static class SensitivityCommand
         Precision = PrecisionTarget.Default with { Margin = 0.25 },
     };
 
-    static string Shift(CellComparison c) => c.Shift is null ? "-" : $"{c.Shift.Median:+0.000;-0.000} [{c.Shift.CiLow:+0.000;-0.000}; {c.Shift.CiHigh:+0.000;-0.000}]";
+    static string Shift(CellComparison c) => c.Shift is null ? "-" : c.Shift.FormatSigned();
 }

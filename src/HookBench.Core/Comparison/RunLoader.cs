@@ -67,10 +67,7 @@ public static class RunLoader
     {
         var e = summary.Environment;
         var origin = new RunOrigin(file, HookBenchFormat, e.Cpu, e.Kernel, e.Os, e.Hypervisor, e.Runtime);
-        var cells = new Dictionary<string, ComparableCell>(StringComparer.Ordinal);
-        foreach (var c in summary.Cells)
-            cells[c.Key] = new ComparableCell(c.Key, "overhead ns", c.OverheadSamplesNs, c.OverheadNs.Median, c.NsPerCall.Median);
-        return new ComparableRun(origin, cells);
+        return SummaryCells.From(origin, summary);
     }
 
     static ComparableRun FromBdn(string file, string text)

@@ -36,7 +36,7 @@ public static class Charts
             foreach (var cell in group.OrderBy(c => c.Args))
             {
                 line.Points.Add(new DataPoint(cell.Args, cell.OverheadNs.Median));
-                bars.Points.Add(new ScatterErrorPoint(cell.Args, cell.OverheadNs.Median, 0, cell.OverheadNs.HalfWidth));
+                bars.Points.Add(new ScatterErrorPoint(cell.Args, cell.OverheadNs.Median, 0, cell.OverheadNs.HasInterval ? cell.OverheadNs.HalfWidth : 0));
             }
 
             model.Series.Add(line);

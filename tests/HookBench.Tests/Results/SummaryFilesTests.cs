@@ -22,10 +22,11 @@ public class SummaryFilesTests
         },
         Cells = [.. cells.Select(c => new CellResult
         {
-            Strategy = c.Strategy, Args = 2, Handler = "empty", Mode = "throughput", Reps = 3, DiscardedReps = 0,
+            Strategy = c.Strategy, Args = 2, Handler = "empty", Mode = "throughput", Reps = 12, DiscardedReps = 0,
             NsPerCall = new Estimate(1 + c.Overhead, 0.9 + c.Overhead, 1.1 + c.Overhead),
             OverheadNs = new Estimate(c.Overhead, c.Overhead - 0.1, c.Overhead + 0.1),
-            OverheadSamplesNs = [c.Overhead - 0.05, c.Overhead, c.Overhead + 0.05],
+            OverheadSamplesNs = [.. Enumerable.Range(0, 12).Select(i => c.Overhead + (i % 3 - 1) * 0.05)],
+            OverheadSampleRounds = [.. Enumerable.Range(0, 12)],
             CyclesPerCall = 4 * (1 + c.Overhead), OverheadCycles = 4 * c.Overhead, InstructionsPerCall = 18,
             BaselineNsPerCall = new Estimate(1, 0.9, 1.1), BaselineInstructions = 7, HookInstructions = 11, Ratio = 1 + c.Overhead,
             DiscardReasons = new Dictionary<string, int>(),
