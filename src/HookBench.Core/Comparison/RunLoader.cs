@@ -79,6 +79,8 @@ public static class RunLoader
             var host = root.GetProperty("HostEnvironmentInfo");
             string Get(string name) => host.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "unknown";
             var origin = new RunOrigin(file, BdnFormat, Get("ProcessorName"), Get("OsVersion"), Get("OsVersion"), null, Get("RuntimeVersion"));
+            if (BdnLaunches.ReadBeside(file) is { } launches)
+                return new ComparableRun(origin, BdnLaunches.Cells(launches));
             var cells = new Dictionary<string, ComparableCell>(StringComparer.Ordinal);
             foreach (var benchmark in root.GetProperty("Benchmarks").EnumerateArray())
             {
