@@ -44,8 +44,8 @@ public static class SensitivityCommand
                     new Thresholds(), label => ctx.Status(Markup.Escape(label))));
 
             var table = new Table().Border(TableBorder.Rounded).AddColumn("injected")
-                .AddColumn("≈ ns at core clock", c => c.RightAligned()).AddColumn("measured shift ns [[95% CI]]", c => c.RightAligned())
-                .AddColumn("threshold ns", c => c.RightAligned()).AddColumn("verdict").AddColumn("cells flagged", c => c.RightAligned());
+                .AddColumn("≈ ns at core clock", c => c.RightAligned()).AddColumn("measured shift, cycles [[95% CI]]", c => c.RightAligned())
+                .AddColumn("threshold, cycles", c => c.RightAligned()).AddColumn("verdict").AddColumn("cells flagged", c => c.RightAligned());
             var clean = result.CleanVersusClean.Cells.Single(c => c.Key == target.Key.Text);
             table.AddRow("clean vs clean", "0", Markup.Escape(Shift(clean)), $"{clean.Threshold:F3}", clean.Verdict.ToString().ToLowerInvariant(),
                 result.CleanVersusClean.Count(Verdict.Slower) + result.CleanVersusClean.Count(Verdict.Faster) + "");

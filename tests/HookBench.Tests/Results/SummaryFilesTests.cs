@@ -66,6 +66,38 @@ public class SummaryFilesTests
     }
 
     [Fact]
+    public void A_cell_that_missed_its_precision_target_is_marked_and_counted_in_every_table()
+    {
+        var summary = Sample(("direct", 2.0), ("full-regs", 5.5));
+        summary = summary with
+        {
+            Cells = [summary.Cells[0] with { Precision = new CellPrecision(true, 0.05, 0.1) }, summary.Cells[1] with { Precision = new CellPrecision(false, 0.9, 0.19) }],
+        };
+        string markdown = SummaryMarkdown.Render(summary);
+        Assert.Contains("| full-regs | 2 | empty | throughput | 6.50 | 5.50 [5.40; 5.60] † |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| direct | 2 | empty | throughput | 3.00 | 2.00 [1.90; 2.10] |", markdown, StringComparison.Ordinal);
+        Assert.Contains("1 of 2 cells (marked †) missed their precision target and are left out of regression gating: full-regs/2/empty/throughput ±0.90 ns against ±0.19 allowed", markdown, StringComparison.Ordinal);
+        Assert.Contains(",no,", SummaryCsv.Render(summary).Split('\n')[2], StringComparison.Ordinal);
+        string page = HookBench.Reporting.ReportBuilder.Render([new HookBench.Reporting.PublishedMachine("m", summary)]);
+        Assert.Contains("5.50 [5.40; 5.60] †", page, StringComparison.Ordinal);
+        Assert.Contains("1 of 2 cells (marked †)", page, StringComparison.Ordinal);
+        string json = SummaryJson.Serialize(summary);
+        Assert.Contains("\"precision\": {", json, StringComparison.Ordinal);
+        Assert.Contains("\"overhead_sample_rounds\": [", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_estimate_without_an_interval_is_written_with_null_bounds_and_read_back()
+    {
+        var summary = Sample(("direct", 2.0));
+        summary = summary with { Cells = [summary.Cells[0] with { OverheadNs = Estimate.PointOnly(2.0) }] };
+        string json = SummaryJson.Serialize(summary);
+        Assert.Contains("\"ci_low\": null", json, StringComparison.Ordinal);
+        Assert.False(SummaryJson.Deserialize(json, "test").Cells[0].OverheadNs.HasInterval);
+        Assert.Contains("2.00 (no 95% interval)", SummaryMarkdown.Render(summary), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Atomic_writes_leave_all_files_or_none_and_no_temporaries()
     {
         string dir = Path.Combine(Path.GetTempPath(), "hookbench-atomic-" + Guid.NewGuid().ToString("N"));
