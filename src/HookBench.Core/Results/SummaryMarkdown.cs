@@ -36,6 +36,9 @@ public static class SummaryMarkdown
         return text.ToString();
     }
 
+    /// <summary>Imprecise cells named in the precision line; the rest are counted.</summary>
+    const int ListedImprecise = 8;
+
     /// <summary>"All 87 cells met their precision target." or "3 of 87 cells (marked †) missed …", for every table's summary line.</summary>
     public static string PrecisionLine(RunSummary summary)
     {
@@ -45,7 +48,8 @@ public static class SummaryMarkdown
         return imprecise == 0
             ? $"All {summary.Cells.Count} cells met their precision target."
             : $"{imprecise} of {summary.Cells.Count} cells (marked {CellPrecision.Mark}) missed their precision target and are left out of regression gating: "
-                + string.Join("; ", summary.Cells.Where(c => c.Precision is { Met: false }).Select(c => $"{c.Key} {c.Precision!.Shortfall}"));
+                + string.Join("; ", summary.Cells.Where(c => c.Precision is { Met: false }).Take(ListedImprecise).Select(c => $"{c.Key} {c.Precision!.Shortfall}"))
+                + (imprecise > ListedImprecise ? $"; and {imprecise - ListedImprecise} more" : string.Empty);
     }
 
     /// <summary>The clocks a run's figures are in: TSC rate, the core clock over the rounds, the imul cross-check.</summary>

@@ -40,7 +40,13 @@ public sealed record Estimate(double Median, double? CiLow, double? CiHigh)
         ? $"{Signed(Median, digits)} [{Signed(CiLow!.Value, digits)}; {Signed(CiHigh!.Value, digits)}]"
         : $"{Signed(Median, digits)} ({NoInterval})";
 
-    static string Signed(double value, string digits) => value.ToString($"+{digits};-{digits}", CultureInfo.InvariantCulture);
+    /// <summary>"+0.123" or "-0.123"; a value that rounds to zero is "+0.000", never "-+0.000".</summary>
+    static string Signed(double value, string digits)
+    {
+        int decimals = digits.Contains('.', StringComparison.Ordinal) ? digits.Length - digits.IndexOf('.', StringComparison.Ordinal) - 1 : 0;
+        double rounded = Math.Round(value, decimals) + 0.0;
+        return rounded.ToString($"+{digits};-{digits};+{digits}", CultureInfo.InvariantCulture);
+    }
 
     public override string ToString() => Format("F3");
 }

@@ -27,6 +27,13 @@ public class RobustStatisticsTests
     }
 
     [Fact]
+    public void Signed_figures_that_round_to_zero_print_as_plus_zero()
+    {
+        Assert.Equal("+0.000 [-0.357; +0.353]", new Estimate(-0.00001, -0.357, 0.353).FormatSigned());
+        Assert.Equal("-0.239 (no 95% interval)", Estimate.PointOnly(-0.239).FormatSigned());
+    }
+
+    [Fact]
     public void A_sample_shifted_by_a_constant_has_exactly_that_shift_and_an_interval_around_it()
     {
         double[] x = [.. Enumerable.Range(1, 200).Select(i => (double)i)];
