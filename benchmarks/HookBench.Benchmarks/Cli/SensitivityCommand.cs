@@ -70,12 +70,14 @@ public static class SensitivityCommand
     }
 
     /// <summary>
-    /// Tighter than a quick run: at least 128 repetitions per cell and an interval aimed at a quarter of the
-    /// precision target, so a difference of a cycle or two is resolved rather than lost in the interval.
+    /// Tighter than a quick run: at least 256 repetitions per cell (64 rounds, each on its own placement) and
+    /// an interval aimed at a quarter of the precision target, so a difference of a cycle or two is resolved
+    /// rather than lost in the interval.
     /// </summary>
     static MeasurementSettings Settings { get; } = new()
     {
-        MinReps = 128,
+        MinReps = 256,
+        MaxReps = 800,
         Precision = PrecisionTarget.Default with { Margin = 0.25 },
     };
 

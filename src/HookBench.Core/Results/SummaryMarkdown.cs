@@ -59,8 +59,13 @@ public static class SummaryMarkdown
         string tsc = string.Create(CultureInfo.InvariantCulture, $"TSC {e.TscHz / 1e9:F3} GHz (calibrated against the OS monotonic clock)");
         if (summary.Clock is not { } clock)
             return tsc + string.Create(CultureInfo.InvariantCulture, $"; core ≈ {e.CoreHzEstimate / 1e9:F3} GHz (dependent-add estimate, read once); cycles are core cycles");
-        return tsc + string.Create(CultureInfo.InvariantCulture,
+        string line = tsc + string.Create(CultureInfo.InvariantCulture,
             $"; core {clock.CoreHz.Times(1e-9).Format("F3")} GHz over {clock.Rounds.Count} rounds (dependent add rax, rdx chain read every round), "
             + $"imul/add {clock.ImulRatio.Format("F3")} (3 expected); cycles are core cycles at each round's clock");
+        // A ratio far from 3 means one of the chains did not run at its latency (an eliminated add, a
+        // throttled core mid-reading): the cycle figures then rest on a wrong clock.
+        return Math.Abs(clock.ImulRatio.Median / 3 - 1) > 0.05
+            ? line + string.Create(CultureInfo.InvariantCulture, $" — WARNING: imul/add is {clock.ImulRatio.Median:F2}, not 3: the core clock reading, and every cycle figure, is suspect")
+            : line;
     }
 }
