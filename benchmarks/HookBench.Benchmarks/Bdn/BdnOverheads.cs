@@ -13,6 +13,13 @@ public static class BdnOverheads
         return result;
     }
 
+    /// <summary>Empties the launch folder before a run, so launches of an earlier run in the same folder never mix in.</summary>
+    public static void Reset(string launchDirectory)
+    {
+        if (Directory.Exists(launchDirectory))
+            Directory.Delete(launchDirectory, recursive: true);
+    }
+
     /// <summary>Collects the benchmark processes' launch files into one file beside BenchmarkDotNet's reports (for compare).</summary>
     public static void Publish(string launchDirectory, string resultsDirectory)
     {

@@ -48,6 +48,7 @@ public static class BdnRunner
             + (hasArtifacts ? string.Empty : $", artifacts {artifacts}"));
         var clocks = ClockCalibration.Calibrate();
         var config = BdnConfigs.Create(profile, matrix, hasArtifacts ? Path.Combine(ResultsFolders.NewRunFolder(), "bdn") : artifacts, clocks.CoreHz, cells: cells);
+        BdnOverheads.Reset(BdnConfigs.LaunchDirectory(config.ArtifactsPath));
         IEnumerable<Summary> summaries = BenchmarkSwitcher.FromTypes([typeof(HookBenchmarks)]).Run([.. rest], config);
         var all = summaries.ToList();
         foreach (var summary in all)

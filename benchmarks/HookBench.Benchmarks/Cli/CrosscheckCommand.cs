@@ -56,6 +56,7 @@ public static class CrosscheckCommand
                 Show($"BenchmarkDotNet (ci config, {plan.Count} cases, {BdnConfigs.Launches} processes each): building");
                 var config = BdnConfigs.Create(BdnProfile.Ci, BdnMatrix.Crosscheck, Path.Combine(directory, "bdn"), native.Environment.CoreHzEstimate, quiet: true)
                     .AddLogger(new ProgressLogger(line => Show($"BenchmarkDotNet (ci config): {line}")));
+                BdnOverheads.Reset(BdnConfigs.LaunchDirectory(config.ArtifactsPath));
                 var summary = BenchmarkRunner.Run<HookBenchmarks>(config);
                 BdnOverheads.Publish(BdnConfigs.LaunchDirectory(config.ArtifactsPath), summary.ResultsDirectoryPath);
                 bdn = BdnOverheads.FromLaunches(BdnConfigs.LaunchDirectory(config.ArtifactsPath));
