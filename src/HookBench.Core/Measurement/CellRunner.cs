@@ -27,6 +27,7 @@ public sealed class CellRunner : IDisposable
 
     readonly Clocks _clocks;
     readonly ulong _iterations;
+    readonly bool _freshPlacements;
     readonly List<RepetitionSample> _reps = [];
     Placement _current;
     int _placements;
@@ -36,6 +37,7 @@ public sealed class CellRunner : IDisposable
         spec.Key.Validate();
         Spec = spec;
         _clocks = clocks;
+        _freshPlacements = settings.FreshPlacements;
         _current = Placement.Prepare(spec, 0);
         _placements = 1;
         try
@@ -110,6 +112,8 @@ public sealed class CellRunner : IDisposable
             _reps.Add(new RepetitionSample(a, b, start, Stopwatch.GetTimestamp(), round));
         }
 
+        if (!_freshPlacements)
+            return;
         _current = Placement.Prepare(Spec, _placements++);
         placement.Dispose();
     }
@@ -130,7 +134,7 @@ public sealed class CellRunner : IDisposable
         HookCodeBytes = HookCodeBytes,
         StackBytes = StackBytes,
         BaselineStackBytes = BaselineStackBytes,
-        Placements = _placements - 1,
+        Placements = _freshPlacements ? _placements - 1 : 1,
     };
 
     public void Dispose() => _current.Dispose();

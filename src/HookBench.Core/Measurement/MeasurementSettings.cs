@@ -33,6 +33,12 @@ public sealed record MeasurementSettings
     /// <summary>Seed of the cell-order shuffle (recorded, so a run can be repeated in the same order).</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>
+    /// Each round on a freshly emitted placement of the cell's code (the default), or every round on the first
+    /// one (the earlier design, whose intervals could not see a placement's aliasing; for comparisons).
+    /// </summary>
+    public bool FreshPlacements { get; init; } = true;
+
     /// <summary>CPU to pin the measuring thread to; null = the last CPU the process may use.</summary>
     public int? Cpu { get; init; }
 }

@@ -83,6 +83,7 @@ public class RunCliTests
     [InlineData("--reps must be an integer in 5..10000; got '0'", "--reps", "0")]
     [InlineData("--measure-ms must be a number in 0.1..1000; got '0'", "--measure-ms", "0")]
     [InlineData("--cpu must be an integer in 0..63; got '-1'", "--cpu", "-1")]
+    [InlineData("--placements 'some' is not valid; valid: per-round, fixed", "--placements", "some")]
     [InlineData("the selection leaves no cell to measure: direct-call args=2 args throughput: strategy direct-call refuses handler args: it reads a context and may clobber the argument registers the target still needs; valid handlers for direct-call: empty, counter", "--strategies", "direct-call", "--args", "2", "--handlers", "args")]
     public void Bad_selections_get_one_line_and_exit_2_with_nothing_written(string message, params string[] args)
     {
