@@ -49,6 +49,7 @@ public static class CellStatistics
         Estimate baseNs = ClusterStatistics.Location([.. kept.Select(r => r.BaselineNs)], rounds);
         Estimate overhead = ClusterStatistics.Location(overheadSamples, rounds);
         Estimate cycles = ClusterStatistics.Location(overheadCycles, rounds);
+        Estimate callCycles = ClusterStatistics.Location([.. kept.Select(r => r.HookedNs * CoreHz(r.Round) / 1e9)], rounds);
         var target = precision ?? PrecisionTarget.Default;
         var spec = samples.Spec;
         return new CellResult
@@ -63,7 +64,8 @@ public static class CellStatistics
             OverheadNs = overhead,
             OverheadSamplesNs = overheadSamples,
             OverheadSampleRounds = rounds,
-            CyclesPerCall = clocks.NsToCycles(ns.Median),
+            CyclesPerCall = callCycles.Median,
+            CyclesPerCallEstimate = callCycles,
             OverheadCycles = cycles.Median,
             OverheadCyclesEstimate = cycles,
             InstructionsPerCall = samples.HookedPath.IsStatic ? samples.HookedPath.Instructions : null,

@@ -126,6 +126,9 @@ public sealed record CellResult
     /// </summary>
     public IReadOnlyList<int>? OverheadSampleRounds { get; init; }
 
+    /// <summary>The hooked call in core cycles, each repetition converted at its own round's clock, with its interval.</summary>
+    public Estimate? CyclesPerCallEstimate { get; init; }
+
     /// <summary>Overhead in core cycles, each repetition converted at its own round's clock, with its interval.</summary>
     public Estimate? OverheadCyclesEstimate { get; init; }
 
