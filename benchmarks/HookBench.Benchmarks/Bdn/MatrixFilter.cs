@@ -28,7 +28,8 @@ public enum BdnMatrix
 /// BenchmarkDotNet builds the cross product of the [ParamsSource] values; this filter keeps the chosen
 /// matrix and drops what cannot be built (a handler the strategy refuses, latency with nothing to chain).
 /// </summary>
-public sealed class MatrixFilter(BdnMatrix matrix) : IFilter
+/// <remarks><paramref name="cells"/>, when given, keeps only those cell keys (HookBench's <c>--cells</c>).</remarks>
+public sealed class MatrixFilter(BdnMatrix matrix, IReadOnlySet<string>? cells = null) : IFilter
 {
     public bool Predicate(BenchmarkCase benchmarkCase)
     {
@@ -38,7 +39,7 @@ public sealed class MatrixFilter(BdnMatrix matrix) : IFilter
         string handler = (string)p["Handler"];
         string mode = (string)p["Mode"];
         string profile = (string)p["Profile"];
-        return Allowed(strategy, args, handler, mode, matrix, profile);
+        return (cells is null || cells.Contains(CellKey.Format(strategy, args, handler, mode, profile))) && Allowed(strategy, args, handler, mode, matrix, profile);
     }
 
     public static bool Allowed(string strategy, int args, string handler, string mode, BdnMatrix matrix, string profile = "none")

@@ -48,7 +48,7 @@ public static class CompareCommand
         return command;
     }
 
-    static double ParseFraction(string text)
+    internal static double ParseFraction(string text)
     {
         string number = text.TrimEnd('%');
         if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value < 0)
@@ -57,7 +57,7 @@ public static class CompareCommand
         return fraction is > 0 and < 1 ? fraction : throw new UsageException($"--threshold '{text}' must lie between 0% and 100%");
     }
 
-    static double ParseNoise(string text) =>
+    internal static double ParseNoise(string text) =>
         double.TryParse(text.Replace("ns", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value >= 0 && value < 1e6
             ? value
             : throw new UsageException($"--noise '{text}' is not a duration in ns; valid: a number such as 0.1");

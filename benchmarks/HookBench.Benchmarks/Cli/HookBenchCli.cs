@@ -44,7 +44,7 @@ public static class HookBenchCli
     /// <summary>The verbs this CLI owns; anything else goes to BenchmarkDotNet.</summary>
     public static IReadOnlySet<string> Verbs { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "list", "disasm", "validate", "run", "crosscheck", "compare", "sensitivity", "report", "publish", "machine",
+        "list", "disasm", "validate", "run", "crosscheck", "compare", "sensitivity", "report", "publish", "machine", "coverage", "ab",
     };
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
@@ -82,6 +82,8 @@ public static class HookBenchCli
         root.Subcommands.Add(ReportCommand.Create(output));
         root.Subcommands.Add(PublishCommand.Create(output));
         root.Subcommands.Add(MachineCommand.Create(output));
+        root.Subcommands.Add(CoverageCommand.Create(output));
+        root.Subcommands.Add(AbCommand.Create(output));
         return root;
     }
 }

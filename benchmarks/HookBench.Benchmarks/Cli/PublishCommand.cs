@@ -63,7 +63,11 @@ public static class PublishCommand
                 console.MarkupLine("BenchmarkDotNet publish config, standard matrix (its log follows)");
                 string bdnDir = Path.Combine(machineDir, "bdn");
                 var config = BdnConfigs.Create(BdnProfile.Publish, BdnMatrix.Standard, bdnDir, summary.Environment.CoreHzEstimate);
-                BenchmarkRunner.Run<HookBenchmarks>(config);
+                string launches = BdnConfigs.LaunchDirectory(bdnDir);
+                BdnOverheads.Reset(launches);
+                var bdn = BenchmarkRunner.Run<HookBenchmarks>(config);
+                BdnOverheads.Publish(launches, bdn.ResultsDirectoryPath);
+                BdnOverheads.Reset(launches);     // collected into results/hookbench-launches.json
                 foreach (string log in Directory.EnumerateFiles(bdnDir, "*.log"))
                     File.Delete(log);
             }

@@ -29,9 +29,10 @@ public static class RunCommand
         var cpu = new Option<string>("--cpu") { Description = "CPU to pin the measuring thread to (default: the last one available)" };
         var seed = new Option<string>("--seed") { Description = "Seed of the cell-order shuffle (default: 1)" };
         var loop = CommonOptions.Loop();
+        var placements = new Option<string>("--placements") { Description = "per-round (default: every round on a freshly emitted placement of the code) or fixed (one placement for the whole run, the earlier design)" };
         var command = new Command("run", "Measure per-call hook overhead (the quick matrix by default).")
         {
-            strategies, args, handlers, modes, profiles, reps, ms, outDir, cpu, seed, loop,
+            strategies, args, handlers, modes, profiles, reps, ms, outDir, cpu, seed, loop, placements,
         };
         command.SetAction(parse =>
         {
@@ -60,6 +61,12 @@ public static class RunCommand
                 MeasurementTime = TimeSpan.FromMilliseconds(CommonOptions.ParseDouble(parse.GetValue(ms), "--measure-ms", 0.1, 1000, 1)),
                 Seed = CommonOptions.ParseInt(parse.GetValue(seed), "--seed", 0, int.MaxValue, 1),
                 Cpu = parse.GetValue(cpu) is string c ? CommonOptions.ParseInt(c, "--cpu", 0, 63, 0) : null,
+                FreshPlacements = (parse.GetValue(placements) ?? "per-round") switch
+                {
+                    "per-round" => true,
+                    "fixed" => false,
+                    var other => throw new UsageException($"--placements '{other}' is not valid; valid: per-round, fixed"),
+                },
             };
             string directory = parse.GetValue(outDir) ?? ResultsFolders.NewRunFolder();
             AtomicFiles.EnsureWritableDirectory(directory, "--out");

@@ -68,10 +68,7 @@ public static class RunLoader
     {
         var e = summary.Environment;
         var origin = new RunOrigin(file, HookBenchFormat, e.Cpu, e.Kernel, e.Os, e.Hypervisor, e.Runtime, e.Identity());
-        var cells = new Dictionary<string, ComparableCell>(StringComparer.Ordinal);
-        foreach (var c in summary.Cells)
-            cells[c.Key] = new ComparableCell(c.Key, "overhead ns", c.OverheadSamplesNs, c.OverheadNs.Median, c.NsPerCall.Median);
-        return new ComparableRun(origin, cells);
+        return SummaryCells.From(origin, summary);
     }
 
     static ComparableRun FromBdn(string file, string text)
@@ -83,6 +80,8 @@ public static class RunLoader
             var host = root.GetProperty("HostEnvironmentInfo");
             string Get(string name) => host.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "unknown";
             var origin = new RunOrigin(file, BdnFormat, Get("ProcessorName"), Get("OsVersion"), Get("OsVersion"), null, Get("RuntimeVersion"), CpuIdentity.Unknown);
+            if (BdnLaunches.ReadBeside(file) is { } launches)
+                return new ComparableRun(origin, BdnLaunches.Cells(launches));
             var cells = new Dictionary<string, ComparableCell>(StringComparer.Ordinal);
             foreach (var benchmark in root.GetProperty("Benchmarks").EnumerateArray())
             {

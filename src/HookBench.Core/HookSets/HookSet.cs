@@ -92,5 +92,9 @@ public sealed class HookSet : IDisposable
 
     public IEnumerable<EmittedBlob> Blobs => Image.Blobs;
 
+    /// <summary>Bytes of hook code a call can run: the trampoline's and handlers' instructions (trailing data and padding not counted).</summary>
+    public int HookCodeBytes => Blobs.Where(b => b.Kind is BlobKind.Trampoline or BlobKind.Handler)
+        .Sum(b => (int)((b.DataStart ?? b.End) - b.Address));
+
     public void Dispose() => Arena.Dispose();
 }

@@ -40,6 +40,7 @@ public static class HookSetBuilder
 
     static HookSet EmitInto(CodeImage image, HookSetOptions options)
     {
+        image.Skip(options.CodeOffset);
         var strategy = options.Strategy;
         var abi = options.Abi;
         int n = options.ArgCount;

@@ -41,6 +41,9 @@ public sealed record HookSetOptions(
 
     internal int InjectedLatency { get; init; }
 
+    /// <summary>Bytes of int3 before the first blob (a multiple of 64): another placement of the same code, at other page offsets.</summary>
+    internal int CodeOffset { get; init; }
+
     public override string ToString() =>
         $"{Strategy.Name} {Handler.Name()} args={ArgCount} {Abi.Name} {Alignment.Name()}"
         + (Profile.Name == MitigationProfiles.None.Name ? string.Empty : $" profile={Profile.Name}")

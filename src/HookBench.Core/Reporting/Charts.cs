@@ -36,7 +36,7 @@ public static class Charts
             foreach (var cell in group.OrderBy(c => c.Args))
             {
                 line.Points.Add(new DataPoint(cell.Args, cell.OverheadNs.Median));
-                bars.Points.Add(new ScatterErrorPoint(cell.Args, cell.OverheadNs.Median, 0, cell.OverheadNs.HalfWidth));
+                bars.Points.Add(new ScatterErrorPoint(cell.Args, cell.OverheadNs.Median, 0, cell.OverheadNs.HasInterval ? cell.OverheadNs.HalfWidth : 0));
             }
 
             model.Series.Add(line);
@@ -79,7 +79,7 @@ public static class Charts
         var categories = new CategoryAxis { Position = AxisPosition.Left, GapWidth = 0.3, StartPosition = 1, EndPosition = 0 };
         categories.Labels.AddRange(strategies);
         model.Axes.Add(categories);
-        double widest = cells.Count == 0 ? 1 : cells.Max(c => c.OverheadNs.CiHigh);
+        double widest = cells.Count == 0 ? 1 : cells.Max(c => c.OverheadNs.CiHigh ?? c.OverheadNs.Median);
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "overhead per call (ns)", Minimum = 0, Maximum = widest * 1.1, MajorGridlineStyle = LineStyle.Dot });
         model.PlotMargins = new OxyThickness(130, double.NaN, 20, double.NaN);
         int colour = 0;

@@ -91,7 +91,8 @@ public static class ReportBuilder
         text.Append("## ").Append(machine.Slug).Append("\n\n");
         text.Append("- CPU: ").Append(e.DescribeCpu()).Append('\n');
         text.Append(Invariant($"- OS: {e.Os}; kernel {e.Kernel}; hypervisor: {e.Hypervisor ?? "none (bare metal)"}; {e.Runtime}\n"));
-        text.Append(Invariant($"- Clocks: TSC {e.TscHz / 1e9:F3} GHz; core ≈ {e.CoreHzEstimate / 1e9:F3} GHz (dependent-add estimate; cycles below are core cycles)\n"));
+        text.Append("- Clocks: ").Append(SummaryMarkdown.ClockLine(summary)).Append('\n');
+        text.Append("- ").Append(SummaryMarkdown.PrecisionLine(summary)).Append('\n');
         text.Append(Invariant($"- Run: {summary.Run.StartedUtc}, {summary.Cells.Count} cells, {summary.Cells.Sum(c => c.Reps)} repetitions ({summary.Cells.Sum(c => c.DiscardedReps)} discarded for runtime interference), {summary.Run.WallSeconds:F1} s\n"));
         if (e.Mitigations.Count > 0)
         {
@@ -115,7 +116,7 @@ public static class ReportBuilder
             for (int n = 0; n <= 6; n++)
             {
                 var cell = group.FirstOrDefault(c => c.Args == n);
-                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadNs.Median:F2} [{cell.OverheadNs.CiLow:F2}; {cell.OverheadNs.CiHigh:F2}] · {cell.OverheadCycles:F1} |"));
+                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadText} · {cell.OverheadCycles:F1} |"));
             }
 
             var two = group.FirstOrDefault(c => c.Args == 2);
@@ -130,7 +131,7 @@ public static class ReportBuilder
             foreach (var (handler, mode) in new[] { ("empty", "throughput"), ("counter", "throughput"), ("args", "throughput"), ("empty", "latency"), ("empty", "serialized") })
             {
                 var cell = group.FirstOrDefault(c => c.Handler == handler && c.Mode == mode);
-                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadNs.Median:F2} [{cell.OverheadNs.CiLow:F2}; {cell.OverheadNs.CiHigh:F2}] · {cell.OverheadCycles:F1} |"));
+                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadText} · {cell.OverheadCycles:F1} |"));
             }
 
             text.Append('\n');

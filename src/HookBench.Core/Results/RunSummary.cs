@@ -16,7 +16,15 @@ public sealed record RunSummary
     public required string Schema { get; init; }
     public required RunEnvironment Environment { get; init; }
     public required RunInfo Run { get; init; }
+
+    /// <summary>The core clock read every round (absent in files written before it was recorded).</summary>
+    public CoreClockSummary? Clock { get; init; }
+
     public required IReadOnlyList<CellResult> Cells { get; init; }
+
+    /// <summary>Cells that missed their precision target.</summary>
+    [JsonIgnore]
+    public int ImpreciseCells => Cells.Count(c => c.Precision is { Met: false });
 }
 
 public sealed record RunEnvironment
@@ -154,6 +162,42 @@ public sealed record CellResult
 
     /// <summary>Why repetitions were discarded: interference kind → repetitions.</summary>
     public IReadOnlyDictionary<string, int>? DiscardReasons { get; init; }
+
+    /// <summary>
+    /// The round each of <see cref="OverheadSamplesNs"/> was taken in. Every round measured the cell on a fresh
+    /// placement, so samples cluster by round; estimates and the gate reduce each cluster to its median.
+    /// Absent in older files (then consecutive groups of 8, their batch size, stand in).
+    /// </summary>
+    public IReadOnlyList<int>? OverheadSampleRounds { get; init; }
+
+    /// <summary>The hooked call in core cycles, each repetition converted at its own round's clock, with its interval.</summary>
+    public Estimate? CyclesPerCallEstimate { get; init; }
+
+    /// <summary>Overhead in core cycles, each repetition converted at its own round's clock, with its interval.</summary>
+    public Estimate? OverheadCyclesEstimate { get; init; }
+
+    /// <summary>Placements (fresh arena pairs at other page offsets) the repetitions were measured on.</summary>
+    public int? Placements { get; init; }
+
+    /// <summary>Bytes of trampoline and handler code the hook adds (deterministic: compared exactly).</summary>
+    public int? HookCodeBytes { get; init; }
+
+    /// <summary>Deepest stack use of one hooked call below the caller's RSP, return address included (deterministic).</summary>
+    public int? StackBytes { get; init; }
+
+    /// <summary>The same for the unhooked call.</summary>
+    public int? BaselineStackBytes { get; init; }
+
+    /// <summary>Whether the overhead interval met the run's precision target (absent in older files).</summary>
+    public CellPrecision? Precision { get; init; }
+
+    /// <summary>The overhead for a table: "1.23 [1.20; 1.26]", with the imprecise mark when the cell missed its target.</summary>
+    [JsonIgnore]
+    public string OverheadText => OverheadNs.Format() + (Precision is { Met: false } ? " " + CellPrecision.Mark : string.Empty);
+
+    /// <summary>The overhead in cycles for a table, with its interval when the file has one.</summary>
+    [JsonIgnore]
+    public string OverheadCyclesText => OverheadCyclesEstimate?.Format("F1") ?? OverheadCycles.ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
 
     [JsonIgnore]
     public string Key => CellKey.Format(Strategy, Args, Handler, Mode, Profile);

@@ -1,6 +1,7 @@
 using HookBench.Abi;
 using HookBench.Cli;
 using HookBench.Cli.Bdn;
+using HookBench.Comparison;
 using HookBench.Handlers;
 using HookBench.HookSets;
 using HookBench.Measurement;
@@ -79,14 +80,31 @@ public class BdnSuiteTests
     }
 
     [Fact]
-    public void A_benchmark_case_sets_up_calls_through_the_hook_and_cleans_up()
+    public void A_benchmark_case_alternates_hooked_and_unhooked_and_records_its_launch()
     {
         var bench = new HookBenchmarks { Strategy = "direct", Args = 3, Handler = "empty", Mode = "latency" };
         bench.Setup();
-        ulong hooked = bench.Hooked();
-        ulong unhooked = bench.Unhooked();
-        bench.Cleanup();
-        Assert.Equal(unhooked, hooked);     // the hook is transparent, so both chains end on the same value
+        for (int i = 0; i < 10; i++)
+            Assert.Equal(0UL, bench.HookedAndUnhooked());     // the hook is transparent: both chains end on the same value
+        var launch = bench.Launch()!;
+        Assert.Equal(("direct/3/empty/latency", 10L), (launch.Key, launch.Invocations));
+        Assert.True(launch.HookedNs > 0 && launch.UnhookedNs > 0);
+
+        string directory = Path.Combine(Path.GetTempPath(), "hookbench-launches-" + Guid.NewGuid().ToString("N"));
+        string? previous = Environment.GetEnvironmentVariable(BdnLaunches.DirectoryVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(BdnLaunches.DirectoryVariable, directory);
+            bench.Cleanup();
+            var recorded = Assert.Single(BdnLaunches.ReadLaunches(directory)["direct/3/empty/latency"]);
+            Assert.Equal(launch.OverheadNs, recorded.OverheadNs, 6);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(BdnLaunches.DirectoryVariable, previous);
+            if (Directory.Exists(directory))
+                Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]

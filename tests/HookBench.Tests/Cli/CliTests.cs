@@ -93,6 +93,7 @@ public class RunCliTests
     [InlineData("unknown profile 'x'; valid: none, ibt, retpoline, retpoline-lfence, rethunk, srso, calldepth, all, host", "--profiles", "srso,x")]
     [InlineData("--profiles is empty; give at least one value", "--profiles", ",")]
     [InlineData("the selection leaves no cell to measure: direct-call args=2 empty throughput profile=calldepth: strategy direct-call cannot use profile calldepth: the site calls the handler directly, and fentry calls get no call-depth accounting from anyone but a trampoline (ftrace_call_replace(): \"the trampoline does the depth accounting itself\"); valid profiles for direct-call: none, ibt, retpoline, retpoline-lfence, rethunk, srso, host", "--strategies", "direct-call", "--args", "2", "--profiles", "calldepth")]
+    [InlineData("--placements 'some' is not valid; valid: per-round, fixed", "--placements", "some")]
     [InlineData("the selection leaves no cell to measure: direct-call args=2 args throughput: strategy direct-call refuses handler args: it reads a context and may clobber the argument registers the target still needs; valid handlers for direct-call: empty, counter", "--strategies", "direct-call", "--args", "2", "--handlers", "args")]
     public void Bad_selections_get_one_line_and_exit_2_with_nothing_written(string message, params string[] args)
     {

@@ -23,10 +23,11 @@ public class SummaryFilesTests
         },
         Cells = [.. cells.Select(c => new CellResult
         {
-            Strategy = c.Strategy, Args = 2, Handler = "empty", Mode = "throughput", Reps = 3, DiscardedReps = 0,
+            Strategy = c.Strategy, Args = 2, Handler = "empty", Mode = "throughput", Reps = 12, DiscardedReps = 0,
             NsPerCall = new Estimate(1 + c.Overhead, 0.9 + c.Overhead, 1.1 + c.Overhead),
             OverheadNs = new Estimate(c.Overhead, c.Overhead - 0.1, c.Overhead + 0.1),
-            OverheadSamplesNs = [c.Overhead - 0.05, c.Overhead, c.Overhead + 0.05],
+            OverheadSamplesNs = [.. Enumerable.Range(0, 12).Select(i => c.Overhead + (i % 3 - 1) * 0.05)],
+            OverheadSampleRounds = [.. Enumerable.Range(0, 12)],
             CyclesPerCall = 4 * (1 + c.Overhead), OverheadCycles = 4 * c.Overhead, InstructionsPerCall = 18,
             BaselineNsPerCall = new Estimate(1, 0.9, 1.1), BaselineInstructions = 7, HookInstructions = 11, Ratio = 1 + c.Overhead,
             DiscardReasons = new Dictionary<string, int>(),
@@ -91,9 +92,42 @@ public class SummaryFilesTests
         var summary = Sample(("direct", 2.0), ("full-regs", 5.5));
         Assert.Equal(3, SummaryCsv.Render(summary).Trim().Split('\n').Length);
         Assert.Contains("| full-regs | 2 | empty | throughput | none | 6.50 | 5.50 [5.40; 5.60] |", SummaryMarkdown.Render(summary), StringComparison.Ordinal);
-        Assert.EndsWith(",profile", SummaryCsv.Header, StringComparison.Ordinal);
-        Assert.All(SummaryCsv.Render(summary).Trim().Split('\n').Skip(1), row => Assert.EndsWith(",none", row, StringComparison.Ordinal));
+        Assert.Contains(",outliers,profile,", SummaryCsv.Header, StringComparison.Ordinal);
+        int profileColumn = Array.IndexOf(SummaryCsv.Header.Split(','), "profile");
+        Assert.All(SummaryCsv.Render(summary).Trim().Split('\n').Skip(1), row => Assert.Equal("none", row.Split(',')[profileColumn]));
         Assert.Contains("- CPU: Test CPU (AMD, Zen 3, family 25, model 1, stepping 1, microcode 0x1)\n", SummaryMarkdown.Render(summary), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cell_that_missed_its_precision_target_is_marked_and_counted_in_every_table()
+    {
+        var summary = Sample(("direct", 2.0), ("full-regs", 5.5));
+        summary = summary with
+        {
+            Cells = [summary.Cells[0] with { Precision = new CellPrecision(true, 0.05, 0.1) }, summary.Cells[1] with { Precision = new CellPrecision(false, 0.9, 0.19) }],
+        };
+        string markdown = SummaryMarkdown.Render(summary);
+        Assert.Contains("| full-regs | 2 | empty | throughput | none | 6.50 | 5.50 [5.40; 5.60] † |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| direct | 2 | empty | throughput | none | 3.00 | 2.00 [1.90; 2.10] |", markdown, StringComparison.Ordinal);
+        Assert.Contains("1 of 2 cells (marked †) missed their precision target and are left out of regression gating: full-regs/2/empty/throughput ±0.90 ns against ±0.19 allowed", markdown, StringComparison.Ordinal);
+        Assert.Contains(",no,", SummaryCsv.Render(summary).Split('\n')[2], StringComparison.Ordinal);
+        string page = HookBench.Reporting.ReportBuilder.Render([new HookBench.Reporting.PublishedMachine("m", summary)]);
+        Assert.Contains("5.50 [5.40; 5.60] †", page, StringComparison.Ordinal);
+        Assert.Contains("1 of 2 cells (marked †)", page, StringComparison.Ordinal);
+        string json = SummaryJson.Serialize(summary);
+        Assert.Contains("\"precision\": {", json, StringComparison.Ordinal);
+        Assert.Contains("\"overhead_sample_rounds\": [", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_estimate_without_an_interval_is_written_with_null_bounds_and_read_back()
+    {
+        var summary = Sample(("direct", 2.0));
+        summary = summary with { Cells = [summary.Cells[0] with { OverheadNs = Estimate.PointOnly(2.0) }] };
+        string json = SummaryJson.Serialize(summary);
+        Assert.Contains("\"ci_low\": null", json, StringComparison.Ordinal);
+        Assert.False(SummaryJson.Deserialize(json, "test").Cells[0].OverheadNs.HasInterval);
+        Assert.Contains("2.00 (no 95% interval)", SummaryMarkdown.Render(summary), StringComparison.Ordinal);
     }
 
     [Fact]
