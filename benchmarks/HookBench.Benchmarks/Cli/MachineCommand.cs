@@ -13,11 +13,9 @@ public static class MachineCommand
         var command = new Command("machine", "Print the machine slug of a result (its folder name under results/).") { file };
         command.SetAction(parse =>
         {
-            string path = parse.GetValue(file)!;
-            string json = Directory.Exists(path) ? Path.Combine(path, "summary.json") : path;
-            if (!File.Exists(json))
-                throw new UsageException($"{path} holds no summary.json");
-            output.WriteLine(PublishedMachine.SlugFor(SummaryJson.Deserialize(File.ReadAllText(json), json).Environment));
+            // Only the environment is used, so cells from another build's strategies are fine here.
+            var summary = SummaryLoader.Load(parse.GetValue(file)!, ForeignCellPolicy.Allow, "machine");
+            output.WriteLine(PublishedMachine.SlugFor(summary.Environment));
             return HookBenchCli.Ok;
         });
         return command;

@@ -52,6 +52,9 @@ public static class Comparer
                 continue;
             }
 
+            // A gate must not pass on missing data: with fewer than two samples a side there is no interval.
+            if (before.Samples.Count < 2 || current.Samples.Count < 2)
+                throw new UsageException($"cell {key} has {before.Samples.Count} sample(s) in {baseRun.Origin.Source} and {current.Samples.Count} in {currentRun.Origin.Source}; a comparison needs at least 2 on each side");
             double threshold = thresholds.For(before.Median);
             Estimate? shift = before.Samples.Count >= 2 && current.Samples.Count >= 2
                 ? RobustStatistics.Shift(before.Samples, current.Samples)
@@ -71,7 +74,15 @@ public static class Comparer
 
         var ratios = rows.Where(r => r.CallRatio is > 0).Select(r => r.CallRatio!.Value).ToList();
         double? geomean = ratios.Count == 0 ? null : Math.Exp(ratios.Average(Math.Log));
-        return new ComparisonReport(baseRun.Origin, currentRun.Origin, thresholds, rows, geomean, Warnings(baseRun.Origin, currentRun.Origin));
+        return new ComparisonReport(baseRun.Origin, currentRun.Origin, thresholds, rows, geomean, [.. Warnings(baseRun.Origin, currentRun.Origin), .. ForeignCells(baseRun, currentRun)]);
+    }
+
+    /// <summary>Cells this build cannot name are compared as numbers, and said to be (see SummaryValidation.ForeignCells).</summary>
+    static IEnumerable<string> ForeignCells(ComparableRun a, ComparableRun b)
+    {
+        var keys = a.Cells.Values.Concat(b.Cells.Values).Where(c => c.Foreign).Select(c => c.Key).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (keys.Count > 0)
+            yield return $"{keys.Count} cell(s) use a strategy, axis value or combination this build does not know ({string.Join(", ", keys.Take(5))}{(keys.Count > 5 ? ", …" : "")}): compared as numbers only.";
     }
 
     static List<string> Warnings(RunOrigin a, RunOrigin b)

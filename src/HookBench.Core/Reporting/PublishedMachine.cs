@@ -7,16 +7,23 @@ namespace HookBench.Reporting;
 public sealed record PublishedMachine(string Slug, RunSummary Summary)
 {
     /// <summary>A folder name for a machine: CPU, hypervisor (or "metal") and logical CPU count, e.g. amd-epyc-kvm-2cpu.</summary>
-    public static string SlugFor(RunEnvironment environment)
+    public static string SlugFor(RunEnvironment environment) => SlugFor(environment.Cpu, environment.Hypervisor, environment.LogicalCpus);
+
+    /// <summary>The slug from its parts, so publish can check the machine folder before it measures.</summary>
+    public static string SlugFor(string cpu, string? hypervisor, int? logicalCpus)
     {
         var slug = new StringBuilder();
-        foreach (char c in $"{environment.Cpu} {environment.Hypervisor ?? "metal"}".ToLowerInvariant())
+        foreach (char c in $"{cpu} {hypervisor ?? "metal"}".ToLowerInvariant())
             slug.Append(char.IsAsciiLetterOrDigit(c) ? c : '-');
         string text = slug.ToString();
         while (text.Contains("--", StringComparison.Ordinal))
             text = text.Replace("--", "-", StringComparison.Ordinal);
         text = text.Trim('-');
-        return environment.LogicalCpus is int n and > 0 ? $"{text}-{n}cpu" : text;
+        if (text.Length == 0)
+            text = "unknown-cpu";
+        if (text.Length > 100)
+            text = text[..100].TrimEnd('-');
+        return logicalCpus is int n and > 0 ? $"{text}-{n}cpu" : text;
     }
 
     /// <summary>Loads summary.json from each folder; two folders from one machine are refused.</summary>
@@ -26,10 +33,7 @@ public sealed record PublishedMachine(string Slug, RunSummary Summary)
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string folder in folders)
         {
-            string file = Directory.Exists(folder) ? Path.Combine(folder, "summary.json") : folder;
-            if (!File.Exists(file))
-                throw new UsageException($"{folder} holds no summary.json; give result folders written by 'hookbench run' or 'publish'");
-            var summary = SummaryJson.Deserialize(File.ReadAllText(file), file);
+            var summary = SummaryLoader.Load(folder, ForeignCellPolicy.Refuse, "report");
             string slug = SlugFor(summary.Environment);
             if (seen.TryGetValue(slug, out string? other))
                 throw new UsageException($"{other} and {folder} are both from machine {slug}; pass one result per machine");

@@ -1,48 +1,129 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
 
 namespace HookBench.Results;
 
-/// <summary>summary.json reading and writing. Reading refuses what it cannot trust, with one line saying why.</summary>
-public static class SummaryJson
+/// <summary>
+/// summary.json reading and writing. Reading refuses what it cannot trust, with one line saying why:
+/// numbers are strict JSON (no NaN or Infinity), required fields must be present and not null, no field
+/// may appear twice, and the result must then pass <see cref="SummaryValidation"/>.
+/// </summary>
+public static partial class SummaryJson
 {
+    /// <summary>How summaries are written: snake_case, indented, finite numbers only.</summary>
     public static JsonSerializerOptions Options { get; } = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = null,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        NumberHandling = JsonNumberHandling.Strict,
+    };
+
+    /// <summary>How summaries are read: as written, plus null checks for non-nullable fields and no duplicate fields.</summary>
+    static JsonSerializerOptions ReadOptions { get; } = new(Options)
+    {
+        RespectNullableAnnotations = true,
+        AllowDuplicateProperties = false,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,     // fields may be added to the schema
     };
 
     public static string Serialize(RunSummary summary) => JsonSerializer.Serialize(summary, Options);
 
-    /// <summary>Parses a summary; a corrupt file or another schema is a <see cref="UsageException"/>.</summary>
+    /// <summary>Parses and validates a summary held in memory (tests, tools); see <see cref="Read(Stream, string)"/>.</summary>
     public static RunSummary Deserialize(string json, string source)
     {
-        string schema;
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            schema = document.RootElement.TryGetProperty("schema", out var s) && s.ValueKind == JsonValueKind.String
-                ? s.GetString()!
-                : throw new UsageException($"{source}: not a HookBench summary (no \"schema\" field)");
-        }
-        catch (JsonException e)
-        {
-            throw new UsageException($"{source}: corrupt JSON ({e.Message.Split('\n')[0]})");
-        }
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(json));
+        return Read(stream, source);
+    }
 
-        if (schema != RunSummary.CurrentSchema)
-            throw new UsageException($"{source}: schema '{schema}' is not supported; valid: {RunSummary.CurrentSchema}");
+    /// <summary>Parses and validates a summary from a seekable stream; anything it cannot trust is a <see cref="UsageException"/>.</summary>
+    public static RunSummary Read(Stream stream, string source)
+    {
+        var outline = JsonOutline.Scan(stream, source);
+        stream.Position = 0;
+        return Read(outline, stream, source);
+    }
+
+    /// <summary>The second, typed pass once <paramref name="outline"/> has shown the text is strict JSON within limits.</summary>
+    public static RunSummary Read(JsonOutline outline, Stream stream, string source)
+    {
+        if (outline.Root != JsonValueKind.Object)
+            throw new UsageException($"{source}: not a HookBench summary (the JSON root is {Describe(outline.Root)}, not an object)");
+        if (outline.Schema is null)
+            throw new UsageException($"{source}: not a HookBench summary (no \"schema\" string field)");
+        if (outline.Schema != RunSummary.CurrentSchema)
+            throw new UsageException($"{source}: schema '{JsonOutline.Printable(outline.Schema)}' is not supported; valid: {RunSummary.CurrentSchema}");
+
+        RunSummary summary;
         try
         {
-            return JsonSerializer.Deserialize<RunSummary>(json, Options)
+            summary = JsonSerializer.Deserialize<RunSummary>(stream, ReadOptions)
                 ?? throw new UsageException($"{source}: empty summary");
         }
         catch (JsonException e)
         {
-            throw new UsageException($"{source}: does not match {RunSummary.CurrentSchema} ({e.Message.Split('\n')[0]})");
+            throw new UsageException($"{source}: does not match {RunSummary.CurrentSchema} at {e.Path ?? "$"} ({Explain(e)})");
         }
+        catch (InvalidOperationException e)
+        {
+            throw new UsageException($"{source}: does not match {RunSummary.CurrentSchema} ({ResultFileReader.OneLine(e.Message)})");
+        }
+
+        SummaryValidation.Validate(summary, source);
+        return summary;
     }
+
+    static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+
+    /// <summary>The serializer's complaint in the file's terms, without .NET type names and positions.</summary>
+    static string Explain(JsonException e)
+    {
+        string text = ResultFileReader.OneLine(e.Message);
+        text = TypeName().Replace(PositionSuffix().Replace(text, string.Empty), string.Empty);
+        if (NotNullable().Match(text) is { Success: true } nullField)
+            return $"'{nullField.Groups[1].Value}' is null; it is required";
+        if (MissingRequired().Match(text) is { Success: true } missing)
+            return $"missing required field(s) {missing.Groups[1].Value}";
+        if (WrongType().Match(text) is { Success: true } wrong)
+            return $"expected {Expected(wrong.Groups[1].Value)}";
+        return text.TrimEnd('.', ' ');
+    }
+
+    static string Expected(string dotnetType) => dotnetType switch
+    {
+        "System.Int32" => "an integer within ±2147483647",
+        "System.UInt64" => "a non-negative integer",
+        "System.Double" => "a finite number",
+        "System.String" => "text",
+        "System.Boolean" => "true or false",
+        _ when dotnetType.Contains("Nullable", StringComparison.Ordinal) => "a number or null",
+        _ when dotnetType.Contains("List", StringComparison.Ordinal) => "an array",
+        _ when dotnetType.Contains("Dictionary", StringComparison.Ordinal) => "an object of text values",
+        _ => "an object with the fields of " + RunSummary.CurrentSchema,
+    };
+
+    [GeneratedRegex(@"The property or field '([^']*)' doesn't allow setting null values")]
+    private static partial Regex NotNullable();
+
+    [GeneratedRegex(@"missing required properties including: (.*?)\.?$")]
+    private static partial Regex MissingRequired();
+
+    [GeneratedRegex(@"The JSON value could not be converted to ([^.\s]+(\.[^.\s]+)*)")]
+    private static partial Regex WrongType();
+
+    [GeneratedRegex(@"\s*(Path: .*)?\|?\s*LineNumber: \d+ \| BytePositionInLine: \d+\.?")]
+    private static partial Regex PositionSuffix();
+
+    [GeneratedRegex(@" (for|on|of) type '[^']*'")]
+    private static partial Regex TypeName();
 }
