@@ -1,9 +1,9 @@
 namespace HookBench;
 
 /// <summary>
-/// The valid name a mistyped one was most likely meant to be: a case variant, a prefix, or an edit
-/// distance of at most two (one for short names), so that "runn", "RUN" and "comp" suggest a verb while
-/// "x" suggests nothing.
+/// The valid name a mistyped one was most likely meant to be: a case variant, a prefix, or a small edit
+/// distance (1 for names up to 3 characters, 2 up to 7, 3 beyond), so that "runn", "RUN", "comp" and
+/// "--strategy" (for --strategies) suggest a name while "x" suggests nothing.
 /// </summary>
 public static class NearMatch
 {
@@ -24,7 +24,7 @@ public static class NearMatch
                 (best, bestDistance) = (candidate, distance);
         }
 
-        int allowed = typed.Length <= 3 ? 1 : 2;
+        int allowed = typed.Length switch { <= 3 => 1, <= 7 => 2, _ => 3 };
         return bestDistance <= allowed ? best : null;
     }
 

@@ -47,7 +47,7 @@ public static class CompareCommand
 
     static double ParseFraction(string text)
     {
-        string number = text.TrimEnd('%');
+        string number = text.EndsWith('%') ? text[..^1] : text;
         if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value < 0)
             throw new UsageException($"--threshold '{text}' is not a fraction; valid: a percentage like 5% or a fraction like 0.05");
         double fraction = text.EndsWith('%') ? value / 100 : value;

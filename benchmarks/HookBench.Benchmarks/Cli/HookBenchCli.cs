@@ -93,7 +93,7 @@ public static class HookBenchCli
             if (token.StartsWith('-'))
             {
                 string? near = NearMatch.Suggest(token.Split('=', 2)[0], command.Options.SelectMany(o => o.Aliases.Append(o.Name)));
-                return $"unknown option '{token}' for '{verb}'{(near is null ? "" : $"; did you mean '{near}'?")}; {valid}";
+                return $"unknown option '{token}' for '{verb}'; {(near is null ? "" : $"did you mean '{near}'? ")}{valid}";
             }
 
             return arguments.Count == 0

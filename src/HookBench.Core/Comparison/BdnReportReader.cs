@@ -32,7 +32,7 @@ public static class BdnReportReader
         }
         catch (JsonException e)
         {
-            throw Bad(file, $"{e.Path ?? "$"}: {ResultFileReader.OneLine(e.Message).Split(" Path:")[0]}");
+            throw Bad(file, $"at {e.Path ?? "$"}: {JsonMessages.Explain(e)}");
         }
         catch (InvalidOperationException e)
         {
@@ -105,11 +105,30 @@ public static class BdnReportReader
 
     static UsageException Bad(string file, string why) => new($"{file}: not a usable HookBench BenchmarkDotNet report ({why})");
 
-    sealed record Report(Host? HostEnvironmentInfo, IReadOnlyList<Benchmark?>? Benchmarks);
+    // Properties rather than constructor parameters, so the serializer names the field that has the wrong type.
+    sealed class Report
+    {
+        public Host? HostEnvironmentInfo { get; init; }
+        public IReadOnlyList<Benchmark?>? Benchmarks { get; init; }
+    }
 
-    sealed record Host(string? ProcessorName, string? OsVersion, string? RuntimeVersion);
+    sealed class Host
+    {
+        public string? ProcessorName { get; init; }
+        public string? OsVersion { get; init; }
+        public string? RuntimeVersion { get; init; }
+    }
 
-    sealed record Benchmark(string? Method, string? Parameters, Statistics? Statistics);
+    sealed class Benchmark
+    {
+        public string? Method { get; init; }
+        public string? Parameters { get; init; }
+        public Statistics? Statistics { get; init; }
+    }
 
-    sealed record Statistics(IReadOnlyList<double>? OriginalValues, double? Median);
+    sealed class Statistics
+    {
+        public IReadOnlyList<double>? OriginalValues { get; init; }
+        public double? Median { get; init; }
+    }
 }

@@ -38,6 +38,7 @@ public sealed record JsonOutline(JsonValueKind Root, IReadOnlySet<string> TopLev
             string? schema = null;
             string? property = null;
             long tokens = 0;
+            bool bomChecked = false;
             int filled = 0;
             bool final = false;
             while (!final)
@@ -55,6 +56,17 @@ public sealed record JsonOutline(JsonValueKind Root, IReadOnlySet<string> TopLev
                 int read = stream.Read(buffer, filled, buffer.Length - filled);
                 final = read == 0;
                 filled += read;
+                if (tokens == 0 && !bomChecked && (filled >= 3 || final))
+                {
+                    // A UTF-8 byte-order mark (editors add one) is not JSON; the serializer skips it too.
+                    bomChecked = true;
+                    if (buffer.AsSpan(0, filled).StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+                    {
+                        buffer.AsSpan(3, filled - 3).CopyTo(buffer);
+                        filled -= 3;
+                    }
+                }
+
                 var reader = new Utf8JsonReader(buffer.AsSpan(0, filled), final, state);
                 try
                 {

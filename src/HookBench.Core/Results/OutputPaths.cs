@@ -31,7 +31,7 @@ public static class OutputPaths
             throw new UsageException($"{option} is empty; give a folder (new or existing)");
         string full = FullPath(directory, option);
         var names = files.ToList();
-        CheckLengths(full, option, names.Concat(folders ?? []).Select(n => n + new string('x', TemporaryOverhead)));
+        CheckLengths(full, option, names, folders ?? []);
 
         switch (KindOf(full))
         {
@@ -96,20 +96,38 @@ public static class OutputPaths
         }
     }
 
-    static void CheckLengths(string full, string option, IEnumerable<string> names)
+    static void CheckLengths(string full, string option, IEnumerable<string> files, IEnumerable<string> folders)
     {
         foreach (string component in full.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+            CheckName(component, NameMax, option);
+        foreach (string file in files)
         {
-            int bytes = Encoding.UTF8.GetByteCount(component);
-            if (bytes > NameMax)
-                throw new UsageException($"{option}: the name '{Shorten(component)}' is {bytes} bytes; a file or folder name holds at most {NameMax}");
+            string[] parts = file.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            for (int i = 0; i < parts.Length; i++)
+                CheckName(parts[i], i == parts.Length - 1 ? NameMax - TemporaryOverhead : NameMax, option);
         }
 
-        foreach (string name in names)
+        foreach (string folder in folders)
         {
-            int bytes = Encoding.UTF8.GetByteCount(Path.Combine(full, name));
+            foreach (string part in folder.Split('/', StringSplitOptions.RemoveEmptyEntries))
+                CheckName(part, NameMax, option);
+        }
+
+        foreach (string name in files.Concat(folders))
+        {
+            int bytes = Encoding.UTF8.GetByteCount(Path.Combine(full, name)) + TemporaryOverhead;
             if (bytes >= PathMax)
-                throw new UsageException($"{option}: {Shorten(full)} is too long a path for its files ({bytes} bytes; the limit is {PathMax - 1})");
+                throw new UsageException($"{option}: {Shorten(full)} is too long a path for its files ({bytes} bytes with the temporary name; the limit is {PathMax - 1})");
+        }
+    }
+
+    static void CheckName(string name, int limit, string option)
+    {
+        int bytes = Encoding.UTF8.GetByteCount(name);
+        if (bytes > limit)
+        {
+            string room = limit < NameMax ? $" ({limit} for an output file, which is first written under a longer temporary name)" : string.Empty;
+            throw new UsageException($"{option}: the name '{Shorten(name)}' is {bytes} bytes; a file or folder name holds at most {NameMax}{room}");
         }
     }
 
