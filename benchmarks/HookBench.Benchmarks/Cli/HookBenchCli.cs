@@ -20,12 +20,18 @@ public static class HookBenchCli
         return Guard(() =>
         {
             RootCommand root = BuildRoot(output);
-            ParseResult parse = root.Parse(args);
+            ParseResult parse = root.Parse(args, NoResponseFiles);
             if (parse.Errors.Count > 0)
                 throw new UsageException(ParseError(parse, root));
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }, error);
     }
+
+    /// <summary>
+    /// "@file" arguments are taken literally: System.CommandLine would read them as response files, and
+    /// "@/dev/zero" or "@fifo" would never finish.
+    /// </summary>
+    static readonly ParserConfiguration NoResponseFiles = new() { ResponseFileTokenReplacer = null };
 
     /// <summary>The verbs this CLI owns, in the order help lists them.</summary>
     public static IReadOnlyList<string> VerbNames { get; } =
@@ -85,24 +91,29 @@ public static class HookBenchCli
         var command = parse.CommandResult.Command;
         string verb = command == root ? "hookbench" : command.Name;
         var options = command.Options.Where(o => !o.Hidden && o.Name is not ("--help" or "--version")).Select(o => o.Name).ToList();
-        string valid = options.Count == 0 ? "it takes no options" : $"valid: {string.Join(", ", options)}";
         var arguments = command.Arguments.Select(a => a.Name).ToList();
+        string takes = (arguments.Count, options.Count) switch
+        {
+            (0, 0) => "no arguments and no options",
+            (0, _) => $"options: {string.Join(", ", options)}",
+            (_, 0) => $"{string.Join(" ", arguments)} and no options",
+            _ => $"{string.Join(" ", arguments)} and options: {string.Join(", ", options)}",
+        };
         if (parse.UnmatchedTokens.Count > 0)
         {
             string token = VerbDispatcher.Printable(parse.UnmatchedTokens[0]);
             if (token.StartsWith('-'))
             {
                 string? near = NearMatch.Suggest(token.Split('=', 2)[0], command.Options.SelectMany(o => o.Aliases.Append(o.Name)));
+                string valid = options.Count == 0 ? "it takes no options" : $"valid: {string.Join(", ", options)}";
                 return $"unknown option '{token}' for '{verb}'; {(near is null ? "" : $"did you mean '{near}'? ")}{valid}";
             }
 
-            return arguments.Count == 0
-                ? $"unexpected argument '{token}' for '{verb}'; it takes no arguments; {valid}"
-                : $"unexpected argument '{token}' for '{verb}'; it takes {string.Join(" ", arguments)}; {valid}";
+            return $"unexpected argument '{token}' for '{verb}'; it takes {takes}";
         }
 
         string message = VerbDispatcher.Printable(parse.Errors[0].Message).TrimEnd('.');
-        return $"{message} ('{verb}' takes {(arguments.Count == 0 ? "" : string.Join(" ", arguments) + " and ")}options: {string.Join(", ", options)})";
+        return $"{message} ('{verb}' takes {takes})";
     }
 
     static RootCommand BuildRoot(TextWriter output)

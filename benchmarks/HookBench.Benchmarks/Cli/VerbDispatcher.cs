@@ -47,6 +47,9 @@ public static class VerbDispatcher
     /// <summary>Every option-looking token must be one BenchmarkDotNet or the suite knows; values may follow them.</summary>
     static Dispatch Bdn(string[] args)
     {
+        // BenchmarkDotNet reads "@file" as a response file, whole and without limit ("@/dev/zero" never ends).
+        if (args.FirstOrDefault(a => a.StartsWith('@')) is string responseFile)
+            return Refuse($"response files ('{Printable(responseFile)}') are not read; give the BenchmarkDotNet options themselves");
         foreach (string token in args.Where(a => a.StartsWith("--", StringComparison.Ordinal) || (a.Length == 2 && a[0] == '-' && char.IsAsciiLetter(a[1]))))
         {
             if (BdnArguments.IsOption(token))

@@ -73,6 +73,9 @@ public static class HostileCases
         yield return new(Verbs, "a verb option in the wrong verb", _ => A("compare", "a", "b", "--strategies", "x"), "unknown option '--strategies' for 'compare'");
         yield return new(Verbs, "single-dash long option", _ => A("run", "-strategies", "x"), "unknown option '-strategies' for 'run'");
         yield return new(Verbs, "root help as /?", _ => A("/?"), "", Exit: 0);
+        yield return new(Verbs, "a response file of zeros to a verb", _ => A("list", "@/dev/zero"), "unexpected argument '@/dev/zero' for 'list'");
+        yield return new(Verbs, "a response file of zeros to BenchmarkDotNet", _ => A("--filter", "@/dev/zero"), "response files ('@/dev/zero') are not read");
+        yield return new(Verbs, "a FIFO as a response file", s => { MakeFifo(s.Path("args.rsp")); return A("run", "@" + s.Path("args.rsp")); }, "unexpected argument '@");
 
         // Option values: named and out-of-range numbers, other notations, empty values.
         foreach (string t in new[] { "NaN", "Infinity", "-5%", "0%", "100%", "1e309", "5%%", "", "0x05", "five" })

@@ -80,7 +80,7 @@ public class VerbDispatchTests
     [InlineData("unknown option '--nope' for 'list'; it takes no options", "list", "--nope")]
     [InlineData("unknown option '--strategy' for 'run'; did you mean '--strategies'? valid: --strategies, --args, --handlers, --mode, --reps, --measure-ms, --out, --cpu, --seed, --loop", "run", "--strategy", "direct")]
     [InlineData("unknown option '--treshold' for 'compare'; did you mean '--threshold'? valid: --threshold, --noise, --format, --out", "compare", "a", "b", "--treshold", "5%")]
-    [InlineData("unexpected argument 'c' for 'compare'; it takes BASE CURRENT; valid: --threshold", "compare", "a", "b", "c")]
+    [InlineData("unexpected argument 'c' for 'compare'; it takes BASE CURRENT and options: --threshold", "compare", "a", "b", "c")]
     [InlineData("unexpected argument 'x' for 'list'; it takes no arguments", "list", "x")]
     [InlineData("Option '--args' is required ('disasm' takes options: --strategy, --args, --handler, --abi, --align)", "disasm", "--strategy", "direct")]
     public void Parse_errors_name_what_the_verb_accepts(string expected, params string[] args)
