@@ -74,7 +74,8 @@ public static class ResultFileReader
             throw new UsageException($"{file} is {length / (1024 * 1024)} MiB; result files are at most {MaxBytes / (1024 * 1024)} MiB (the largest run HookBench writes is about 130 MB)");
         try
         {
-            var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            // Unbuffered: both readers (the outline scan and the serializer) read in large blocks of their own.
+            var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
             return new BoundedReadStream(stream, MaxBytes, file);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
