@@ -38,6 +38,10 @@ public static class BdnRunner
             }
         }
 
+        // Checked before any work (clock calibration, builds): BenchmarkDotNet's parser would otherwise
+        // complain only after calibrating, and return no summaries, which used to look like success.
+        bool helpOnly = BdnArguments.AsksForHelp(rest);
+        bool listOnly = !helpOnly && BdnArguments.Validate([.. rest]);
         bool hasArtifacts = rest.Any(a => a is "-a" or "--artifacts");
         string artifacts = hasArtifacts ? string.Empty : Path.Combine(ResultsFolders.NewRunFolder(), "bdn");
         // A filter keeps BenchmarkSwitcher from asking which benchmarks to run: the run is unattended.
@@ -53,6 +57,8 @@ public static class BdnRunner
         var all = summaries.ToList();
         foreach (var summary in all)
             BdnOverheads.Publish(BdnConfigs.LaunchDirectory(config.ArtifactsPath), summary.ResultsDirectoryPath);
+        if (all.Count == 0 && !helpOnly && !listOnly)
+            throw new UsageException("BenchmarkDotNet ran nothing (the filter matched no benchmark, or it refused the arguments above); list the benchmarks with 'hookbench --list flat'");
         bool failed = all.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
         if (failed)
             error.WriteLine("hookbench: some BenchmarkDotNet cases failed (see the log above)");

@@ -42,7 +42,7 @@ public static class AbCommand
             if (extra.Any(x => x is "--out"))
                 throw new UsageException("ab chooses each run's --out itself; give the folder for all of them as ab's own --out");
             string directory = parse.GetValue(outDir) ?? Path.Combine(ResultsFolders.RepositoryRoot(), "results", "runs", "ab-" + DateTime.UtcNow.ToString("yyyyMMddTHHmmssZ", CultureInfo.InvariantCulture));
-            AtomicFiles.EnsureWritableDirectory(directory, "--out");
+            directory = OutputPaths.CheckFolder(directory, "--out", ["compare.md"]);
 
             var runs = new Dictionary<char, List<ComparableRun>> { ['A'] = [], ['B'] = [] };
             var schedule = RunMerge.Schedule(count);

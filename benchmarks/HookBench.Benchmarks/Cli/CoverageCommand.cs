@@ -18,20 +18,13 @@ public static class CoverageCommand
         var command = new Command("coverage", "Pairwise compares and interval coverage of N runs of the same code (the gate's false-alarm check).") { runs, outFile };
         command.SetAction(parse =>
         {
-            string? file = parse.GetValue(outFile);
-            if (file is not null)
-                AtomicFiles.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!, "--out");
-            var loaded = parse.GetValue(runs)!.Select(path =>
-            {
-                string json = Directory.Exists(path) ? Path.Combine(path, "summary.json") : path;
-                if (!File.Exists(json))
-                    throw new UsageException($"{path} holds no summary.json; give run folders written by 'hookbench run'");
-                return (path, SummaryJson.Deserialize(File.ReadAllText(json), json));
-            }).ToList();
+            string[] inputs = parse.GetValue(runs)!;
+            string? file = parse.GetValue(outFile) is string f ? OutputPaths.CheckFile(f, "--out", inputs) : null;
+            var loaded = inputs.Select(path => (path, SummaryLoader.Load(path, ForeignCellPolicy.Allow, "coverage"))).ToList();
             var study = CoverageStudy.Run(loaded, new Thresholds());
             string text = study.Render();
             if (file is not null)
-                AtomicFiles.WriteAll(Path.GetDirectoryName(Path.GetFullPath(file))!, new Dictionary<string, string> { [Path.GetFileName(file)] = text });
+                AtomicFiles.WriteAll(Path.GetDirectoryName(file)!, new Dictionary<string, string> { [Path.GetFileName(file)] = text }, replace: false);
             output.Write(text);
             return study.FailedPairs == 0 ? HookBenchCli.Ok : HookBenchCli.Failed;
         });

@@ -23,6 +23,10 @@ public static class CrosscheckCommand
     public static bool Agree(double native, double bdn) =>
         Math.Abs(native - bdn) <= Math.Max(0.3, 0.1 * Math.Max(Math.Abs(native), Math.Abs(bdn)));
 
+    const string Markdown = "crosscheck.md";
+    const string NativeSummary = "native-summary.json";
+    const string ShapedSummary = "native-managed-shaped-summary.json";
+
     public static Command Create(TextWriter output)
     {
         var outDir = new Option<string>("--out") { Description = "Folder for crosscheck.md and the BenchmarkDotNet artifacts (default: results/runs/<UTC timestamp>/crosscheck/)" };
@@ -30,7 +34,7 @@ public static class CrosscheckCommand
         command.SetAction(parse =>
         {
             string directory = parse.GetValue(outDir) ?? Path.Combine(ResultsFolders.NewRunFolder(), "crosscheck");
-            AtomicFiles.EnsureWritableDirectory(directory, "--out");
+            OutputPaths.CheckFolder(directory, "--out", [Markdown, NativeSummary, ShapedSummary], folders: ["bdn"]);
             var console = Consoles.For(output);
             var plan = StrategyCatalog.All
                 .SelectMany(s => new[] { 0, 2, 6 }.Select(n => new CellSpec(s, n, HandlerKind.Empty, MeasurementMode.Throughput)))
@@ -100,9 +104,9 @@ public static class CrosscheckCommand
             markdown.Append('\n').Append(verdict).Append('\n');
             AtomicFiles.WriteAll(directory, new Dictionary<string, string>
             {
-                ["crosscheck.md"] = markdown.ToString(),
-                ["native-summary.json"] = SummaryJson.Serialize(native),
-                ["native-managed-shaped-summary.json"] = SummaryJson.Serialize(shaped),
+                [Markdown] = markdown.ToString(),
+                [NativeSummary] = SummaryFiles.Json(native),
+                [ShapedSummary] = SummaryFiles.Json(shaped),
             });
             return HookBenchCli.Ok;
         });

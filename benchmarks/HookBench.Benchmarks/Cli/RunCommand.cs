@@ -69,18 +69,13 @@ public static class RunCommand
                 },
             };
             string directory = parse.GetValue(outDir) ?? ResultsFolders.NewRunFolder();
-            AtomicFiles.EnsureWritableDirectory(directory, "--out");
+            OutputPaths.CheckFolder(directory, "--out", SummaryFiles.Names);
 
             var console = Consoles.For(output);
             foreach (string skip in skipped)
                 console.MarkupLineInterpolated($"[grey]skipped {skip}[/]");
             RunSummary summary = Measure(console, plan, settings);
-            AtomicFiles.WriteAll(directory, new Dictionary<string, string>
-            {
-                ["summary.json"] = SummaryJson.Serialize(summary),
-                ["summary.md"] = SummaryMarkdown.Render(summary),
-                ["summary.csv"] = SummaryCsv.Render(summary),
-            });
+            SummaryFiles.Write(directory, summary);
             ResultsTable.Write(console, summary);
             console.MarkupLineInterpolated($"[grey]{plan.Count} cells in {summary.Run.WallSeconds:F1} s; wrote summary.json, summary.md, summary.csv to {directory}[/]");
             return HookBenchCli.Ok;

@@ -29,6 +29,9 @@ public sealed record ComparableCell(string Key, string Metric, IReadOnlyList<dou
     /// <summary>Deterministic figures compared exactly (instructions per call, hook code bytes, stack bytes), by name; null when unknown.</summary>
     public IReadOnlyDictionary<string, int?> Exact { get; init; } = new Dictionary<string, int?>();
 
+    /// <summary>The key names a strategy, axis value or combination this build does not know (compared as numbers, and marked).</summary>
+    public bool Foreign { get; init; }
+
     /// <summary>The median of each cluster: what the estimators work on.</summary>
     public double[] ClusterMedians() =>
         Statistics.ClusterStatistics.ClusterMedians(Samples, Clusters ?? [.. Enumerable.Range(0, Samples.Count)]);

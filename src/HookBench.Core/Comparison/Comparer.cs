@@ -97,6 +97,9 @@ public static class Comparer
                 continue;
             }
 
+            // A gate must not pass on missing data: with fewer than two samples a side there is no interval.
+            if (before.Samples.Count < 2 || current.Samples.Count < 2)
+                throw new UsageException($"cell {key} has {before.Samples.Count} sample(s) in {baseRun.Origin.Source} and {current.Samples.Count} in {currentRun.Origin.Source}; a comparison needs at least 2 on each side");
             foreach (var (metric, value) in current.Exact)
             {
                 if (value is int now && before.Exact.GetValueOrDefault(metric) is int was && now != was)
@@ -116,7 +119,7 @@ public static class Comparer
             : null;
         bool regression = rows.Any(r => r.Verdict == Verdict.Slower) || exact.Any(c => c.Increased);
         var gate = GateVerdict.For(HardwareCheck.Between(baseRun.Origin, currentRun.Origin), regression, gateAnyway);
-        return new ComparisonReport(gate, baseRun.Origin, currentRun.Origin, thresholds, rows, geomean, Warnings(baseRun.Origin, currentRun.Origin))
+        return new ComparisonReport(gate, baseRun.Origin, currentRun.Origin, thresholds, rows, geomean, [.. Warnings(baseRun.Origin, currentRun.Origin), .. ForeignCells(baseRun, currentRun)])
         {
             ExactChanges = exact,
             Clock = clock,
@@ -139,6 +142,14 @@ public static class Comparer
         {
             Verdict = shift!.CiLow > threshold ? Verdict.Slower : shift.CiHigh < -threshold ? Verdict.Faster : Verdict.Same,
         };
+    }
+
+    /// <summary>Cells this build cannot name are compared as numbers, and said to be (see SummaryValidation.ForeignCells).</summary>
+    static IEnumerable<string> ForeignCells(ComparableRun a, ComparableRun b)
+    {
+        var keys = a.Cells.Values.Concat(b.Cells.Values).Where(c => c.Foreign).Select(c => c.Key).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (keys.Count > 0)
+            yield return $"{keys.Count} cell(s) use a strategy, axis value or combination this build does not know ({string.Join(", ", keys.Take(5))}{(keys.Count > 5 ? ", …" : "")}): compared as numbers only.";
     }
 
     static List<string> Warnings(RunOrigin a, RunOrigin b)

@@ -60,7 +60,7 @@ public sealed class AbAndCoverageTests : IDisposable
             (["ab", Path.Combine(_dir, "nope"), build], "BUILD_A"),
             (["ab", build, build, "--pairs", "0"], "--pairs must be an integer in 1..20"),
             (["ab", build, build, "--", "--out", "x"], "ab chooses each run's --out itself"),
-            (["coverage", Path.Combine(_dir, "nope")], "holds no summary.json"),
+            (["coverage", Path.Combine(_dir, "nope")], "does not exist; give a summary.json or a result folder holding one"),
         ];
         foreach (var (args, message) in cases)
         {

@@ -107,7 +107,7 @@ public sealed class CompareCliTests : IDisposable
         string other = Summary("other/summary.json", ("full-regs", 6.0));
         string corrupt = Write("corrupt.json", "{ \"schema\": ");
         string future = Write("future.json", "{ \"schema\": \"hookbench/2\", \"cells\": [] }");
-        string bdn = Write("x-report-full.json", "{ \"Title\": \"t\", \"HostEnvironmentInfo\": {}, \"Benchmarks\": [] }");
+        string bdn = Write("x-report-full.json", BdnReport(3.0));
         string emptyDir = Path.Combine(_dir, "empty");
         Directory.CreateDirectory(emptyDir);
         string existing = Write("existing.md", "keep");
@@ -138,18 +138,19 @@ public sealed class CompareCliTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(emptyDir));
     }
 
-    [Fact]
-    public void A_benchmarkdotnet_report_compares_with_another()
-    {
-        static string Report(double hooked) => $$"""
+    internal static string BdnReport(double hooked) => $$"""
             { "Title": "t", "HostEnvironmentInfo": { "ProcessorName": "CPU", "OsVersion": "Linux", "RuntimeVersion": ".NET 10" },
               "Benchmarks": [
                 { "Method": "Unhooked", "Parameters": "Strategy=direct&Args=2&Handler=empty&Mode=throughput", "Statistics": { "OriginalValues": [1.0, 1.01, 0.99], "Median": 1.0 } },
                 { "Method": "Hooked", "Parameters": "Strategy=direct&Args=2&Handler=empty&Mode=throughput",
                   "Statistics": { "OriginalValues": [{{hooked}}, {{hooked + 0.01}}, {{hooked - 0.01}}, {{hooked + 0.005}}], "Median": {{hooked}} } } ] }
             """;
-        string a = Write("bdn-a/results/x-report-full.json", Report(3.0));
-        string b = Write("bdn-b/results/x-report-full.json", Report(4.0));
+
+    [Fact]
+    public void A_benchmarkdotnet_report_compares_with_another()
+    {
+        string a = Write("bdn-a/results/x-report-full.json", BdnReport(3.0));
+        string b = Write("bdn-b/results/x-report-full.json", BdnReport(4.0));
         var (exit, output, _) = Run("compare", Path.Combine(_dir, "bdn-a"), Path.Combine(_dir, "bdn-b"));
         Assert.Equal(1, exit);
         Assert.Contains("direct/2/empty/throughput | ns/call", output, StringComparison.Ordinal);

@@ -138,14 +138,15 @@ public class SummaryFilesTests
         {
             AtomicFiles.WriteAll(dir, new Dictionary<string, string> { ["a.txt"] = "old a", ["b.txt"] = "old b" });
 
-            // Block the second file's temporary name with a folder: the write fails part-way.
-            Directory.CreateDirectory(Path.Combine(dir, $".b.txt.{Environment.ProcessId}.tmp"));
-            Assert.Throws<UsageException>(() => AtomicFiles.WriteAll(dir, new Dictionary<string, string> { ["a.txt"] = "new a", ["b.txt"] = "new b" }));
+            // A folder where the third file goes: a.txt and b.txt are replaced first, then the move fails.
+            Directory.CreateDirectory(Path.Combine(dir, "c.txt"));
+            var error = Assert.Throws<UsageException>(() => AtomicFiles.WriteAll(dir, new Dictionary<string, string> { ["a.txt"] = "new a", ["b.txt"] = "new b", ["c.txt"] = "c" }));
+            Assert.Contains("nothing was changed", error.Message, StringComparison.Ordinal);
             Assert.Equal("old a", File.ReadAllText(Path.Combine(dir, "a.txt")));
             Assert.Equal("old b", File.ReadAllText(Path.Combine(dir, "b.txt")));
-            Assert.False(File.Exists(Path.Combine(dir, $".a.txt.{Environment.ProcessId}.tmp")));
+            Assert.Equal(["a.txt", "b.txt", "c.txt"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
 
-            Directory.Delete(Path.Combine(dir, $".b.txt.{Environment.ProcessId}.tmp"));
+            Directory.Delete(Path.Combine(dir, "c.txt"));
             AtomicFiles.WriteAll(dir, new Dictionary<string, string> { ["a.txt"] = "new a", ["b.txt"] = "new b" });
             Assert.Equal("new b", File.ReadAllText(Path.Combine(dir, "b.txt")));
             Assert.Equal(["a.txt", "b.txt"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
@@ -156,13 +157,39 @@ public class SummaryFilesTests
         }
     }
 
+    /// <summary>A disk that fills up part-way through a file: the half-written temporary must not stay behind.</summary>
+    sealed class FullDiskStream(string path) : FileStream(path, FileMode.CreateNew, FileAccess.Write)
+    {
+        public override void Write(ReadOnlySpan<byte> buffer) => throw new IOException("No space left on device");
+    }
+
+    [Fact]
+    public void A_full_disk_leaves_no_temporary_and_no_new_folder()
+    {
+        string parent = Path.Combine(Path.GetTempPath(), "hookbench-full-" + Guid.NewGuid().ToString("N"));
+        string dir = Path.Combine(parent, "new", "out");
+        Directory.CreateDirectory(parent);
+        try
+        {
+            var error = Assert.Throws<UsageException>(() => AtomicFiles.WriteAll(
+                dir, new Dictionary<string, string> { ["summary.json"] = "{}", ["charts/x.svg"] = "<svg/>" }, replace: true, path => new FullDiskStream(path)));
+            Assert.Contains("No space left on device", error.Message, StringComparison.Ordinal);
+            Assert.Contains("nothing was changed", error.Message, StringComparison.Ordinal);
+            Assert.Empty(Directory.GetFileSystemEntries(parent));
+        }
+        finally
+        {
+            Directory.Delete(parent, recursive: true);
+        }
+    }
+
     [Fact]
     public void Output_folders_that_cannot_take_the_files_are_refused_before_any_work()
     {
         string file = Path.GetTempFileName();
         try
         {
-            var error = Assert.Throws<UsageException>(() => AtomicFiles.EnsureWritableDirectory(file, "--out"));
+            var error = Assert.Throws<UsageException>(() => OutputPaths.CheckFolder(file, "--out", ["a.txt"]));
             Assert.Contains("is an existing file", error.Message);
         }
         finally
@@ -171,6 +198,6 @@ public class SummaryFilesTests
         }
 
         if (OperatingSystem.IsLinux())
-            Assert.Throws<UsageException>(() => AtomicFiles.EnsureWritableDirectory("/proc/hookbench/out", "--out"));
+            Assert.Throws<UsageException>(() => OutputPaths.CheckFolder("/proc/hookbench/out", "--out", ["a.txt"]));
     }
 }
