@@ -23,4 +23,10 @@ public sealed record HandlerSpec(
     /// callee clobber, as compiled C may, so the trampoline's saves are what keeps the target correct.
     /// </summary>
     public bool ClobberVolatiles { get; init; }
+
+    /// <summary>
+    /// The counter handler increments the qword at this offset from the target's first argument (a
+    /// per-thread block, see HookSets.ThreadCounters) instead of its own shared slot.
+    /// </summary>
+    public int? CounterAtFirstArgument { get; init; }
 }

@@ -46,8 +46,10 @@ public static class HookSetBuilder
 
         ulong opsPointer = data.Allocate("ftrace_ops", 8).Address;
         var targetWitness = options.Instrumented ? WitnessSlots.Allocate(data, "target", n) : null;
+        int? bodyCounter = options.ThreadCounters ? ThreadCounters.BodyRuns : null;
         var target = image.Emit($"target{n}", BlobKind.Target,
-            asm => TargetEmitter.Emit(asm, strategy.Site, abi, n, TargetEmitter.TargetSeed, targetWitness));
+            asm => TargetEmitter.Emit(asm, strategy.Site, abi, n, TargetEmitter.TargetSeed, targetWitness, bodyCounter),
+            options.SiteOffset);
         var site = new Site(strategy.Site, target.Address);
 
         WitnessSlots? replacementWitness = null;
@@ -56,7 +58,7 @@ public static class HookSetBuilder
         {
             replacementWitness = options.Instrumented ? WitnessSlots.Allocate(data, "replacement", n) : null;
             replacement = image.Emit($"replacement{n}", BlobKind.Target,
-                asm => TargetEmitter.Emit(asm, strategy.Site, abi, n, TargetEmitter.ReplacementSeed, replacementWitness));
+                asm => TargetEmitter.Emit(asm, strategy.Site, abi, n, TargetEmitter.ReplacementSeed, replacementWitness, bodyCounter));
         }
 
         var facts = new PathFacts();
@@ -128,6 +130,7 @@ public static class HookSetBuilder
             RedirectTo = redirectTo,
             Observation = observation,
             ClobberVolatiles = options.Instrumented && options.Strategy.Signature != HandlerSignature.InPlace,
+            CounterAtFirstArgument = options.ThreadCounters && role == HandlerRole.Entry ? ThreadCounters.HandlerRuns : null,
         };
         string name = role == HandlerRole.Entry ? $"{options.Handler.Name()}-handler" : $"{options.Handler.Name()}-exit-handler";
         var blob = image.Emit(name, BlobKind.Handler, asm => HandlerEmitter.Emit(asm, spec));

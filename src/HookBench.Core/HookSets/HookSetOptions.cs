@@ -16,11 +16,27 @@ public sealed record HookSetOptions(
 {
     public const int MaxArgs = 6;
 
+    /// <summary>The largest <see cref="SiteOffset"/>: blobs start on 64-byte lines.</summary>
+    public const int MaxSiteOffset = 63;
+
     /// <summary>Validation builds: targets record a witness, handlers record what they saw and clobber volatiles.</summary>
     public bool Instrumented { get; init; }
 
     /// <summary>What the arena's code pages are made of; <see cref="ArenaBacking.File"/> (Linux) allows live patching and uprobes.</summary>
     public ArenaBacking Backing { get; init; } = ArenaBacking.Anonymous;
+
+    /// <summary>
+    /// Where the target starts within its 64-byte line (0..63). Blobs start on a line, so every site lies
+    /// within one aligned 8-byte word; an offset of 4..7 makes the 5-byte site cross an 8-byte boundary,
+    /// which the atomic live patcher must refuse.
+    /// </summary>
+    public int SiteOffset { get; init; }
+
+    /// <summary>
+    /// The target's first argument points at a per-thread block (<see cref="HookSets.ThreadCounters"/>):
+    /// the body and the counter handler count into it instead of into shared slots.
+    /// </summary>
+    public bool ThreadCounters { get; init; }
 
     internal TrampolineMutation Mutation { get; init; }
 
@@ -44,6 +60,12 @@ public sealed record HookSetOptions(
             error = $"strategy {Strategy.Name} has no trampoline to pad the stack; valid alignment for it: {StackAlignment.Kernel.Name()}";
         else if (Strategy.Trampoline is TrampolineSpec spec && !spec.TryValidate(out error))
             error = $"strategy {Strategy.Name}: {error}";
+        else if (SiteOffset is < 0 or > MaxSiteOffset)
+            error = $"site offset must be 0..{MaxSiteOffset}; got {SiteOffset}";
+        else if (ThreadCounters && ArgCount < 1)
+            error = "thread counters need at least 1 argument (it carries the counter block); valid args: 1..6";
+        else if (ThreadCounters && Handler != HandlerKind.Counter)
+            error = $"thread counters are kept by the counter handler; got handler {Handler.Name()}; valid: {HandlerKind.Counter.Name()}";
 
         return error is null;
     }

@@ -32,11 +32,18 @@ public static class TargetEmitter
         return x;
     }
 
-    public static void Emit(Assembler asm, SiteKind site, CallingConvention abi, int argCount, ulong seed, WitnessSlots? witness)
+    /// <param name="bodyCounterAtFirstArgument">
+    /// When set, the body increments the qword at this offset from argument 0 (a per-thread counter block,
+    /// HookSets.ThreadCounters), so a caller can check that each of its calls ran the body exactly once.
+    /// </param>
+    public static void Emit(Assembler asm, SiteKind site, CallingConvention abi, int argCount, ulong seed, WitnessSlots? witness,
+        int? bodyCounterAtFirstArgument = null)
     {
         asm.db([.. site.Original]);
         if (witness is not null)
             EmitWitness(asm, abi, argCount, witness);
+        if (bodyCounterAtFirstArgument is int offset)
+            asm.inc(__qword_ptr[abi.Argument(0).Register.R64() + offset]);
 
         asm.mov(rax, seed);
         for (int i = 0; i < argCount; i++)
