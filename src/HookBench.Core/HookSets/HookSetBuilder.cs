@@ -108,10 +108,13 @@ public static class HookSetBuilder
         });
         var layout = built!;
         facts.Add(trampoline, layout.PathFacts);
+        // Each copy is assembled for its own address from the same request, so it behaves like the first.
+        EmittedBlob[] spares = [.. Enumerable.Range(1, options.SpareTrampolines).Select(i => image.Emit(
+            $"{strategy.Name}-trampoline-{i}", BlobKind.Trampoline, asm => TrampolineBuilder.Build(asm, request).DataLabel))];
         return new HookSet(options, image, site)
         {
             Target = target, Replacement = replacement, TargetWitness = targetWitness, ReplacementWitness = replacementWitness,
-            OpsPointer = opsPointer, PathFacts = facts, Trampoline = trampoline, Layout = layout,
+            OpsPointer = opsPointer, PathFacts = facts, Trampoline = trampoline, Layout = layout, SpareTrampolines = spares,
             Entry = new AttachedHandler(entryBlob, entrySlots, entryObservation, layout.HandlerEntryRspMod16),
             Exit = exit is { } e ? new AttachedHandler(e.Blob, e.Slots, e.Observation, layout.ExitHandlerEntryRspMod16
                 ?? throw new InvalidOperationException("the trampoline documents no exit-handler alignment")) : null,

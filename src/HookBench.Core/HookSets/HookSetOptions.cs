@@ -19,6 +19,8 @@ public sealed record HookSetOptions(
     /// <summary>The largest <see cref="SiteOffset"/>: blobs start on 64-byte lines.</summary>
     public const int MaxSiteOffset = 63;
 
+    public const int MaxSpareTrampolines = 16;
+
     /// <summary>Validation builds: targets record a witness, handlers record what they saw and clobber volatiles.</summary>
     public bool Instrumented { get; init; }
 
@@ -37,6 +39,9 @@ public sealed record HookSetOptions(
     /// the body and the counter handler count into it instead of into shared slots.
     /// </summary>
     public bool ThreadCounters { get; init; }
+
+    /// <summary>Extra copies of the trampoline to emit (<see cref="HookSet.SpareTrampolines"/>); 0..<see cref="MaxSpareTrampolines"/>.</summary>
+    public int SpareTrampolines { get; init; }
 
     internal TrampolineMutation Mutation { get; init; }
 
@@ -62,6 +67,10 @@ public sealed record HookSetOptions(
             error = $"strategy {Strategy.Name}: {error}";
         else if (SiteOffset is < 0 or > MaxSiteOffset)
             error = $"site offset must be 0..{MaxSiteOffset}; got {SiteOffset}";
+        else if (SpareTrampolines is < 0 or > MaxSpareTrampolines)
+            error = $"spare trampolines must be 0..{MaxSpareTrampolines}; got {SpareTrampolines}";
+        else if (SpareTrampolines > 0 && Strategy.Trampoline is null)
+            error = $"strategy {Strategy.Name} has no trampoline to copy";
         else if (ThreadCounters && ArgCount < 1)
             error = "thread counters need at least 1 argument (it carries the counter block); valid args: 1..6";
         else if (ThreadCounters && Handler != HandlerKind.Counter)
