@@ -45,6 +45,7 @@ public static class HookBenchCli
     public static IReadOnlySet<string> Verbs { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         "list", "disasm", "validate", "run", "crosscheck", "compare", "sensitivity", "report", "publish", "machine",
+        "patch-stress", "patch-latency",
     };
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
@@ -82,6 +83,7 @@ public static class HookBenchCli
         root.Subcommands.Add(ReportCommand.Create(output));
         root.Subcommands.Add(PublishCommand.Create(output));
         root.Subcommands.Add(MachineCommand.Create(output));
+        root.Subcommands.Add(PatchStressCommand.Create(output));
         return root;
     }
 }
