@@ -45,7 +45,7 @@ public static class HookBenchCli
     public static IReadOnlySet<string> Verbs { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         "list", "disasm", "validate", "run", "crosscheck", "compare", "sensitivity", "report", "publish", "machine",
-        "patch-stress", "patch-latency",
+        "patch-stress", "patch-latency", "trap-probe",
     };
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
@@ -84,6 +84,7 @@ public static class HookBenchCli
         root.Subcommands.Add(PublishCommand.Create(output));
         root.Subcommands.Add(MachineCommand.Create(output));
         root.Subcommands.Add(PatchStressCommand.Create(output));
+        root.Subcommands.Add(TrapProbeCommand.Create(output));
         return root;
     }
 }

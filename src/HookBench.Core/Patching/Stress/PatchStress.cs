@@ -148,6 +148,8 @@ public static class PatchStress
                 if ((k + 1) % 1000 == 0)
                     progress?.Invoke($"{k + 1} of {options.Toggles} toggles");
             }
+
+            pool.Drain();
         }
     }
 

@@ -83,6 +83,19 @@ sealed class TrampolinePool
         }
     }
 
+    /// <summary>Waits out every pending grace period and frees those copies (rcu_barrier before teardown).</summary>
+    public void Drain()
+    {
+        foreach (var slot in _slots)
+        {
+            if (slot.Pending is GraceToken token)
+            {
+                _grace.WaitFor(token);
+                Free(slot);
+            }
+        }
+    }
+
     void Free(Slot slot)
     {
         _arena.Patch(slot.Blob.Address, [.. Enumerable.Repeat(Int3, slot.Code.Length)]);
