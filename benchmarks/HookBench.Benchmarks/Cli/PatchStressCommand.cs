@@ -52,6 +52,8 @@ public static class PatchStressCommand
             if (options.IsUnsafe && !parse.GetValue(child))
                 return RunChildren(options, childTries, parse.Tokens.Select(t => t.Value), output);
 
+            if (options.IsUnsafe)
+                LivePatcher.AllowUnsafeInThisProcess();   // this is the disposable child
             var result = PatchStress.Run(options);
             for (int i = 0; i < result.Callers.Count; i++)
                 output.WriteLine(CallerLine(i, result.Callers[i]));

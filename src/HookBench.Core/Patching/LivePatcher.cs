@@ -13,7 +13,17 @@ namespace HookBench.Patching;
 public abstract class LivePatcher
 {
     static readonly Lock PatchLock = new();
+    static int s_unsafeAllowed;
     long _syncs;
+
+    /// <summary>Whether this process agreed to run unsafe patches (<see cref="AllowUnsafeInThisProcess"/>).</summary>
+    public static bool UnsafeAllowed => Volatile.Read(ref s_unsafeAllowed) != 0;
+
+    /// <summary>
+    /// Marks this process as a disposable child that may run unsafe patches and early reclaim; nothing
+    /// else calls it. Until then an unsafe patcher refuses to write.
+    /// </summary>
+    public static void AllowUnsafeInThisProcess() => Volatile.Write(ref s_unsafeAllowed, 1);
 
     /// <summary>The name on the command line.</summary>
     public abstract string Name { get; }
@@ -42,6 +52,9 @@ public abstract class LivePatcher
         if (arena.Backing != ArenaBacking.File)
             throw new InvalidOperationException(
                 $"patcher {Name} rewrites live code through the writable alias of a file-backed arena; this arena is anonymous (HookSetOptions.Backing = File)");
+        if (IsUnsafe && !UnsafeAllowed)
+            throw new InvalidOperationException(
+                $"patcher {Name} breaks running callers on purpose and runs only in a child process ('hookbench patch-stress --patcher {Name}' starts them)");
         if (patches.Count == 0)
             return;
         foreach (var patch in patches)

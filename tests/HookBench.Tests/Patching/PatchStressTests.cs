@@ -53,6 +53,17 @@ public class PatchStressTests
         PatchStress.Check(options with { SiteOffset = 3 });                    // bytes 3..7: one word
     }
 
+    [SkippableFact]
+    public void Unsafe_runs_are_refused_in_a_process_that_did_not_agree_to_crash()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "live patching needs a memfd arena (Linux)");
+        Assert.False(LivePatcher.UnsafeAllowed);
+        var unsafePatcher = new PatchStressOptions(LivePatchers.Unsafe, 2, 10, 1000);
+        Assert.Contains("runs only in a child process", Assert.Throws<InvalidOperationException>(() => PatchStress.Run(unsafePatcher)).Message, StringComparison.Ordinal);
+        var early = new PatchStressOptions(LivePatchers.Int3, 2, 10, 1000) { Reclaim = ReclaimPolicy.Early };
+        Assert.Contains("runs only in a child process", Assert.Throws<InvalidOperationException>(() => PatchStress.Run(early)).Message, StringComparison.Ordinal);
+    }
+
     /// <summary>The loop's phase checks must flag a call that saw the handler while "detached", and one that missed it while "attached".</summary>
     [SkippableFact]
     public void The_caller_loop_flags_a_handler_run_that_does_not_match_the_phase()

@@ -89,7 +89,7 @@ public class TrapChainingTests
             Assert.Equal(test.Entry, emulator.Replaced!.Handler);
             // A patch registers the arena's code range: a stray int3 there is still not ours.
             var site = new HookBench.Sites.Site(HookBench.Sites.Rel32Site.FentryCall, target.Address);
-            LivePatchers.Int3.Apply(patched, [SitePatch.Attach(site, outside)]);
+            LivePatchers.Int3.Apply(patched, [SitePatch.Attach(site, inside)]);   // never called: only registers the range
             var before = emulator.Counts;
 
             Assert.Equal(AfterTrap, elsewhere.Invoke(outside, 0));

@@ -29,6 +29,9 @@ public static class PatchStress
 
     public static PatchStressResult Run(PatchStressOptions options, Action<string>? progress = null)
     {
+        if (options.IsUnsafe && !LivePatcher.UnsafeAllowed)
+            throw new InvalidOperationException(
+                $"patcher {options.Patcher.Name} with reclaim {options.Reclaim.Name()} breaks callers on purpose and runs only in a child process");
         using var set = Emit(options);
 
         var data = set.Image.Data;
