@@ -84,6 +84,7 @@ public static class HookBenchCli
         root.Subcommands.Add(PublishCommand.Create(output));
         root.Subcommands.Add(MachineCommand.Create(output));
         root.Subcommands.Add(PatchStressCommand.Create(output));
+        root.Subcommands.Add(PatchLatencyCommand.Create(output));
         root.Subcommands.Add(TrapProbeCommand.Create(output));
         return root;
     }
