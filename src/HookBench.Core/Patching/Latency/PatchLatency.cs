@@ -27,8 +27,13 @@ public static class PatchLatency
         using var farm = SiteFarm.Build(settings.Sizes.Max(), settings.Callers);
         var arena = farm.Arena;
         int stop = 0;
-        var threads = farm.Callers.Select(block => new Thread(() =>
+        // The patching thread on the first allowed CPU, callers on the others: a sync interrupts only
+        // CPUs running one of our threads, so callers sharing the patcher's CPU would never be interrupted.
+        var cpus = ThreadPinning.AllowedCpus();
+        var threads = farm.Callers.Select((block, i) => new Thread(() =>
         {
+            if (cpus.Count > 1)
+                ThreadPinning.PinCurrentThread(cpus[1 + i % (cpus.Count - 1)]);
             arena.WriteUInt64(block + TimedCallerBlock.Chunk, CallerChunk);
             arena.WriteUInt64(block + TimedCallerBlock.Cap, (ulong)(clocks.TscHz * PreemptedAfterUs / 1e6));
             while (Volatile.Read(ref stop) == 0)
@@ -37,11 +42,15 @@ public static class PatchLatency
         { IsBackground = true, Name = "patch-latency caller" }).ToList();
         foreach (ulong block in farm.Callers)
             arena.WriteUInt64(block + TimedCallerBlock.Sites, 1);
+        ThreadPinning.PinCurrentThread(cpus[0]);
         threads.ForEach(t => t.Start());
         try
         {
+            var spin = new SpinWait();
+            while (farm.Callers.Any(b => arena.ReadUInt64(b + TimedCallerBlock.Calls) == 0))
+                spin.SpinOnce(sleep1Threshold: -1);   // every caller is calling before anything is timed
             progress?.Invoke("timing single core syncs");
-            var sync = MeasureSync(settings.SyncSamples);
+            var (sync, running, idle) = MeasureSync(farm, settings.SyncSamples);
             var rows = new List<PatchLatencyRow>();
             foreach (var patcher in settings.Patchers)
             {
@@ -53,27 +62,44 @@ public static class PatchLatency
             }
 
             return new PatchLatencyResult(PatchLatencyResult.CurrentSchema, DateTime.UtcNow, command, MachineInfo.Collect(), settings.Callers,
-                CoreSync.FallbackReason ?? "membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE)", sync, rows);
+                CoreSync.FallbackReason ?? "membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE)", sync, rows)
+            {
+                SyncSamples = settings.SyncSamples,
+                SyncSamplesWithCallersRunning = running.Count,
+                SyncWithCallersRunningUs = running.Count >= 3 ? RobustStatistics.Median(running) : null,
+                SyncWithCallersIdleUs = idle.Count >= 3 ? RobustStatistics.Median(idle) : null,
+            };
         }
         finally
         {
             Volatile.Write(ref stop, 1);
             threads.ForEach(t => t.Join());
+            ThreadPinning.Unpin(cpus);
         }
     }
 
-    static Estimate MeasureSync(int samples)
+    /// <summary>
+    /// Times single syncs, and counts those during which every caller made progress: a sync only
+    /// interrupts CPUs that are running a thread of this process at that moment, so on a busy machine
+    /// (callers descheduled) it costs little more than the system call.
+    /// </summary>
+    static (Estimate All, List<double> Running, List<double> Idle) MeasureSync(SiteFarm farm, int samples)
     {
         var us = new double[samples];
+        List<double> running = [], idle = [];
         CoreSync.SerializeAllCores();
         for (int i = 0; i < samples; i++)
         {
+            Thread.Sleep(1);   // spread the samples over scheduling periods, not one stretch a caller may sit out
+            ulong[] before = [.. farm.Callers.Select(b => farm.Arena.ReadUInt64(b + TimedCallerBlock.Calls))];
             long t0 = Stopwatch.GetTimestamp();
             CoreSync.SerializeAllCores();
             us[i] = MicrosecondsSince(t0);
+            bool allRan = farm.Callers.Count > 0 && farm.Callers.Select((b, c) => farm.Arena.ReadUInt64(b + TimedCallerBlock.Calls) > before[c]).All(x => x);
+            (allRan ? running : idle).Add(us[i]);
         }
 
-        return RobustStatistics.Median(us);
+        return (RobustStatistics.Median(us), running, idle);
     }
 
     static PatchLatencyRow Measure(SiteFarm farm, LivePatcher patcher, int size, int reps, Clocks clocks)

@@ -15,7 +15,9 @@ public static class PatchLatencyMarkdown
         md.AppendLine();
         md.AppendLine(Invariant($"- CPU: {m.Cpu} (family {m.CpuFamily}, model {m.CpuModel}); kernel {m.Kernel}; hypervisor: {m.Hypervisor ?? "none"}; {m.Runtime}"));
         md.AppendLine(Invariant($"- Run: {result.Utc:yyyy-MM-ddTHH:mm:ssZ}, `{result.Command}`, {result.Callers} timing caller thread(s) running meanwhile"));
-        md.AppendLine(Invariant($"- One core sync ({result.SyncMethod}): {Us(result.SyncUs)} µs, median [95% CI]"));
+        md.AppendLine(Invariant($"- One core sync ({result.SyncMethod}): {Us(result.SyncUs)} µs, median [95% CI] of {result.SyncSamples}; ")
+            + Invariant($"{Us(result.SyncWithCallersRunningUs)} µs in the {result.SyncSamplesWithCallersRunning} during which every caller was running, ")
+            + Invariant($"{Us(result.SyncWithCallersIdleUs)} µs in the others (a sync interrupts only CPUs that are running a thread of this process)"));
         md.AppendLine();
         md.AppendLine("Attach and detach: wall time of one batch, µs, median [95% CI] over the repetitions. Per site: attach ÷ sites. "
             + "Caller ns/call: the mean over all calls the timing callers made through the batch's sites (timing instructions included; "
@@ -33,7 +35,7 @@ public static class PatchLatencyMarkdown
         return md.ToString();
     }
 
-    static string Us(Estimate e) => Invariant($"{Fmt(e.Median)} [{Fmt(e.CiLow)}; {Fmt(e.CiHigh)}]");
+    static string Us(Estimate? e) => e is null ? "–" : Invariant($"{Fmt(e.Median)} [{Fmt(e.CiLow)}; {Fmt(e.CiHigh)}]");
 
     static string Ns(double? mean, ulong calls) => mean is double ns ? Invariant($"{ns:0.0} ({calls:N0})") : "– (0)";
 

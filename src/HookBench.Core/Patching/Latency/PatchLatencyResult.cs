@@ -18,6 +18,17 @@ public sealed record PatchLatencyResult(
 {
     public const string CurrentSchema = "hookbench.patch-latency/1";
 
+    public int SyncSamples { get; init; }
+
+    /// <summary>Timed syncs during which every timing caller made calls (was on a CPU the sync had to interrupt).</summary>
+    public int SyncSamplesWithCallersRunning { get; init; }
+
+    /// <summary>One sync while every caller was running (the IPI case); null with fewer than 3 such samples.</summary>
+    public Estimate? SyncWithCallersRunningUs { get; init; }
+
+    /// <summary>One sync while some caller was not running (little more than the system call); null with fewer than 3.</summary>
+    public Estimate? SyncWithCallersIdleUs { get; init; }
+
     /// <summary>patch-latency.json, in summary.json's conventions (snake_case, estimates as median/ci_low/ci_high).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, SummaryJson.Options);
 }
