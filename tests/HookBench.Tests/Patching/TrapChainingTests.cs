@@ -1,6 +1,7 @@
 using HookBench.Emission;
 using HookBench.Native;
 using HookBench.Patching;
+using HookBench.Sites;
 using Iced.Intel;
 using Xunit;
 using static Iced.Intel.AssemblerRegisters;
@@ -77,7 +78,7 @@ public class TrapChainingTests
         ulong inside = EmitForeignTrap(patchedImage, out ulong insideTrap);
         var target = patchedImage.Emit("target", BlobKind.Target, asm =>
         {
-            asm.db([.. HookBench.Sites.Rel32Site.Nop5]);
+            asm.db([.. Rel32Site.Nop5]);
             asm.ret();
         });
         patched.Seal();
@@ -88,7 +89,7 @@ public class TrapChainingTests
             emulator.Install();
             Assert.Equal(test.Entry, emulator.Replaced!.Handler);
             // A patch registers the arena's code range: a stray int3 there is still not ours.
-            var site = new HookBench.Sites.Site(HookBench.Sites.Rel32Site.FentryCall, target.Address);
+            var site = new Site(Rel32Site.FentryCall, target.Address);
             LivePatchers.Int3.Apply(patched, [SitePatch.Attach(site, inside)]);   // never called: only registers the range
             var before = emulator.Counts;
 
