@@ -40,6 +40,21 @@ public class PatchStressTests
             Assert.Equal(0UL, result.Traps.Chained);
     }
 
+    /// <summary>The per-thread counters are found through each handler signature's context: pt_regs, the args array, fexit's.</summary>
+    [SkippableTheory]
+    [InlineData("full-regs")]
+    [InlineData("direct")]
+    [InlineData("direct-fexit")]
+    public void Every_trampoline_strategy_counts_each_threads_calls_exactly(string strategy)
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "live patching needs a memfd arena (Linux)");
+        var options = new PatchStressOptions(LivePatchers.Batch, Threads: 2, Toggles: 100, Calls: 50_000) { Strategy = StrategyCatalog.Parse(strategy) };
+        var result = PatchStress.Run(options);
+        Assert.True(result.IsExact, result.Summary());
+        Assert.True(result.Total.Routed > 0);
+        Assert.Equal(result.Total.Routed + result.Total.TransitionalHandled, result.Total.HandlerRuns);
+    }
+
     [SkippableFact]
     public void The_atomic_patcher_refuses_a_site_that_crosses_an_8_byte_boundary_before_any_work()
     {
