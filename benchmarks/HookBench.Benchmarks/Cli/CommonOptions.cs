@@ -93,6 +93,16 @@ public static class CommonOptions
             : throw new UsageException($"{option} must be an integer in {min}..{max}; got '{text}'");
     }
 
+    /// <summary>A 64-bit integer option within [min, max], or <paramref name="fallback"/> when absent.</summary>
+    public static long ParseLong(string? text, string option, long min, long max, long fallback)
+    {
+        if (text is null)
+            return fallback;
+        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) && value >= min && value <= max
+            ? value
+            : throw new UsageException($"{option} must be an integer in {min}..{max}; got '{text}'");
+    }
+
     /// <summary>A finite number option within [min, max], or <paramref name="fallback"/> when absent.</summary>
     public static double ParseDouble(string? text, string option, double min, double max, double fallback)
     {

@@ -35,9 +35,11 @@ public static class HookBenchCli
 
     /// <summary>The verbs this CLI owns, in the order help lists them.</summary>
     public static IReadOnlyList<string> VerbNames { get; } =
-        ["list", "disasm", "validate", "run", "crosscheck", "compare", "sensitivity", "report", "publish", "machine", "coverage", "ab"];
+        ["list", "disasm", "validate", "run", "crosscheck", "compare", "sensitivity", "report", "publish", "machine", "coverage", "ab",
+         "patch-stress", "patch-latency"];
 
-    public static IReadOnlySet<string> Verbs { get; } = new HashSet<string>(VerbNames, StringComparer.Ordinal);
+    /// <summary>What the dispatcher accepts: the listed verbs and <c>trap-probe</c>, the child process of a test, never listed.</summary>
+    public static IReadOnlySet<string> Verbs { get; } = new HashSet<string>([.. VerbNames, "trap-probe"], StringComparer.Ordinal);
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -134,6 +136,9 @@ public static class HookBenchCli
         root.Subcommands.Add(MachineCommand.Create(output));
         root.Subcommands.Add(CoverageCommand.Create(output));
         root.Subcommands.Add(AbCommand.Create(output));
+        root.Subcommands.Add(PatchStressCommand.Create(output));
+        root.Subcommands.Add(PatchLatencyCommand.Create(output));
+        root.Subcommands.Add(TrapProbeCommand.Create(output));
         return root;
     }
 }

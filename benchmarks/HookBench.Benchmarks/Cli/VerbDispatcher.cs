@@ -59,7 +59,7 @@ public static class VerbDispatcher
             if (owners.Count > 0)
                 return Refuse($"'{Printable(name)}' is an option of {string.Join(", ", owners.Select(v => $"'{v}'"))}, not of the BenchmarkDotNet suite; put the verb first, e.g. 'hookbench {owners[0]} {Printable(name)} ...'");
             string? near = NearMatch.Suggest(name, BdnArguments.Options.Where(o => o.StartsWith("--", StringComparison.Ordinal)));
-            return Refuse($"unknown option '{Printable(name)}'{(near is null ? "" : $"; did you mean '{near}'?")}; give a verb ({string.Join(", ", HookBenchCli.Verbs)}) or BenchmarkDotNet options such as {string.Join(", ", BdnArguments.Common)}");
+            return Refuse($"unknown option '{Printable(name)}'{(near is null ? "" : $"; did you mean '{near}'?")}; give a verb ({string.Join(", ", HookBenchCli.VerbNames)}) or BenchmarkDotNet options such as {string.Join(", ", BdnArguments.Common)}");
         }
 
         return new Dispatch(Dispatch.Target.BenchmarkDotNet, args);
@@ -71,13 +71,13 @@ public static class VerbDispatcher
             return $"an empty verb was given; valid: {ValidVerbs}";
         if (word.Equals("help", StringComparison.OrdinalIgnoreCase))
             return "unknown verb 'help'; did you mean '--help'?";
-        string? near = NearMatch.Suggest(word, [.. HookBenchCli.Verbs, Full]);
+        string? near = NearMatch.Suggest(word, [.. HookBenchCli.VerbNames, Full]);
         return near is not null
             ? $"unknown verb '{Printable(word)}'; did you mean '{near}'?"
             : $"unknown verb '{Printable(word)}'; valid: {ValidVerbs}";
     }
 
-    static string ValidVerbs => $"{string.Join(", ", HookBenchCli.Verbs)}, or '{Full}' (or no arguments) for the BenchmarkDotNet suite";
+    static string ValidVerbs => $"{string.Join(", ", HookBenchCli.VerbNames)}, or '{Full}' (or no arguments) for the BenchmarkDotNet suite";
 
     static Dispatch Refuse(string message) => new(Dispatch.Target.Refused, [], message);
 

@@ -30,4 +30,10 @@ public sealed record HandlerSpec(
 
     /// <summary>The profile's thunks: ENDBR at entry and the return through x86_return_thunk, as the BPF JIT emits them.</summary>
     public ThunkSet Thunks { get; init; } = ThunkSet.None;
+
+    /// <summary>
+    /// The counter handler increments the qword at this offset from the target's first argument (a
+    /// per-thread block, see HookSets.ThreadCounters) instead of its own shared slot.
+    /// </summary>
+    public int? CounterAtFirstArgument { get; init; }
 }

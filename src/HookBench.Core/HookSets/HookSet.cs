@@ -51,6 +51,13 @@ public sealed class HookSet : IDisposable
     public AttachedHandler? Exit { get; init; }
     public EmittedBlob? Trampoline { get; init; }
 
+    /// <summary>
+    /// More copies of <see cref="Trampoline"/> (<see cref="HookSetOptions.SpareTrampolines"/>), each
+    /// assembled for its own address, for a site that is attached to a different one each time, as the
+    /// kernel allocates a new trampoline image per update and frees the old one after a grace period.
+    /// </summary>
+    public IReadOnlyList<EmittedBlob> SpareTrampolines { get; init; } = [];
+
     /// <summary>Validation builds only: what reached the target's (and the replacement's) body.</summary>
     public WitnessSlots? TargetWitness { get; init; }
     public WitnessSlots? ReplacementWitness { get; init; }

@@ -57,7 +57,8 @@ public static class HookSetBuilder
         var thunks = ThunkSet.Emit(image, facts, options.Profile, indirect);
 
         var targetWitness = options.Instrumented ? WitnessSlots.Allocate(data, "target", n) : null;
-        var (target, function, siteAddress) = EmitTarget(image, $"target{n}", strategy, options, TargetEmitter.TargetSeed, targetWitness, thunks);
+        int? bodyCounter = options.ThreadCounters ? ThreadCounters.BodyRuns : null;
+        var (target, function, siteAddress) = EmitTarget(image, $"target{n}", strategy, options, TargetEmitter.TargetSeed, targetWitness, thunks, bodyCounter, options.SiteOffset);
         var site = new Site(strategy.Site, siteAddress);
 
         WitnessSlots? replacementWitness = null;
@@ -66,7 +67,7 @@ public static class HookSetBuilder
         if (strategy.Redirects)
         {
             replacementWitness = options.Instrumented ? WitnessSlots.Allocate(data, "replacement", n) : null;
-            (replacement, replacementFunction, _) = EmitTarget(image, $"replacement{n}", strategy, options, TargetEmitter.ReplacementSeed, replacementWitness, thunks);
+            (replacement, replacementFunction, _) = EmitTarget(image, $"replacement{n}", strategy, options, TargetEmitter.ReplacementSeed, replacementWitness, thunks, bodyCounter);
         }
 
         if (strategy.Route == SiteRoute.Unpatched)
@@ -115,10 +116,14 @@ public static class HookSetBuilder
         var layout = built!;
         facts.Add(trampoline, layout.PathFacts);
         thunks.AddIndirectFacts(facts);
+
+        // Each copy is assembled for its own address from the same request, so it behaves like the first.
+        EmittedBlob[] spares = [.. Enumerable.Range(1, options.SpareTrampolines).Select(i => image.Emit(
+            $"{strategy.Name}-trampoline-{i}", BlobKind.Trampoline, asm => TrampolineBuilder.Build(asm, request).DataLabel))];
         return new HookSet(options, image, site)
         {
             Target = target, EntryPoint = target.Address, Thunks = thunks, Replacement = replacement, TargetWitness = targetWitness, ReplacementWitness = replacementWitness,
-            OpsPointer = opsPointer, PathFacts = facts, Trampoline = trampoline, Layout = layout,
+            OpsPointer = opsPointer, PathFacts = facts, Trampoline = trampoline, Layout = layout, SpareTrampolines = spares,
             Entry = new AttachedHandler(entryBlob, entrySlots, entryObservation, layout.HandlerEntryRspMod16),
             Exit = exit is { } e ? new AttachedHandler(e.Blob, e.Slots, e.Observation, layout.ExitHandlerEntryRspMod16
                 ?? throw new InvalidOperationException("the trampoline documents no exit-handler alignment")) : null,
@@ -128,11 +133,13 @@ public static class HookSetBuilder
 
     /// <summary>A traced function (or its livepatch replacement): the blob, where the function starts and where its site is.</summary>
     static (EmittedBlob Blob, ulong Function, ulong Site) EmitTarget(
-        CodeImage image, string name, Strategy strategy, HookSetOptions options, ulong seed, WitnessSlots? witness, ThunkSet thunks)
+        CodeImage image, string name, Strategy strategy, HookSetOptions options, ulong seed, WitnessSlots? witness, ThunkSet thunks,
+        int? bodyCounter, int startOffset = 0)
     {
         Iced.Intel.Label function = default, site = default;
         var blob = image.Emit(name, BlobKind.Target,
-            asm => { (function, site) = TargetEmitter.Emit(asm, strategy.Site, options.Abi, options.ArgCount, seed, witness, thunks); });
+            asm => { (function, site) = TargetEmitter.Emit(asm, strategy.Site, options.Abi, options.ArgCount, seed, witness, thunks, bodyCounter); },
+            startOffset);
         return (blob, blob.LabelAddress(function), blob.LabelAddress(site));
     }
 
@@ -149,6 +156,7 @@ public static class HookSetBuilder
             ClobberVolatiles = options.Instrumented && options.Strategy.Signature != HandlerSignature.InPlace,
             ReturnValue = options.Strategy.ModifiesReturn && role == HandlerRole.Entry ? options.ModifiedReturn : null,
             Thunks = thunks,
+            CounterAtFirstArgument = options.ThreadCounters && role == HandlerRole.Entry ? ThreadCounters.HandlerRuns : null,
         };
         string name = role == HandlerRole.Entry ? $"{options.Handler.Name()}-handler" : $"{options.Handler.Name()}-exit-handler";
         var blob = image.Emit(name, BlobKind.Handler, asm => HandlerEmitter.Emit(asm, spec));

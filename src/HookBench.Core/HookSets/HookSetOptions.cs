@@ -17,6 +17,11 @@ public sealed record HookSetOptions(
 {
     public const int MaxArgs = 6;
 
+    /// <summary>The largest <see cref="SiteOffset"/>: blobs start on 64-byte lines.</summary>
+    public const int MaxSiteOffset = 63;
+
+    public const int MaxSpareTrampolines = 16;
+
     /// <summary>Validation builds: targets record a witness, handlers record what they saw and clobber volatiles.</summary>
     public bool Instrumented { get; init; }
 
@@ -36,6 +41,22 @@ public sealed record HookSetOptions(
     /// the original run; anything else skips it and becomes the traced function's return value.
     /// </summary>
     public ulong ModifiedReturn { get; init; }
+
+    /// <summary>
+    /// Where the target starts within its 64-byte line (0..63). Blobs start on a line, so every site lies
+    /// within one aligned 8-byte word; an offset of 4..7 makes the 5-byte site cross an 8-byte boundary,
+    /// which the atomic live patcher must refuse.
+    /// </summary>
+    public int SiteOffset { get; init; }
+
+    /// <summary>
+    /// The target's first argument points at a per-thread block (<see cref="HookSets.ThreadCounters"/>):
+    /// the body and the counter handler count into it instead of into shared slots.
+    /// </summary>
+    public bool ThreadCounters { get; init; }
+
+    /// <summary>Extra copies of the trampoline to emit (<see cref="HookSet.SpareTrampolines"/>); 0..<see cref="MaxSpareTrampolines"/>.</summary>
+    public int SpareTrampolines { get; init; }
 
     internal TrampolineMutation Mutation { get; init; }
 
@@ -68,6 +89,16 @@ public sealed record HookSetOptions(
             error = $"strategy {Strategy.Name} cannot use profile {Profile.Name}: {refusal}; valid profiles for {Strategy.Name}: {ValidProfiles(Strategy)}";
         else if (ModifiedReturn != 0 && !Strategy.ModifiesReturn)
             error = $"strategy {Strategy.Name} has no fmod_ret program to return 0x{ModifiedReturn:X}";
+        else if (SiteOffset is < 0 or > MaxSiteOffset)
+            error = $"site offset must be 0..{MaxSiteOffset}; got {SiteOffset}";
+        else if (SpareTrampolines is < 0 or > MaxSpareTrampolines)
+            error = $"spare trampolines must be 0..{MaxSpareTrampolines}; got {SpareTrampolines}";
+        else if (SpareTrampolines > 0 && Strategy.Trampoline is null)
+            error = $"strategy {Strategy.Name} has no trampoline to copy";
+        else if (ThreadCounters && ArgCount < 1)
+            error = "thread counters need at least 1 argument (it carries the counter block); valid args: 1..6";
+        else if (ThreadCounters && Handler != HandlerKind.Counter)
+            error = $"thread counters are kept by the counter handler; got handler {Handler.Name()}; valid: {HandlerKind.Counter.Name()}";
 
         return error is null;
     }

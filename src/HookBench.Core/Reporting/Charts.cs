@@ -14,7 +14,7 @@ public static class Charts
 {
     public const int Width = 1000, Height = 540;
 
-    static readonly OxyColor[] Palette =
+    internal static readonly IReadOnlyList<OxyColor> Palette =
     [
         OxyColor.FromRgb(0x88, 0x88, 0x88), OxyColor.FromRgb(0xD6, 0x27, 0x28), OxyColor.FromRgb(0x1F, 0x77, 0xB4),
         OxyColor.FromRgb(0x94, 0x67, 0xBD), OxyColor.FromRgb(0x2C, 0xA0, 0x2C), OxyColor.FromRgb(0xFF, 0x7F, 0x0E),
@@ -30,7 +30,7 @@ public static class Charts
         int colour = 0;
         foreach (var group in ReportBuilder.Unmitigated(summary).Where(c => c.Handler == "empty" && c.Mode == "throughput").GroupBy(c => c.Strategy))
         {
-            var color = Palette[colour++ % Palette.Length];
+            var color = Palette[colour++ % Palette.Count];
             var line = new LineSeries { Title = group.Key, Color = color, MarkerType = MarkerType.Circle, MarkerSize = 3, StrokeThickness = 1.5 };
             var bars = new ScatterErrorSeries { MarkerFill = color, ErrorBarColor = color, MarkerSize = 0 };
             foreach (var cell in group.OrderBy(c => c.Args))
@@ -85,7 +85,7 @@ public static class Charts
         int colour = 0;
         foreach (var profile in cells.GroupBy(c => c.Profile))
         {
-            var bars = new BarSeries { Title = profile.Key, FillColor = Palette[colour++ % Palette.Length] };
+            var bars = new BarSeries { Title = profile.Key, FillColor = Palette[colour++ % Palette.Count] };
             foreach (string strategy in strategies)
                 bars.Items.Add(new BarItem(Math.Max(0, profile.FirstOrDefault(c => c.Strategy == strategy)?.OverheadNs.Median ?? 0)));
             model.Series.Add(bars);
@@ -95,7 +95,7 @@ public static class Charts
         return Export(model, Math.Max(Height, 40 + 14 * cells.Count));
     }
 
-    static PlotModel Model(string title)
+    internal static PlotModel Model(string title)
     {
         var model = new PlotModel { Title = title, TitleFontSize = 15, Background = OxyColors.White, DefaultFont = "Arial" };
         model.Legends.Add(new Legend
@@ -112,6 +112,6 @@ public static class Charts
 
     // The vertical-alignment workaround places text by explicit offsets instead of dominant-baseline, which
     // several SVG renderers (librsvg, some browsers' image viewers) ignore, cutting titles and shifting legends.
-    static string Export(PlotModel model, int height = Height) =>
+    internal static string Export(PlotModel model, int height = Height) =>
         SvgExporter.ExportToString(model, Width, height, isDocument: true, textMeasurer: null, useVerticalTextAlignmentWorkaround: true);
 }

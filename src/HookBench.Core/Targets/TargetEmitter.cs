@@ -44,8 +44,13 @@ public static class TargetEmitter
     ///            body ...   ret, or jmp x86_return_thunk
     /// </code>
     /// </summary>
+    /// <param name="bodyCounterAtFirstArgument">
+    /// When set, the body increments the qword at this offset from argument 0 (a per-thread counter block,
+    /// HookSets.ThreadCounters), so a caller can check that each of its calls ran the body exactly once.
+    /// </param>
     public static (Label Function, Label Site) Emit(
-        Assembler asm, SiteKind site, CallingConvention abi, int argCount, ulong seed, WitnessSlots? witness, ThunkSet thunks)
+        Assembler asm, SiteKind site, CallingConvention abi, int argCount, ulong seed, WitnessSlots? witness, ThunkSet thunks,
+        int? bodyCounterAtFirstArgument = null)
     {
         thunks.EmitCallAccounting(asm);
         var function = asm.CreateLabel("function");
@@ -61,6 +66,8 @@ public static class TargetEmitter
         asm.db([.. site.Original]);
         if (witness is not null)
             EmitWitness(asm, abi, argCount, witness);
+        if (bodyCounterAtFirstArgument is int offset)
+            asm.inc(__qword_ptr[abi.Argument(0).Register.R64() + offset]);
 
         asm.mov(rax, seed);
         for (int i = 0; i < argCount; i++)

@@ -18,7 +18,7 @@ public class VerbDispatchTests
     [InlineData("unknown verb 'help'; did you mean '--help'?", "help")]
     [InlineData("unknown verb 'vaildate'; did you mean 'validate'?", "vaildate")]
     [InlineData("unknown verb 'ful'; did you mean 'full'?", "ful")]
-    [InlineData("unknown verb 'frobnicate'; valid: list, disasm, validate, run, crosscheck, compare, sensitivity, report, publish, machine, coverage, ab, or 'full'", "frobnicate")]
+    [InlineData("unknown verb 'frobnicate'; valid: list, disasm, validate, run, crosscheck, compare, sensitivity, report, publish, machine, coverage, ab, patch-stress, patch-latency, or 'full'", "frobnicate")]
     [InlineData("an empty verb was given; valid: list, disasm", "")]
     [InlineData("'--strategies' is an option of 'run', not of the BenchmarkDotNet suite; put the verb first", "--strategies", "x")]
     [InlineData("'--out' is an option of 'run', 'crosscheck', 'compare', 'report'", "--out", "x")]
