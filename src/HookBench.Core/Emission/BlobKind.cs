@@ -10,4 +10,7 @@ public enum BlobKind
     Handler,
     Trampoline,
     Harness,
+
+    /// <summary>Kernel code the hook runs besides its trampoline: ftrace_ops_list_func, __bpf_prog_enter/exit, migrate_disable.</summary>
+    Runtime,
 }

@@ -1,0 +1,56 @@
+using HookBench.Emission;
+using Iced.Intel;
+
+namespace HookBench.Kernel;
+
+/// <summary>
+/// Emits the small kernel primitives the ftrace and BPF runtime code is built from, reaching
+/// <see cref="KernelState"/> as the kernel reaches its per-CPU and task fields.
+/// </summary>
+public static class KernelCode
+{
+    /// <summary>preempt_disable(): <c>incl %gs:__preempt_count</c> (arch/x86/include/asm/preempt.h, __preempt_count_add).</summary>
+    public static void PreemptDisable(Assembler asm, KernelState state) =>
+        asm.AddInstruction(Instruction.Create(Code.Inc_rm32, RipRelative.At(state.PreemptCount.Address)));
+
+    /// <summary>
+    /// preempt_enable(): <c>if (unlikely(__preempt_count_dec_and_test())) __preempt_schedule();</c> — a
+    /// decrement and a <c>je</c> to a cold call of <paramref name="reschedule"/>. The count never reaches 0
+    /// here (see <see cref="KernelState.PreemptEnabled"/>), so the branch is recorded as not taken each of
+    /// the <paramref name="timesPerCall"/> times the code runs per hooked call. Returns the label of the
+    /// instruction that follows, bound to whatever is emitted next (other cold paths may jump there).
+    /// </summary>
+    public static Label PreemptEnable(Assembler asm, KernelState state, ulong reschedule, ColdPaths cold, ICollection<PathFact> facts, int timesPerCall)
+    {
+        asm.AddInstruction(Instruction.Create(Code.Dec_rm32, RipRelative.At(state.PreemptCount.Address)));
+        var back = asm.CreateLabel("preempt_enabled");
+        var call = cold.Add("preempt_schedule", () =>
+        {
+            asm.call(reschedule);
+            asm.jmp(back);
+        });
+        var at = asm.CreateLabel("preempt_count_dec_and_test");
+        asm.Label(ref at);
+        facts.Add(new BranchFact(at, Never(timesPerCall)));
+        asm.je(call);
+        asm.Label(ref back);
+        return back;
+    }
+
+    /// <summary><c>current</c>: <c>mov reg, %gs:current_task</c>.</summary>
+    public static void LoadCurrent(Assembler asm, KernelState state, Register destination) =>
+        asm.LoadRip(destination, state.CurrentTask.Address);
+
+    /// <summary>The stand-in for __preempt_schedule(): counts calls, so a reschedule that should never happen shows up in validation.</summary>
+    public static void EmitReschedule(Assembler asm, KernelState state)
+    {
+        asm.IncRip(state.ReschedCalls.Address);
+        asm.ret();
+    }
+
+    /// <summary>A branch that is not taken on any of its <paramref name="times"/> runs.</summary>
+    public static IReadOnlyList<bool> Never(int times) => [.. Enumerable.Repeat(false, times)];
+
+    /// <summary>A branch that is taken on every one of its <paramref name="times"/> runs.</summary>
+    public static IReadOnlyList<bool> Always(int times) => [.. Enumerable.Repeat(true, times)];
+}
