@@ -16,4 +16,13 @@ internal enum TrampolineMutation
 
     /// <summary>An arithmetic instruction after the flags were restored.</summary>
     ClobberFlags,
+
+    /// <summary>
+    /// The recursion guard is taken and never released: ftrace's list function skips trace_clear_recursion(),
+    /// the BPF exit skips <c>this_cpu_dec(*(prog->active))</c>.
+    /// </summary>
+    SkipRecursionRelease,
+
+    /// <summary>Every callback the hook calls (a matching ftrace op, a BPF program) is called twice.</summary>
+    CallCallbackTwice,
 }
