@@ -96,7 +96,10 @@ public sealed partial class TrampolineBuilder
     /// space and, under <see cref="TrampolineFlags.AlignStack"/>, the padding a C-ABI handler needs.
     /// Records the handler-entry alignment this trampoline documents.
     /// </summary>
-    void CallHandler(ulong handler)
+    void CallHandler(ulong handler) => CallHandler(() => _asm.call(handler));
+
+    /// <summary><see cref="CallHandler(ulong)"/> around any call instruction (a direct one, or <see cref="EmitIndirectCall"/>).</summary>
+    void CallHandler(Action emitCall)
     {
         int pad = Has(TrampolineFlags.AlignStack) && Mod16(-(_depth + 8)) != 8 ? 8 : 0;
         int adjust = pad + _request.Abi.ShadowSpaceBytes;
@@ -105,7 +108,7 @@ public sealed partial class TrampolineBuilder
             adjust += 8;
         if (adjust > 0)
             _asm.sub(rsp, adjust);
-        _asm.call(handler);
+        emitCall();
         if (adjust > 0)
             _asm.add(rsp, adjust);
     }

@@ -23,6 +23,9 @@ public sealed record TrampolineRequest(
     /// </summary>
     public ulong? RedirectTarget { get; init; }
 
+    /// <summary>A BPF trampoline's programs, bookkeeping profile and lookup; null for the thread's single directly called program.</summary>
+    public Bpf.BpfAttachment? Bpf { get; init; }
+
     internal TrampolineMutation Mutation { get; init; }
 
     /// <summary>Sensitivity runs only: k dependent 1-cycle instructions on RSP at the trampoline's entry.</summary>
