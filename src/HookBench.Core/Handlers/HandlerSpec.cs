@@ -23,4 +23,7 @@ public sealed record HandlerSpec(
     /// callee clobber, as compiled C may, so the trampoline's saves are what keeps the target correct.
     /// </summary>
     public bool ClobberVolatiles { get; init; }
+
+    /// <summary>Recursion-guard tests only: after its work the handler calls this traced function again.</summary>
+    internal ulong? Reenter { get; init; }
 }

@@ -12,12 +12,12 @@ namespace HookBench.HookSets;
 /// Emits a hook set in dependency order — target, replacement, handlers, trampoline — so every blob is
 /// assembled knowing the final addresses it calls. The result is not sealed yet: harnesses go next.
 /// </summary>
-public static class HookSetBuilder
+public static partial class HookSetBuilder
 {
     public static HookSet Emit(HookSetOptions options)
     {
         options.EnsureValid();
-        var arena = CodeArena.Create();
+        var arena = CreateArena(options);
         try
         {
             return EmitInto(new CodeImage(arena), options);
@@ -46,6 +46,7 @@ public static class HookSetBuilder
 
         ulong opsPointer = data.Allocate("ftrace_ops", 8).Address;
         var targetWitness = options.Instrumented ? WitnessSlots.Allocate(data, "target", n) : null;
+        var padding = EmitFunctionPadding(image, options);
         var target = image.Emit($"target{n}", BlobKind.Target,
             asm => TargetEmitter.Emit(asm, strategy.Site, abi, n, TargetEmitter.TargetSeed, targetWitness));
         var site = new Site(strategy.Site, target.Address);
@@ -58,6 +59,9 @@ public static class HookSetBuilder
             replacement = image.Emit($"replacement{n}", BlobKind.Target,
                 asm => TargetEmitter.Emit(asm, strategy.Site, abi, n, TargetEmitter.ReplacementSeed, replacementWitness));
         }
+
+        if (CallsSeveral(options))
+            return EmitChain(image, options, new ChainTarget(target, targetWitness, site, opsPointer, padding?.Metadata));
 
         var facts = new PathFacts();
         if (strategy.Route == SiteRoute.Unpatched)
@@ -117,10 +121,11 @@ public static class HookSetBuilder
         };
     }
 
+    /// <summary>Emits one handler; <paramref name="index"/> numbers it among several callbacks, <paramref name="reenter"/> makes it call that target again.</summary>
     static (EmittedBlob Blob, HandlerSlots Slots, ObservationSlots? Observation) EmitHandler(
-        CodeImage image, HookSetOptions options, ContextLayout context, HandlerRole role, ulong? redirectTo)
+        CodeImage image, HookSetOptions options, ContextLayout context, HandlerRole role, ulong? redirectTo, int? index = null, ulong? reenter = null)
     {
-        string owner = role == HandlerRole.Entry ? "handler" : "exit_handler";
+        string owner = (role == HandlerRole.Entry ? "handler" : "exit_handler") + index;
         var slots = HandlerSlots.Allocate(image.Data, owner, options.ArgCount);
         var observation = options.Instrumented ? ObservationSlots.Allocate(image.Data, owner) : null;
         var spec = new HandlerSpec(options.Handler, options.Strategy.Signature, role, options.Abi, options.ArgCount, context, slots)
@@ -128,8 +133,9 @@ public static class HookSetBuilder
             RedirectTo = redirectTo,
             Observation = observation,
             ClobberVolatiles = options.Instrumented && options.Strategy.Signature != HandlerSignature.InPlace,
+            Reenter = reenter,
         };
-        string name = role == HandlerRole.Entry ? $"{options.Handler.Name()}-handler" : $"{options.Handler.Name()}-exit-handler";
+        string name = (role == HandlerRole.Entry ? $"{options.Handler.Name()}-handler" : $"{options.Handler.Name()}-exit-handler") + index;
         var blob = image.Emit(name, BlobKind.Handler, asm => HandlerEmitter.Emit(asm, spec));
         return (blob, slots, observation);
     }

@@ -1,4 +1,5 @@
 using HookBench.Abi;
+using HookBench.Cells;
 using HookBench.Handlers;
 using HookBench.Strategies;
 using HookBench.Trampolines;
@@ -15,6 +16,12 @@ public sealed record HookSetOptions(
 {
     public const int MaxArgs = 6;
 
+    /// <summary>What sits between the trampoline and the program: ops-list's K ops, direct's P programs and their bookkeeping.</summary>
+    public Attachment Attach { get; init; } = Attachment.Default;
+
+    /// <summary>Test builds only: the first callback calls the target again from inside the hook (the recursion guards' probe).</summary>
+    internal bool Reenter { get; init; }
+
     /// <summary>Validation builds: targets record a witness, handlers record what they saw and clobber volatiles.</summary>
     public bool Instrumented { get; init; }
 
@@ -23,7 +30,7 @@ public sealed record HookSetOptions(
     internal int InjectedLatency { get; init; }
 
     public override string ToString() =>
-        $"{Strategy.Name} {Handler.Name()} args={ArgCount} {Abi.Name} {Alignment.Name()}";
+        $"{Strategy.Name} {Handler.Name()} args={ArgCount} {Abi.Name} {Alignment.Name()}" + (Attach.IsDefault ? string.Empty : $" {Attach.Label}");
 
     /// <summary>Whether this combination can be built; <paramref name="error"/> is a one-line reason naming the valid choices.</summary>
     public bool TryValidate(out string? error)
@@ -40,6 +47,8 @@ public sealed record HookSetOptions(
             error = $"strategy {Strategy.Name} has no trampoline to pad the stack; valid alignment for it: {StackAlignment.Kernel.Name()}";
         else if (Strategy.Trampoline is TrampolineSpec spec && !spec.TryValidate(out error))
             error = $"strategy {Strategy.Name}: {error}";
+        else
+            Attach.TryValidate(Strategy, out error);
 
         return error is null;
     }
