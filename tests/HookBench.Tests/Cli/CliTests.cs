@@ -8,7 +8,7 @@ public class CliTests
     static (int Exit, string Out, string Err) Run(params string[] args) => CliHarness.Run(args);
 
     [Theory]
-    [InlineData("unknown strategy 'ftrace'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-call", "disasm", "--strategy", "ftrace", "--args", "2")]
+    [InlineData("unknown strategy 'ftrace'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-call, ops-list", "disasm", "--strategy", "ftrace", "--args", "2")]
     [InlineData("unknown handler 'bpf'; valid: empty, counter, args", "disasm", "--strategy", "direct", "--args", "2", "--handler", "bpf")]
     [InlineData("unknown ABI 'arm64'; valid: sysv, win64", "disasm", "--strategy", "direct", "--args", "2", "--abi", "arm64")]
     [InlineData("--args must be an integer in 0..6; got '7'", "disasm", "--strategy", "direct", "--args", "7")]
@@ -17,7 +17,7 @@ public class CliTests
     [InlineData("unknown alignment 'page'; valid: kernel, c-abi", "disasm", "--strategy", "direct", "--args", "2", "--align", "page")]
     [InlineData("strategy direct-call refuses handler args: it reads a context and may clobber the argument registers the target still needs; valid handlers for direct-call: empty, counter", "disasm", "--strategy", "direct-call", "--args", "2", "--handler", "args")]
     [InlineData("strategy direct-call has no trampoline to pad the stack; valid alignment for it: kernel", "disasm", "--strategy", "direct-call", "--args", "2", "--align", "c-abi")]
-    [InlineData("unknown strategy 'bogus'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-call", "validate", "--strategy", "bogus")]
+    [InlineData("unknown strategy 'bogus'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-call, ops-list", "validate", "--strategy", "bogus")]
     public void Bad_input_gets_one_line_naming_the_valid_values_and_exit_2(string message, params string[] args)
     {
         var (exit, output, error) = Run(args);
@@ -51,7 +51,7 @@ public class CliTests
     [Fact]
     public void Validate_one_strategy_passes_and_reports_the_case_count()
     {
-        var (exit, output, _) = Run("validate", "--strategy", "direct");
+        var (exit, output, _) = Run("validate", "--strategy", "min-regs");
         Assert.Equal(0, exit);
         Assert.Contains("84 of 84 cases passed", output, StringComparison.Ordinal);
     }
@@ -73,7 +73,7 @@ public class RunCliTests
     static (int Exit, string Out, string Err) Run(params string[] args) => CliHarness.Run(args);
 
     [Theory]
-    [InlineData("unknown strategy 'fentry'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-call", "--strategies", "direct,fentry")]
+    [InlineData("unknown strategy 'fentry'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-call, ops-list", "--strategies", "direct,fentry")]
     [InlineData("unknown handler 'bpf'; valid: empty, counter, args", "--handlers", "bpf")]
     [InlineData("unknown mode 'cold'; valid: throughput, latency, serialized", "--mode", "cold")]
     [InlineData("--handlers is empty; give at least one value", "--handlers", ",")]

@@ -26,8 +26,13 @@ public class TransparencyTests
     [Fact]
     public void The_case_matrix_covers_every_strategy_handler_arg_count_abi_and_alignment()
     {
-        // 6 trampolines × 3 handlers × 7 × 2 ABIs × 2 alignments, none × 3 × 7 × 2, direct-call × 2 × 7 × 2.
-        Assert.Equal(6 * 3 * 7 * 2 * 2 + 3 * 7 * 2 + 2 * 7 * 2, Cases.Count);
+        // 6 trampolines × 3 handlers × 7 × 2 ABIs × 2 alignments, none × 3 × 7 × 2, direct-call × 2 × 7 × 2;
+        // then the attached shapes: ops-list's 8 shapes × 84, and direct's 24 shapes of 1 or 3 programs (one of
+        // them the default, counted above) × 84 plus 6 shapes of 38 programs at 2 and 6 args × 3 × 2 × 2.
+        int thread = 6 * 3 * 7 * 2 * 2 + 3 * 7 * 2 + 2 * 7 * 2;
+        int attached = 8 * 84 + (24 - 1) * 84 + 6 * 3 * 2 * 2 * 2;
+        Assert.Equal(thread + attached, Cases.Count);
+        Assert.Equal(ValidationCases.Shapes(StrategyCatalog.OpsList).Count * 84, Cases.Count(c => c.Strategy == StrategyCatalog.OpsList));
         Assert.All(StrategyCatalog.All, s => Assert.Contains(Cases, c => c.Strategy == s));
         Assert.All(CallingConvention.All, abi => Assert.Contains(Cases, c => c.Abi == abi && c.ArgCount == 6));
     }
