@@ -17,7 +17,7 @@ public static class BdnOverheads
             if (hooked is null || baseline is null)
                 continue;
             var p = hooked.BenchmarkCase.Parameters;
-            string key = CellKey.Format((string)p["Strategy"], (int)p["Args"], (string)p["Handler"], (string)p["Mode"]);
+            string key = CellKey.Format((string)p["Strategy"], (int)p["Args"], (string)p["Handler"], (string)p["Mode"]) + BdnAttach.Suffix((string)p["Attach"]);
             result[key] = (hooked.ResultStatistics!.Median, baseline.ResultStatistics!.Median);
         }
 

@@ -6,7 +6,7 @@ namespace HookBench.Cli.Bdn;
 
 /// <summary>
 /// Runs the BenchmarkDotNet suite: <c>dotnet run -c Release</c> with no arguments runs the standard matrix
-/// with the publish config, unattended. HookBench's own options (<c>--matrix standard|full</c>,
+/// with the publish config, unattended. HookBench's own options (<c>--matrix standard|full|crosscheck|attach</c>,
 /// <c>--config publish|ci</c>) are taken out; everything else goes to BenchmarkDotNet (<c>--filter</c>,
 /// <c>--job</c>, <c>--list flat</c>, <c>--exporters</c>, ...).
 /// </summary>

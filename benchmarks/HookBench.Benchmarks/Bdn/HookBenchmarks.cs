@@ -38,6 +38,10 @@ public class HookBenchmarks
     [ParamsSource(nameof(ModeNames))]
     public string Mode { get; set; } = MeasurementMode.Throughput.Name();
 
+    /// <summary>What sits between the trampoline and the program (<see cref="BdnAttach"/>); the standard matrix keeps the default.</summary>
+    [ParamsSource(nameof(AttachValues))]
+    public string Attach { get; set; } = BdnAttach.Default;
+
     public static IEnumerable<string> StrategyNames => StrategyCatalog.All.Select(s => s.Name);
 
     public static IEnumerable<int> ArgCounts => Enumerable.Range(0, HookSetOptions.MaxArgs + 1);
@@ -45,6 +49,8 @@ public class HookBenchmarks
     public static IEnumerable<string> HandlerNames => HandlerKinds.All.Select(h => h.Name());
 
     public static IEnumerable<string> ModeNames => MeasurementModes.All.Select(m => m.Name());
+
+    public static IEnumerable<string> AttachValues => BdnAttach.Values;
 
     [GlobalSetup]
     public void Setup()
@@ -72,5 +78,5 @@ public class HookBenchmarks
     };
 
     HookSetOptions Options() =>
-        new(StrategyCatalog.Parse(Strategy), HandlerKinds.Parse(Handler), Args, CallingConvention.Host);
+        new(StrategyCatalog.Parse(Strategy), HandlerKinds.Parse(Handler), Args, CallingConvention.Host) { Attach = BdnAttach.Parse(Attach) };
 }

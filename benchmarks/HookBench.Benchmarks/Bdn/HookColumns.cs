@@ -80,7 +80,10 @@ public sealed class InstructionsColumn() : HookColumn("HookInstructions", "Instr
     {
         var p = benchmarkCase.Parameters;
         var options = new HookSetOptions(
-            StrategyCatalog.Parse((string)p["Strategy"]), HandlerKinds.Parse((string)p["Handler"]), (int)p["Args"], CallingConvention.Host);
+            StrategyCatalog.Parse((string)p["Strategy"]), HandlerKinds.Parse((string)p["Handler"]), (int)p["Args"], CallingConvention.Host)
+        {
+            Attach = BdnAttach.Parse((string)p["Attach"]),
+        };
         var (baseline, withHook) = Counts.GetOrAdd(options.ToString(), _ =>
         {
             using var pair = HookPair.Build(options);

@@ -21,7 +21,9 @@ public static class DisasmCommand
         var handler = CommonOptions.Handler();
         var abi = CommonOptions.Abi();
         var align = CommonOptions.Alignment();
-        var command = new Command("disasm", "Disassemble the site, trampoline, handler and target of one strategy.") { strategy, args, handler, abi, align };
+        var attach = AttachmentOptions.OneEach();
+        var command = new Command("disasm", "Disassemble the site, trampoline, runtime, handler(s) and target of one strategy.") { strategy, args, handler, abi, align };
+        attach.AddTo(command);
         command.SetAction(parse =>
         {
             var options = new HookSetOptions(
@@ -29,7 +31,7 @@ public static class DisasmCommand
                 HandlerKinds.Parse(parse.GetValue(handler)!),
                 CommonOptions.ParseArgCount(parse.GetValue(args)!),
                 CallingConvention.Parse(parse.GetValue(abi)!),
-                StackAlignments.Parse(parse.GetValue(align)!));
+                StackAlignments.Parse(parse.GetValue(align)!)) { Attach = attach.ParseOne(parse) };
             options.EnsureValid();
             using var set = HookSetBuilder.Build(options);
             output.Write(Render(set, new Disassembler(set)));
@@ -45,6 +47,8 @@ public static class DisasmCommand
         var text = new StringWriter { NewLine = "\n" };
         text.WriteLine($"# {o.Strategy.Name}: {o.Strategy.Saves}");
         text.WriteLine($"# origin: {o.Strategy.Origin}");
+        if (!o.Attach.IsDefault)
+            text.WriteLine($"# attached: {o.Attach.Label}" + (o.Attach.Bpf.WrapsPrograms ? $"; {o.Attach.Bpf.Origin}" : string.Empty));
         text.WriteLine($"# args={o.ArgCount} handler={o.Handler.Name()} abi={o.Abi.Name} align={o.Alignment.Name()}"
             + (set.Entry?.EntryRspMod16 is int mod ? $"; handler entered with RSP mod 16 = {mod}{(mod == CallingConvention.EntryRspMod16 ? " (C-ABI aligned)" : " (not C-ABI aligned)")}" : string.Empty));
         text.WriteLine();
@@ -54,7 +58,7 @@ public static class DisasmCommand
         text.WriteLine("site after patching:");
         text.WriteLine($"  {disassembler.Site()}");
         set.Detach();
-        foreach (BlobKind kind in new[] { BlobKind.Trampoline, BlobKind.Handler, BlobKind.Target })
+        foreach (BlobKind kind in new[] { BlobKind.Trampoline, BlobKind.Runtime, BlobKind.Handler, BlobKind.Target })
         {
             foreach (EmittedBlob blob in set.Blobs.Where(b => b.Kind == kind))
             {

@@ -18,7 +18,7 @@ public static class ResultsTable
         foreach (var c in summary.Cells)
         {
             table.AddRow(
-                Markup.Escape(c.Strategy), c.Args.ToString(), c.Handler, c.Mode,
+                Markup.Escape(c.Variant), c.Args.ToString(), c.Handler, c.Mode,
                 $"{c.NsPerCall.Median:F2}",
                 Markup.Escape($"{c.OverheadNs.Median:F2} [{c.OverheadNs.CiLow:F2}; {c.OverheadNs.CiHigh:F2}]"),
                 $"{c.OverheadCycles:F1}",

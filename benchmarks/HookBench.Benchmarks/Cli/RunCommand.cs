@@ -28,13 +28,15 @@ public static class RunCommand
         var cpu = new Option<string>("--cpu") { Description = "CPU to pin the measuring thread to (default: the last one available)" };
         var seed = new Option<string>("--seed") { Description = "Seed of the cell-order shuffle (default: 1)" };
         var loop = CommonOptions.Loop();
+        var attach = AttachmentOptions.Lists();
         var command = new Command("run", "Measure per-call hook overhead (the quick matrix by default).")
         {
             strategies, args, handlers, modes, reps, ms, outDir, cpu, seed, loop,
         };
+        attach.AddTo(command);
         command.SetAction(parse =>
         {
-            bool selected = new[] { strategies, args, handlers, modes }.Any(o => parse.GetValue(o) is not null);
+            bool selected = new[] { strategies, args, handlers, modes }.Any(o => parse.GetValue(o) is not null) || attach.AnyGiven(parse);
             IReadOnlyList<string> skipped = [];
             IReadOnlyList<CellSpec> plan = selected
                 ? RunPlan.Select(
@@ -42,7 +44,8 @@ public static class RunCommand
                     CellAxes.ParseArgs(parse.GetValue(args) ?? "0-6"),
                     CellAxes.ParseHandlers(parse.GetValue(handlers) ?? HandlerKind.Empty.Name()),
                     CellAxes.ParseModes(parse.GetValue(modes) ?? MeasurementMode.Throughput.Name()),
-                    out skipped)
+                    out skipped,
+                    attach.ParseAll(parse))
                 : RunPlan.Quick();
             if (parse.GetValue(loop) is string loopName)
             {

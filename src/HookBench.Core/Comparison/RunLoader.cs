@@ -73,6 +73,13 @@ public static class RunLoader
         return new ComparableRun(origin, cells);
     }
 
+    /// <summary>
+    /// The key tail of a BenchmarkDotNet Attach parameter ("default" or the key's axis=value terms joined by
+    /// '/'); absent in reports from before the parameter existed.
+    /// </summary>
+    static string AttachSuffix(string? attach) =>
+        attach is null or "default" ? string.Empty : $"{CellKey.Separator}{attach}";
+
     static ComparableRun FromBdn(string file, string text)
     {
         try
@@ -93,7 +100,8 @@ public static class RunLoader
                     .ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : string.Empty, StringComparer.Ordinal);
                 if (!benchmark.TryGetProperty("Statistics", out var stats) || stats.ValueKind != JsonValueKind.Object)
                     continue;     // a case that failed has no statistics
-                string key = CellKey.Format(parameters["Strategy"], int.Parse(parameters["Args"], System.Globalization.CultureInfo.InvariantCulture), parameters["Handler"], parameters["Mode"]);
+                string key = CellKey.Format(parameters["Strategy"], int.Parse(parameters["Args"], System.Globalization.CultureInfo.InvariantCulture), parameters["Handler"], parameters["Mode"])
+                    + AttachSuffix(parameters.GetValueOrDefault("Attach"));
                 double[] samples = [.. stats.GetProperty("OriginalValues").EnumerateArray().Select(v => v.GetDouble())];
                 double median = stats.GetProperty("Median").GetDouble();
                 cells[key] = new ComparableCell(key, "ns/call", samples, median, median);

@@ -62,6 +62,22 @@ public sealed record CellResult
     public required int Args { get; init; }
     public required string Handler { get; init; }
     public required string Mode { get; init; }
+
+    /// <summary>ops-list: ftrace_ops registered (K); null for strategies without the axis (and in files before it).</summary>
+    public int? Ops { get; init; }
+
+    /// <summary>ops-list: the fraction of the K ops whose filter holds the function.</summary>
+    public decimal? Match { get; init; }
+
+    /// <summary>direct: BPF programs on the trampoline (P).</summary>
+    public int? Progs { get; init; }
+
+    /// <summary>direct: the enter/exit bookkeeping profile (bpf-2019, bpf-6.17, bpf-6.18, bpf-6.18+stats).</summary>
+    public string? Bpf { get; init; }
+
+    /// <summary>direct: how the trampoline finds its programs (const, hash, padding).</summary>
+    public string? Lookup { get; init; }
+
     public required int Reps { get; init; }
     public required int DiscardedReps { get; init; }
 
@@ -111,6 +127,14 @@ public sealed record CellResult
     /// <summary>Why repetitions were discarded: interference kind → repetitions.</summary>
     public IReadOnlyDictionary<string, int>? DiscardReasons { get; init; }
 
+    /// <summary>The cell's axes besides strategy/args/handler/mode, as its key writes them (empty for the thread's single handler).</summary>
     [JsonIgnore]
-    public string Key => CellKey.Format(Strategy, Args, Handler, Mode);
+    public string AttachSuffix => Attachment.SuffixOf(Ops, Match, Progs, Bpf, Lookup);
+
+    [JsonIgnore]
+    public string Key => CellKey.Format(Strategy, Args, Handler, Mode) + AttachSuffix;
+
+    /// <summary>The strategy with its non-default attachment axes, for tables and chart legends: <c>ops-list ops=8 match=0.125</c>.</summary>
+    [JsonIgnore]
+    public string Variant => AttachSuffix.Length == 0 ? Strategy : $"{Strategy} {AttachSuffix.TrimStart(CellKey.Separator).Replace(CellKey.Separator, ' ')}";
 }

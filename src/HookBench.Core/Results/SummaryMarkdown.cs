@@ -16,7 +16,7 @@ public static class SummaryMarkdown
         foreach (var c in summary.Cells)
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"| {c.Strategy} | {c.Args} | {c.Handler} | {c.Mode} | {c.NsPerCall.Median:F2} | {c.OverheadNs.Median:F2} [{c.OverheadNs.CiLow:F2}; {c.OverheadNs.CiHigh:F2}] | {c.OverheadCycles:F1} | {c.HookInstructionsText} | {c.Ratio:F2} |\n");
+                $"| {c.Variant} | {c.Args} | {c.Handler} | {c.Mode} | {c.NsPerCall.Median:F2} | {c.OverheadNs.Median:F2} [{c.OverheadNs.CiLow:F2}; {c.OverheadNs.CiHigh:F2}] | {c.OverheadCycles:F1} | {c.HookInstructionsText} | {c.Ratio:F2} |\n");
         }
 
         text.Append('\n');

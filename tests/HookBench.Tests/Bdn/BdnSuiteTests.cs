@@ -13,32 +13,52 @@ namespace HookBench.Tests.Bdn;
 
 public class BdnSuiteTests
 {
-    static IEnumerable<(string S, int A, string H, string M)> CrossProduct() =>
+    static IEnumerable<(string S, int A, string H, string M, string X)> CrossProduct() =>
         from s in HookBenchmarks.StrategyNames
         from a in HookBenchmarks.ArgCounts
         from h in HookBenchmarks.HandlerNames
         from m in HookBenchmarks.ModeNames
-        select (s, a, h, m);
+        from x in HookBenchmarks.AttachValues
+        select (s, a, h, m, x);
 
     [Fact]
     public void The_standard_matrix_is_every_strategy_at_0_2_6_plus_latency_at_2()
     {
-        var kept = CrossProduct().Where(c => MatrixFilter.Allowed(c.S, c.A, c.H, c.M, BdnMatrix.Standard)).ToList();
+        var kept = CrossProduct().Where(c => MatrixFilter.Allowed(c.S, c.A, c.H, c.M, BdnMatrix.Standard, c.X)).ToList();
         Assert.Equal(8 * 3 + 8, kept.Count);
         Assert.All(kept, c => Assert.Equal("empty", c.H));
+        Assert.All(kept, c => Assert.Equal(BdnAttach.Default, c.X));
+        Assert.DoesNotContain(kept, c => c.S == "ops-list");
         Assert.All(kept.Where(c => c.M == "latency"), c => Assert.Equal(2, c.A));
-        Assert.Equal(24, CrossProduct().Count(c => MatrixFilter.Allowed(c.S, c.A, c.H, c.M, BdnMatrix.Crosscheck)));
+        Assert.Equal(24, CrossProduct().Count(c => MatrixFilter.Allowed(c.S, c.A, c.H, c.M, BdnMatrix.Crosscheck, c.X)));
     }
 
     [Fact]
     public void The_full_matrix_is_the_valid_cross_product()
     {
-        var kept = CrossProduct().Where(c => MatrixFilter.Allowed(c.S, c.A, c.H, c.M, BdnMatrix.Full)).ToList();
-        // 8 strategies × 7 args × 3 handlers × 3 modes = 504, less direct-call+args (7 × 3 = 21), less latency at
-        // 0 args (8 × 3 = 24, one of which, direct-call+args, is already gone).
-        Assert.Equal(504 - 21 - 24 + 1, kept.Count);
+        var kept = CrossProduct().Where(c => MatrixFilter.Allowed(c.S, c.A, c.H, c.M, BdnMatrix.Full, c.X)).ToList();
+        // The thread's 8 strategies with one handler: 8 × 7 args × 3 handlers × 3 modes = 504, less direct-call+args
+        // (7 × 3 = 21), less latency at 0 args (8 × 3 = 24, one of which, direct-call+args, is already gone).
+        Assert.Equal(504 - 21 - 24 + 1, kept.Count(c => c.X == BdnAttach.Default && c.S != "ops-list"));
         Assert.DoesNotContain(kept, c => c.S == "direct-call" && c.H == "args");
         Assert.DoesNotContain(kept, c => c.M == "latency" && c.A == 0);
+        // Attached values reach only the strategies that take them, each once per its own axes.
+        Assert.All(kept.Where(c => c.X != BdnAttach.Default), c => Assert.Contains(c.S, new[] { "ops-list", "direct" }));
+        // ops-list: 7 ops values × (7 args × 3 handlers × 3 modes, less latency at 0 args for 3 handlers).
+        Assert.Equal(7 * (7 * 3 * 3 - 3), kept.Count(c => c.S == "ops-list" && c.X.StartsWith("ops=", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void The_attach_matrix_is_the_issue_10_figures_at_2_args()
+    {
+        var kept = CrossProduct().Where(c => MatrixFilter.Allowed(c.S, c.A, c.H, c.M, BdnMatrix.Attach, c.X)).ToList();
+        Assert.All(kept, c => Assert.Equal((2, "empty", "throughput"), (c.A, c.H, c.M)));
+        Assert.Contains(kept, c => c.S == "min-regs" && c.X == BdnAttach.Default);
+        Assert.Contains(kept, c => c.S == "ops-list" && c.X == "ops=32");
+        Assert.Contains(kept, c => c.S == "direct" && c.X == "progs=38");
+        Assert.Contains(kept, c => c.S == "direct" && c.X == "bpf=bpf-6.18/lookup=padding");
+        // min-regs, direct and ops-list at default, 7 ops values, 9 program values.
+        Assert.Equal(3 + 7 + 9, kept.Count);
     }
 
     [Fact]
@@ -85,7 +105,7 @@ public class BdnSuiteTests
     }
 
     [Theory]
-    [InlineData("--matrix '9' is not valid; valid: standard, full, crosscheck", "--matrix", "9")]
+    [InlineData("--matrix '9' is not valid; valid: standard, full, crosscheck, attach", "--matrix", "9")]
     [InlineData("--config 'nightly' is not valid; valid: publish, ci", "--config", "nightly")]
     [InlineData("--matrix needs a value", "--matrix")]
     public void Bad_suite_options_get_one_line_and_exit_2(string message, params string[] args)

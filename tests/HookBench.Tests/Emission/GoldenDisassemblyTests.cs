@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using HookBench.Abi;
 using HookBench.Cli;
+using HookBench.Cli.Bdn;
 using HookBench.Disassembly;
 using HookBench.Handlers;
 using HookBench.HookSets;
@@ -17,29 +18,44 @@ public class GoldenDisassemblyTests
 {
     const ulong DisplayBase = 0x1000_0000;
 
-    public static TheoryData<string, string, string> Cases()
+    public static TheoryData<string, string, string, string> Cases()
     {
-        var data = new TheoryData<string, string, string>();
+        var data = new TheoryData<string, string, string, string>();
         foreach (var strategy in StrategyCatalog.All)
         {
             var handler = strategy.Name is "direct-call" ? HandlerKind.Counter : HandlerKind.Args;
-            data.Add(strategy.Name, handler.Name(), CallingConvention.SysV.Name);
+            data.Add(strategy.Name, handler.Name(), CallingConvention.SysV.Name, BdnAttach.Default);
         }
 
-        data.Add("full-regs", "args", "win64");
-        data.Add("direct", "args", "win64");
-        data.Add("direct-fexit", "args", "win64");
+        data.Add("full-regs", "args", "win64", BdnAttach.Default);
+        data.Add("direct", "args", "win64", BdnAttach.Default);
+        data.Add("direct-fexit", "args", "win64", BdnAttach.Default);
+
+        // What sits between the trampoline and the program (issue 10), with the counter handler.
+        data.Add("ops-list", "counter", "sysv", "ops=4/match=0.5");
+        data.Add("ops-list", "counter", "win64", "ops=4/match=0.5");
+        data.Add("direct", "counter", "sysv", "progs=2");
+        data.Add("direct", "counter", "sysv", "bpf=bpf-6.17");
+        data.Add("direct", "counter", "sysv", "bpf=bpf-6.18");
+        data.Add("direct", "counter", "sysv", "bpf=bpf-6.18+stats");
+        data.Add("direct", "counter", "win64", "progs=2/bpf=bpf-6.18");
+        data.Add("direct", "counter", "sysv", "progs=2/bpf=bpf-6.18/lookup=hash");
+        data.Add("direct", "counter", "sysv", "progs=2/bpf=bpf-6.18/lookup=padding");
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Listing_matches_the_golden_file(string strategy, string handler, string abi)
+    public void Listing_matches_the_golden_file(string strategy, string handler, string abi, string attach)
     {
-        var options = new HookSetOptions(StrategyCatalog.Parse(strategy), HandlerKinds.Parse(handler), 2, CallingConvention.Parse(abi));
+        var options = new HookSetOptions(StrategyCatalog.Parse(strategy), HandlerKinds.Parse(handler), 2, CallingConvention.Parse(abi))
+        {
+            Attach = BdnAttach.Parse(attach),
+        };
         using var set = HookSetBuilder.Build(options);
         string listing = DisasmCommand.Render(set, new Disassembler(set, DisplayBase));
-        string path = Path.Combine(GoldenDirectory(), $"{strategy}.{handler}.{abi}.txt");
+        string tail = attach == BdnAttach.Default ? string.Empty : "." + attach.Replace('/', '.').Replace('=', '-');
+        string path = Path.Combine(GoldenDirectory(), $"{strategy}.{handler}.{abi}{tail}.txt");
         if (Environment.GetEnvironmentVariable("HOOKBENCH_UPDATE_GOLDEN") == "1")
             File.WriteAllText(path, listing);
         Assert.True(File.Exists(path), $"missing golden file {path}; run with HOOKBENCH_UPDATE_GOLDEN=1");
