@@ -83,6 +83,11 @@ public class RunCliTests
     [InlineData("--reps must be an integer in 5..10000; got '0'", "--reps", "0")]
     [InlineData("--measure-ms must be a number in 0.1..1000; got '0'", "--measure-ms", "0")]
     [InlineData("--cpu must be an integer in 0..63; got '-1'", "--cpu", "-1")]
+    [InlineData("--ops must be an integer in 1..64; got '0'", "--ops", "0,8")]
+    [InlineData("--match must be a fraction in 0..1 written as a decimal (1, 0.5, 0.125); got '1/8'", "--match", "1/8")]
+    [InlineData("--progs must be an integer in 1..38; got '39'", "--progs", "39")]
+    [InlineData("unknown bpf profile 'bpf-6.19'; valid: bpf-2019, bpf-6.17, bpf-6.18, bpf-6.18+stats", "--bpf", "bpf-6.19")]
+    [InlineData("unknown lookup 'rcu'; valid: const, hash, padding", "--lookup", "rcu")]
     [InlineData("the selection leaves no cell to measure: direct-call args=2 args throughput: strategy direct-call refuses handler args: it reads a context and may clobber the argument registers the target still needs; valid handlers for direct-call: empty, counter", "--strategies", "direct-call", "--args", "2", "--handlers", "args")]
     public void Bad_selections_get_one_line_and_exit_2_with_nothing_written(string message, params string[] args)
     {
@@ -135,6 +140,33 @@ public class RunCliTests
             Assert.Equal(["none", "direct"], summary.Cells.Select(c => c.Strategy));
             Assert.All(summary.Cells, c => Assert.Equal(6, c.Reps));
             Assert.Contains("overhead ns", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+                Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Attachment_options_reach_the_strategies_that_take_them_and_the_summary()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "hookbench-run-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (exit, _, error) = Run(
+                "run", "--strategies", "min-regs,ops-list,direct", "--args", "2", "--ops", "1,4", "--match", "0.25",
+                "--progs", "2", "--bpf", "bpf-6.18", "--lookup", "padding", "--reps", "5", "--measure-ms", "0.2", "--out", dir);
+            Assert.True(exit == 0, error);
+            var summary = HookBench.Results.SummaryJson.Deserialize(File.ReadAllText(Path.Combine(dir, "summary.json")), "run");
+            // match=0.25 of one op is not whole, so ops=1 is skipped for ops-list; min-regs ignores every axis.
+            Assert.Equal(
+                ["min-regs/2/empty/throughput", "ops-list/2/empty/throughput/ops=4/match=0.25", "direct/2/empty/throughput/progs=2/bpf=bpf-6.18/lookup=padding"],
+                summary.Cells.Select(c => c.Key));
+            Assert.All(summary.Cells, c => Assert.NotNull(c.InstructionsPerCall));
+            Assert.Equal(4, summary.Cells[1].Ops);
+            Assert.Equal("padding", summary.Cells[2].Lookup);
+            Assert.Null(summary.Cells[0].Ops);
         }
         finally
         {
