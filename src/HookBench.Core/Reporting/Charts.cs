@@ -10,7 +10,7 @@ namespace HookBench.Reporting;
 /// SVG charts drawn with OxyPlot's managed SVG exporter: no native graphics library, so they render the
 /// same on a headless CI runner as on a desktop.
 /// </summary>
-public static class Charts
+public static partial class Charts
 {
     public const int Width = 1000, Height = 540;
 

@@ -15,11 +15,21 @@ public static class ReportBuilder
     public const string BarChart = "overhead-at-2-args.svg";
 
     /// <summary>The chart files for a machine, by path relative to the page.</summary>
-    public static IReadOnlyDictionary<string, string> ChartFiles(PublishedMachine machine) => new Dictionary<string, string>
+    public static IReadOnlyDictionary<string, string> ChartFiles(PublishedMachine machine)
     {
-        [$"{machine.Slug}/charts/{ArgsChart}"] = Charts.OverheadVersusArgs(machine.Summary, $"Hook overhead vs arguments — {machine.Summary.Environment.Cpu}"),
-        [$"{machine.Slug}/charts/{BarChart}"] = Charts.OverheadAtTwoArgs(machine.Summary, $"Hook overhead at 2 arguments — {machine.Summary.Environment.Cpu}"),
-    };
+        var thread = ThreadCells(machine.Summary);
+        var files = new Dictionary<string, string>
+        {
+            [$"{machine.Slug}/charts/{ArgsChart}"] = Charts.OverheadVersusArgs(thread, $"Hook overhead vs arguments — {machine.Summary.Environment.Cpu}"),
+            [$"{machine.Slug}/charts/{BarChart}"] = Charts.OverheadAtTwoArgs(thread, $"Hook overhead at 2 arguments — {machine.Summary.Environment.Cpu}"),
+        };
+        foreach (var (name, svg) in AttachmentReport.Charts(machine.Summary, machine.Summary.Environment.Cpu))
+            files[$"{machine.Slug}/charts/{name}"] = svg;
+        return files;
+    }
+
+    /// <summary>The cells of the thread's strategies with one handler each: what the per-strategy tables and charts show.</summary>
+    static RunSummary ThreadCells(RunSummary summary) => summary with { Cells = [.. summary.Cells.Where(c => c.AttachSuffix.Length == 0)] };
 
     public const string Title = "HookBench results";
 
@@ -53,12 +63,12 @@ public static class ReportBuilder
         foreach (var m in machines)
             text.Append(' ').Append(m.Slug).Append(" |");
         text.Append("\n|---|").Append(string.Concat(Enumerable.Repeat("---:|", machines.Count))).Append('\n');
-        foreach (string strategy in machines.SelectMany(m => m.Summary.Cells.Select(c => c.Strategy)).Distinct())
+        foreach (string strategy in machines.SelectMany(m => m.Summary.Cells.Where(c => c.AttachSuffix.Length == 0).Select(c => c.Strategy)).Distinct())
         {
             text.Append("| ").Append(strategy).Append(" |");
             foreach (var m in machines)
             {
-                var cell = m.Summary.Cells.FirstOrDefault(c => c.Strategy == strategy && c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput");
+                var cell = m.Summary.Cells.FirstOrDefault(c => c.Strategy == strategy && c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput" && c.AttachSuffix.Length == 0);
                 text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadNs.Median:F2} ({cell.OverheadCycles:F1}) |"));
             }
 
@@ -71,6 +81,7 @@ public static class ReportBuilder
     static void Machine(StringBuilder text, PublishedMachine machine)
     {
         var summary = machine.Summary;
+        var thread = ThreadCells(summary);
         var e = summary.Environment;
         text.Append("## ").Append(machine.Slug).Append("\n\n");
         text.Append(Invariant($"- CPU: {e.Cpu} (family {e.CpuFamily}, model {e.CpuModel}, microcode {e.Microcode})\n"));
@@ -93,7 +104,7 @@ public static class ReportBuilder
             text.Append(Invariant($" {n} args |"));
         text.Append(" hook instructions (2 args) | × baseline (2 args) |\n|---|");
         text.Append(string.Concat(Enumerable.Repeat("---:|", 9))).Append('\n');
-        foreach (var group in summary.Cells.Where(c => c.Handler == "empty" && c.Mode == "throughput").GroupBy(c => c.Strategy))
+        foreach (var group in thread.Cells.Where(c => c.Handler == "empty" && c.Mode == "throughput").GroupBy(c => c.Strategy))
         {
             text.Append("| ").Append(group.Key).Append(" |");
             for (int n = 0; n <= 6; n++)
@@ -108,7 +119,7 @@ public static class ReportBuilder
 
         text.Append("\n### At 2 arguments: handlers and modes\n\n");
         text.Append("overhead ns per call, median [95% CI] · core cycles\n\n| strategy | empty | counter | args | empty, latency | empty, serialized |\n|---|---:|---:|---:|---:|---:|\n");
-        foreach (var group in summary.Cells.Where(c => c.Args == 2).GroupBy(c => c.Strategy))
+        foreach (var group in thread.Cells.Where(c => c.Args == 2).GroupBy(c => c.Strategy))
         {
             text.Append("| ").Append(group.Key).Append(" |");
             foreach (var (handler, mode) in new[] { ("empty", "throughput"), ("counter", "throughput"), ("args", "throughput"), ("empty", "latency"), ("empty", "serialized") })
@@ -121,6 +132,7 @@ public static class ReportBuilder
         }
 
         text.Append('\n');
+        AttachmentReport.Append(text, machine.Summary, machine.Slug);
     }
 
     static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
