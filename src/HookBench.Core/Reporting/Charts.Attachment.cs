@@ -9,21 +9,22 @@ namespace HookBench.Reporting;
 public static partial class Charts
 {
     /// <summary>
-    /// ops-list's overhead against K (log-2 axis), one line per number of matching ops (all K, one, none),
-    /// and min-regs, the per-ops trampoline that serves one op without the list, as a flat reference.
+    /// ops-list's overhead against K, one line per number of matching ops (all K, one, none), and min-regs,
+    /// the per-ops trampoline that serves one op without the list, as a flat reference. A linear axis, so a
+    /// constant cost per registered op is a straight line and any cliff shows.
     /// </summary>
     public static string OverheadVersusOps(AttachedCells cells, string title)
     {
         var list = cells.OpsList;
-        var model = Model(title);
+        var model = LegendInside(Model(title));
         int widest = list.Max(AttachedCells.Ops);
-        model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Bottom, Title = "ftrace_ops registered (K)", Base = 2, Minimum = 0.8, Maximum = widest * 1.25 });
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "ftrace_ops registered (K)", Minimum = 0, Maximum = widest + 1, MajorStep = widest > 16 ? 4 : 1, MinorStep = 1 });
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = "overhead per call (ns)", Minimum = 0, MajorGridlineStyle = LineStyle.Dot });
         (string Title, Func<CellResult, bool> Keep)[] series =
         [
-            ("ops-list, all K ops trace the function", c => AttachedCells.Matching(c) == AttachedCells.Ops(c)),
-            ("ops-list, one of the K ops does", c => AttachedCells.Matching(c) == 1 && AttachedCells.Ops(c) > 1),
-            ("ops-list, none does", c => AttachedCells.Matching(c) == 0),
+            ("ops-list, all K ops match", c => AttachedCells.Matching(c) == AttachedCells.Ops(c)),
+            ("ops-list, one of the K matches", c => AttachedCells.Matching(c) == 1 && AttachedCells.Ops(c) > 1),
+            ("ops-list, none matches", c => AttachedCells.Matching(c) == 0),
         ];
         int colour = 1;
         foreach (var (name, keep) in series)
@@ -36,16 +37,16 @@ public static partial class Charts
         }
 
         if (cells.MinRegs is { } minRegs)
-            AddLine(model, "min-regs (per-ops trampoline, one op)", Palette[0], [(1, minRegs), (widest, minRegs)]);
+            AddLine(model, "min-regs (one op, its own trampoline)", Palette[0], [(1, minRegs), (widest, minRegs)]);
         return Export(model);
     }
 
-    /// <summary>The BPF trampoline's overhead against P programs (log-2 axis), one line per profile and lookup.</summary>
+    /// <summary>The BPF trampoline's overhead against P programs (linear axis: the per-program cost is the slope), one line per profile and lookup.</summary>
     public static string OverheadVersusProgs(AttachedCells cells, string title)
     {
-        var model = Model(title);
+        var model = LegendInside(Model(title));
         int widest = cells.Direct.Max(AttachedCells.Progs);
-        model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Bottom, Title = "programs on the trampoline (P)", Base = 2, Minimum = 0.8, Maximum = widest * 1.25 });
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "programs on the trampoline (P)", Minimum = 0, Maximum = widest + 1, MajorStep = widest > 16 ? 4 : 1, MinorStep = 1 });
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = "overhead per call (ns)", Minimum = 0, MajorGridlineStyle = LineStyle.Dot });
         int colour = 1;
         foreach (var shape in cells.Direct.GroupBy(c => (AttachedCells.Bpf(c), AttachedCells.Lookup(c))).Where(g => g.Count() > 1))
@@ -55,6 +56,17 @@ public static partial class Charts
         }
 
         return Export(model);
+    }
+
+    /// <summary>Several long series names: a legend column in the empty top-left corner instead of one crowded row.</summary>
+    static PlotModel LegendInside(PlotModel model)
+    {
+        var legend = model.Legends[0];
+        legend.LegendPlacement = OxyPlot.Legends.LegendPlacement.Inside;
+        legend.LegendPosition = OxyPlot.Legends.LegendPosition.TopLeft;
+        legend.LegendOrientation = OxyPlot.Legends.LegendOrientation.Vertical;
+        legend.LegendBackground = OxyColor.FromAColor(220, OxyColors.White);
+        return model;
     }
 
     static void AddLine(PlotModel model, string title, OxyColor color, IEnumerable<(int X, CellResult Cell)> points)
