@@ -77,14 +77,23 @@ public static class PublishCommand
         return command;
     }
 
-    /// <summary>The measured code of every strategy at 2 arguments (empty handler, host convention).</summary>
+    /// <summary>
+    /// The measured code of every strategy at 2 arguments (empty handler, host convention), and of the quick
+    /// matrix's attached cells (ops-list at K = 8, direct under bpf-6.18), named after their key's axes.
+    /// </summary>
     static Dictionary<string, string> Listings()
     {
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var strategy in StrategyCatalog.All)
+        IEnumerable<HookSetOptions> listed =
+        [
+            .. StrategyCatalog.All.Select(s => new HookSetOptions(s, HandlerKind.Empty, 2, CallingConvention.Host)),
+            .. RunPlan.Quick().Where(c => !c.Key.Attach.IsDefault).Select(c => c.Key.HookSet(CallingConvention.Host)).Distinct(),
+        ];
+        foreach (var options in listed)
         {
-            using var set = HookSetBuilder.Build(new HookSetOptions(strategy, HandlerKind.Empty, 2, CallingConvention.Host));
-            files[$"{strategy.Name}.txt"] = $"# addresses relocated to 0x{ListingBase:X} (the arena's base) for stable diffs\n"
+            using var set = HookSetBuilder.Build(options);
+            string tail = string.Concat(options.Attach.Terms().Select(t => $".{t.Axis}-{t.Value}"));
+            files[$"{options.Strategy.Name}{tail}.txt"] = $"# addresses relocated to 0x{ListingBase:X} (the arena's base) for stable diffs\n"
                 + DisasmCommand.Render(set, new Disassembler(set, ListingBase));
         }
 
