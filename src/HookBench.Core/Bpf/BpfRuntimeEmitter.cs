@@ -54,14 +54,14 @@ public static class BpfRuntimeEmitter
             migrateDisable = EmitFunction(image, facts, "migrate_disable", (asm, f) =>
             {
                 var cold = new ColdPaths(asm);
-                EmitMigrateDisable(asm, context, Register.RCX, cold, f);
+                MigrateCode.EmitDisable(asm, state, reschedule, programsPerCall, Register.RCX, cold, f);
                 asm.ret();
                 cold.Emit();
             });
             migrateEnable = EmitFunction(image, facts, "migrate_enable", (asm, f) =>
             {
                 var cold = new ColdPaths(asm);
-                EmitMigrateEnable(asm, context, Register.RCX, cold, f);
+                MigrateCode.EmitEnable(asm, state, reschedule, programsPerCall, Register.RCX, cold, f);
                 asm.ret();
                 cold.Emit();
             });
@@ -90,13 +90,6 @@ public static class BpfRuntimeEmitter
         var blob = image.Emit(name, BlobKind.Runtime, asm => body(asm, pinned));
         facts.Add(blob, pinned);
         return blob.Address;
-    }
-
-    static void Branch(Assembler asm, List<PathFact> facts, string name, IReadOnlyList<bool> taken)
-    {
-        var at = asm.CreateLabel(name);
-        asm.Label(ref at);
-        facts.Add(new BranchFact(at, taken));
     }
 
     static void EmitEnter(Assembler asm, Context c, ulong? migrateDisable, List<PathFact> facts)
@@ -128,7 +121,7 @@ public static class BpfRuntimeEmitter
             if (callsOut)
                 asm.call(migrateDisable!.Value);
             else
-                EmitMigrateDisable(asm, c, c.Temp(0), cold, facts);
+                MigrateCode.EmitDisable(asm, c.State, c.Reschedule, c.Runs, c.Temp(0), cold, facts);
         }
 
         if (inline && c.Profile.Has(BpfSteps.RcuReadLock))
@@ -160,7 +153,7 @@ public static class BpfRuntimeEmitter
             asm.mov(new AssemblerRegister32(value.GetFullRegister32()), 1);
             asm.xadd(__dword_ptr[rax], new AssemblerRegister32(value.GetFullRegister32()));
             asm.test(new AssemblerRegister32(value.GetFullRegister32()), new AssemblerRegister32(value.GetFullRegister32()));
-            Branch(asm, facts, "prog_active", c.Never);
+            KernelCode.Branch(asm, facts, "prog_active", c.Never);
             asm.jne(miss);
         }
 
@@ -211,7 +204,7 @@ public static class BpfRuntimeEmitter
             var begin = c.Temp(1).R64();
             var stats = c.Temp(2).R64();
             asm.cmp(start, NoStartTime);
-            Branch(asm, facts, "stats_no_start", c.Never);
+            KernelCode.Branch(asm, facts, "stats_no_start", c.Never);
             asm.jbe(afterStats);
             asm.mov(begin, start);
             EmitSchedClock(asm);
@@ -236,7 +229,7 @@ public static class BpfRuntimeEmitter
                 return;
             if (inline)
             {
-                EmitMigrateEnable(asm, c, c.Temp(0), cold, facts);
+                MigrateCode.EmitEnable(asm, c.State, c.Reschedule, c.Runs, c.Temp(0), cold, facts);
                 return;
             }
 
@@ -290,69 +283,5 @@ public static class BpfRuntimeEmitter
         asm.rdtsc();
         asm.shl(rdx, 32);
         asm.or(rax, rdx);
-    }
-
-    /// <summary>
-    /// __migrate_disable(), outermost path: p = current; p->migration_disabled is 0, so under a preempt guard
-    /// this_rq_pinned()++ and p->migration_disabled = 1. Uses rax and <paramref name="temp"/>.
-    /// </summary>
-    static void EmitMigrateDisable(Assembler asm, Context c, Register temp, ColdPaths cold, List<PathFact> facts)
-    {
-        var t = temp.R64();
-        var t32 = new AssemblerRegister32(temp.GetFullRegister32());
-        Label done = default;
-        KernelCode.LoadCurrent(asm, c.State, Register.RAX);
-        asm.movzx(t32, __word_ptr[rax + KernelState.MigrationDisabled]);
-        asm.test(t32, t32);
-        var nested = cold.Add("migrate_disable_nested", () =>
-        {
-            asm.inc(__word_ptr[rax + KernelState.MigrationDisabled]);
-            asm.jmp(done);
-        });
-        Branch(asm, facts, "migration_disabled", c.Never);
-        asm.jnz(nested);
-        KernelCode.PreemptDisable(asm, c.State);            // guard(preempt)()
-        asm.LoadRip(temp, c.State.ThisCpuOff.Address);
-        asm.inc(__dword_ptr[t + KernelState.RqNrPinned]);  // this_rq_pinned()++
-        asm.mov(__word_ptr[rax + KernelState.MigrationDisabled], 1);
-        done = KernelCode.PreemptEnable(asm, c.State, c.Reschedule, cold, facts, c.Runs);
-    }
-
-    /// <summary>
-    /// __migrate_enable(), outermost path: p->migration_disabled is 1, so under a preempt guard check that
-    /// p->cpus_ptr is still &amp;p->cpus_mask, clear the counter and this_rq_pinned()--.
-    /// </summary>
-    static void EmitMigrateEnable(Assembler asm, Context c, Register temp, ColdPaths cold, List<PathFact> facts)
-    {
-        var t = temp.R64();
-        var t32 = new AssemblerRegister32(temp.GetFullRegister32());
-        Label done = default;
-        var checkedAffinity = asm.CreateLabel("cpus_ptr_checked");
-        KernelCode.LoadCurrent(asm, c.State, Register.RAX);
-        asm.movzx(t32, __word_ptr[rax + KernelState.MigrationDisabled]);
-        asm.cmp(t32, 1);
-        var nested = cold.Add("migrate_enable_nested", () =>
-        {
-            asm.dec(__word_ptr[rax + KernelState.MigrationDisabled]);
-            asm.jmp(done);
-        });
-        Branch(asm, facts, "migration_nested", c.Never);
-        asm.ja(nested);
-        KernelCode.PreemptDisable(asm, c.State);            // guard(preempt)()
-        asm.lea(t, __qword_ptr[rax + KernelState.CpusMask]);
-        asm.cmp(__qword_ptr[rax + KernelState.CpusPtr], t);
-        var slow = cold.Add("___migrate_enable", () =>
-        {
-            // ___migrate_enable() puts cpus_ptr back to &cpus_mask; nothing here ever moves it.
-            asm.mov(__qword_ptr[rax + KernelState.CpusPtr], t);
-            asm.jmp(checkedAffinity);
-        });
-        Branch(asm, facts, "cpus_ptr_changed", c.Never);
-        asm.jne(slow);
-        asm.Label(ref checkedAffinity);
-        asm.mov(__word_ptr[rax + KernelState.MigrationDisabled], 0);
-        asm.LoadRip(temp, c.State.ThisCpuOff.Address);
-        asm.dec(__dword_ptr[t + KernelState.RqNrPinned]);  // this_rq_pinned()--
-        done = KernelCode.PreemptEnable(asm, c.State, c.Reschedule, cold, facts, c.Runs);
     }
 }

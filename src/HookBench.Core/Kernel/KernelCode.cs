@@ -48,6 +48,14 @@ public static class KernelCode
         asm.ret();
     }
 
+    /// <summary>Pins a branch's outcomes per hooked call, in order, to the next instruction emitted.</summary>
+    public static void Branch(Assembler asm, ICollection<PathFact> facts, string name, IReadOnlyList<bool> taken)
+    {
+        var at = asm.CreateLabel(name);
+        asm.Label(ref at);
+        facts.Add(new BranchFact(at, taken));
+    }
+
     /// <summary>A branch that is not taken on any of its <paramref name="times"/> runs.</summary>
     public static IReadOnlyList<bool> Never(int times) => [.. Enumerable.Repeat(false, times)];
 
