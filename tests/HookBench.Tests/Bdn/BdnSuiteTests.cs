@@ -94,6 +94,21 @@ public class BdnSuiteTests
         Assert.Equal(unhooked, hooked);     // the hook is transparent, so both chains end on the same value
     }
 
+    [Theory]
+    [InlineData("ops-list", "ops=8/match=0.125")]
+    [InlineData("direct", "bpf=bpf-6.18/lookup=padding")]
+    public void An_attached_case_sets_up_through_its_attach_parameter(string strategy, string attach)
+    {
+        var bench = new HookBenchmarks { Strategy = strategy, Args = 2, Handler = "counter", Mode = "throughput", Attach = attach };
+        bench.Setup();
+        ulong hooked = bench.Hooked();
+        ulong unhooked = bench.Unhooked();
+        bench.Cleanup();
+        Assert.Equal(unhooked, hooked);
+        Assert.Equal("/" + attach, BdnAttach.Suffix(attach));
+        Assert.Contains(attach, BdnAttach.Values);
+    }
+
     [Fact]
     public void Hookbench_verbs_stay_with_the_cli_and_everything_else_goes_to_benchmarkdotnet()
     {
