@@ -3,6 +3,7 @@ using System.Globalization;
 using HookBench.Abi;
 using HookBench.Cells;
 using HookBench.Handlers;
+using HookBench.Mitigations;
 using HookBench.Strategies;
 
 namespace HookBench.Cli;
@@ -38,6 +39,17 @@ public static class CommonOptions
     public static Option<string> Modes(string defaultMode) => new("--mode")
     {
         Description = $"Comma list: {MeasurementModes.ValidNames} (default: {defaultMode})",
+    };
+
+    public static Option<string> Profile() => new("--profile")
+    {
+        Description = $"Mitigation profile: {MitigationProfiles.ValidNames} (default: none; see 'hookbench list')",
+        DefaultValueFactory = _ => MitigationProfiles.None.Name,
+    };
+
+    public static Option<string> Profiles() => new("--profiles")
+    {
+        Description = $"Comma list of mitigation profiles: {MitigationProfiles.ValidNames} (default: none)",
     };
 
     public static Option<string> Loop() => new("--loop")

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using HookBench.Abi;
+using HookBench.Cells;
 using HookBench.HookSets;
 using HookBench.Strategies;
 using HookBench.Validation;
@@ -14,14 +15,23 @@ public static class ValidateCommand
     public static Command Create(TextWriter output)
     {
         var strategy = CommonOptions.Strategy(required: false);
-        var command = new Command("validate", "Prove every strategy × handler × args 0..6 × ABI × alignment transparent.") { strategy };
+        var profiles = CommonOptions.Profiles();
+        profiles.Description = $"Comma list of mitigation profiles: {Mitigations.MitigationProfiles.ValidNames} (default: all of them)";
+        var command = new Command("validate", "Prove every strategy × profile × handler × args 0..6 × ABI × alignment, and the ops-list and BPF shapes, transparent.") { strategy, profiles };
         command.SetAction(parse =>
         {
             string? name = parse.GetValue(strategy);
             Strategy? only = name is null ? null : StrategyCatalog.Parse(name);
+            var chosen = parse.GetValue(profiles) is string p ? CellAxes.ParseProfiles(p) : null;
+            if (only is not null && chosen is not null)
+            {
+                foreach (var profile in chosen)
+                    new HookSetOptions(only, Handlers.HandlerKind.Empty, 2, CallingConvention.Host) { Profile = profile }.EnsureValid();
+            }
+
             var clock = Stopwatch.StartNew();
-            var results = ValidationCases.All(only).Select(c => TransparencyValidator.Validate(c)).ToList();
-            var guards = ValidationCases.Reentrant(only).Select(RecursionGuardValidator.Validate).ToList();
+            var results = ValidationCases.All(only, chosen).Select(c => TransparencyValidator.Validate(c)).ToList();
+            var guards = ValidationCases.Reentrant(only, chosen).Select(RecursionGuardValidator.Validate).ToList();
             clock.Stop();
             var console = Consoles.For(output);
             Report(console, results, clock.Elapsed);
@@ -53,7 +63,7 @@ public static class ValidateCommand
             console.MarkupLineInterpolated($"[red]FAIL[/] {failure.Case}: {string.Join("; ", failure.Failures)}");
         int passed = results.Count(r => r.Passed);
         console.MarkupLineInterpolated(
-            $"{passed} of {results.Count} cases passed ({results.Sum(r => r.Checks)} checks, {CallingConvention.All.Count} ABIs, args 0..{HookSetOptions.MaxArgs}) in {elapsed.TotalSeconds:F2} s");
+            $"{passed} of {results.Count} cases passed ({results.Sum(r => r.Checks)} checks, {results.Select(r => r.Case.Profile.Name).Distinct().Count()} profiles, {CallingConvention.All.Count} ABIs, args 0..{HookSetOptions.MaxArgs}) in {elapsed.TotalSeconds:F2} s");
     }
 
     /// <summary>The recursion-guard cases: a callback that calls the traced function again from inside the hook.</summary>

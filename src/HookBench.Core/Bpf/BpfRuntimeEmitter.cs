@@ -1,6 +1,7 @@
 using HookBench.Abi;
 using HookBench.Emission;
 using HookBench.Kernel;
+using HookBench.Mitigations;
 using Iced.Intel;
 using static Iced.Intel.AssemblerRegisters;
 
@@ -41,38 +42,40 @@ public static class BpfRuntimeEmitter
     /// <summary>
     /// Emits the runtime into <paramref name="image"/> and adds its path facts to <paramref name="facts"/>:
     /// every branch runs <paramref name="programsPerCall"/> times per hooked call, once per program.
-    /// <paramref name="skipRecursionRelease"/> is the mutation that leaves prog->active raised.
+    /// <paramref name="skipRecursionRelease"/> is the mutation that leaves prog->active raised. The functions are
+    /// compiled as <paramref name="thunks"/>' profile compiles kernel C code: ENDBR at entry, calls accounted,
+    /// returns through the return thunk.
     /// </summary>
     public static BpfRuntime Emit(
-        CodeImage image, CallingConvention abi, BpfProfile profile, KernelState state, ulong reschedule,
+        CodeImage image, CallingConvention abi, BpfProfile profile, KernelState state, ulong reschedule, ThunkSet thunks,
         int programsPerCall, PathFacts facts, bool skipRecursionRelease = false)
     {
-        var context = new Context(abi, profile, state, reschedule, programsPerCall);
+        var context = new Context(abi, profile, state, reschedule, thunks, programsPerCall);
         ulong? migrateDisable = null, migrateEnable = null;
         if (profile.Has(BpfSteps.MigrateDisable) && !profile.Has(BpfSteps.MigrateInline))
         {
-            migrateDisable = EmitFunction(image, facts, "migrate_disable", (asm, f) =>
+            migrateDisable = EmitFunction(image, thunks, facts, "migrate_disable", (asm, f) =>
             {
                 var cold = new ColdPaths(asm);
-                MigrateCode.EmitDisable(asm, state, reschedule, programsPerCall, Register.RCX, cold, f);
-                asm.ret();
+                MigrateCode.EmitDisable(asm, state, reschedule, thunks, programsPerCall, Register.RCX, cold, f);
+                thunks.EmitReturn(asm);
                 cold.Emit();
             });
-            migrateEnable = EmitFunction(image, facts, "migrate_enable", (asm, f) =>
+            migrateEnable = EmitFunction(image, thunks, facts, "migrate_enable", (asm, f) =>
             {
                 var cold = new ColdPaths(asm);
-                MigrateCode.EmitEnable(asm, state, reschedule, programsPerCall, Register.RCX, cold, f);
-                asm.ret();
+                MigrateCode.EmitEnable(asm, state, reschedule, thunks, programsPerCall, Register.RCX, cold, f);
+                thunks.EmitReturn(asm);
                 cold.Emit();
             });
         }
 
-        ulong enter = EmitFunction(image, facts, "__bpf_prog_enter_recur", (asm, f) => EmitEnter(asm, context, migrateDisable, f));
-        ulong exit = EmitFunction(image, facts, "__bpf_prog_exit_recur", (asm, f) => EmitExit(asm, context, migrateEnable, skipRecursionRelease, f));
+        ulong enter = EmitFunction(image, thunks, facts, "__bpf_prog_enter_recur", (asm, f) => EmitEnter(asm, context, migrateDisable, f));
+        ulong exit = EmitFunction(image, thunks, facts, "__bpf_prog_exit_recur", (asm, f) => EmitExit(asm, context, migrateEnable, skipRecursionRelease, f));
         return new BpfRuntime(enter, exit);
     }
 
-    sealed record Context(CallingConvention Abi, BpfProfile Profile, KernelState State, ulong Reschedule, int Runs)
+    sealed record Context(CallingConvention Abi, BpfProfile Profile, KernelState State, ulong Reschedule, ThunkSet Thunks, int Runs)
     {
         public Register Arg(int index) => Abi.ArgumentRegisters[index];
 
@@ -84,10 +87,15 @@ public static class BpfRuntimeEmitter
         public IReadOnlyList<bool> Never => KernelCode.Never(Runs);
     }
 
-    static ulong EmitFunction(CodeImage image, PathFacts facts, string name, Action<Assembler, List<PathFact>> body)
+    /// <summary>One kernel C function: ENDBR under IBT (the trampoline reaches these through the pointers bpf_trampoline_enter() returns), then the body.</summary>
+    static ulong EmitFunction(CodeImage image, ThunkSet thunks, PathFacts facts, string name, Action<Assembler, List<PathFact>> body)
     {
         var pinned = new List<PathFact>();
-        var blob = image.Emit(name, BlobKind.Runtime, asm => body(asm, pinned));
+        var blob = image.Emit(name, BlobKind.Runtime, asm =>
+        {
+            thunks.EmitEndbr(asm);
+            body(asm, pinned);
+        });
         facts.Add(blob, pinned);
         return blob.Address;
     }
@@ -119,9 +127,9 @@ public static class BpfRuntimeEmitter
         if (c.Profile.Has(BpfSteps.MigrateDisable))
         {
             if (callsOut)
-                asm.call(migrateDisable!.Value);
+                KernelCode.EmitCall(asm, c.Thunks, migrateDisable!.Value);
             else
-                MigrateCode.EmitDisable(asm, c.State, c.Reschedule, c.Runs, c.Temp(0), cold, facts);
+                MigrateCode.EmitDisable(asm, c.State, c.Reschedule, c.Thunks, c.Runs, c.Temp(0), cold, facts);
         }
 
         if (inline && c.Profile.Has(BpfSteps.RcuReadLock))
@@ -177,7 +185,7 @@ public static class BpfRuntimeEmitter
             asm.pop(rbx);
         }
 
-        asm.ret();
+        c.Thunks.EmitReturn(asm);
         cold.Emit();
     }
 
@@ -229,20 +237,20 @@ public static class BpfRuntimeEmitter
                 return;
             if (inline)
             {
-                MigrateCode.EmitEnable(asm, c.State, c.Reschedule, c.Runs, c.Temp(0), cold, facts);
+                MigrateCode.EmitEnable(asm, c.State, c.Reschedule, c.Thunks, c.Runs, c.Temp(0), cold, facts);
                 return;
             }
 
             if (c.Abi.ShadowSpaceBytes > 0)
                 asm.sub(rsp, c.Abi.ShadowSpaceBytes);
-            asm.call(migrateEnable!.Value);
+            KernelCode.EmitCall(asm, c.Thunks, migrateEnable!.Value);
             if (c.Abi.ShadowSpaceBytes > 0)
                 asm.add(rsp, c.Abi.ShadowSpaceBytes);
         };
         Action rcu = () =>
         {
             if (c.Profile.Has(BpfSteps.RcuReadLock))
-                KernelCode.PreemptEnable(asm, c.State, c.Reschedule, cold, facts, c.Runs);
+                KernelCode.PreemptEnable(asm, c.State, c.Reschedule, c.Thunks, cold, facts, c.Runs);
         };
 
         // 6.17: migrate_enable(); rcu_read_unlock();  6.18: rcu_read_unlock_migrate(): rcu_read_unlock(); migrate_enable();
@@ -257,7 +265,7 @@ public static class BpfRuntimeEmitter
             rcu();
         }
 
-        asm.ret();
+        c.Thunks.EmitReturn(asm);
         cold.Emit();
     }
 

@@ -48,27 +48,37 @@ public sealed record Attachment
 
     public bool IsDefault => Equals(Default);
 
-    /// <summary>Whether the BPF axes apply: a BPF trampoline that calls fentry programs only.</summary>
+    /// <summary>
+    /// Whether the BPF axes apply: a BPF trampoline that calls fentry programs only. A trampoline that runs the
+    /// body itself (BPF_TRAMP_F_CALL_ORIG: fexit, fmod_ret, either in jmp mode) keeps its one program.
+    /// </summary>
     public static bool TakesPrograms(Strategy strategy) =>
-        strategy.Signature == HandlerSignature.BpfProgram && strategy.Route == SiteRoute.Trampoline && !strategy.HasExitHandler;
+        strategy.Signature == HandlerSignature.BpfProgram && strategy.Route == SiteRoute.Trampoline && !strategy.CallsOriginal;
 
     /// <summary>Whether the ops axes apply: a strategy that walks ftrace's ops list.</summary>
     public static bool TakesOps(Strategy strategy) => strategy.Dispatch == CallbackDispatch.OpsList;
 
-    /// <summary>The non-default axes as (name, value), in key order.</summary>
-    public IEnumerable<(string Axis, string Value)> Terms()
+    /// <summary>The text of <paramref name="axis"/>'s value, as a key writes it.</summary>
+    public string TextOf(string axis) => axis switch
     {
-        if (Ops != Default.Ops)
-            yield return (OpsAxis, Invariant(Ops));
-        if (Match != Default.Match)
-            yield return (MatchAxis, FormatMatch(Match));
-        if (Progs != Default.Progs)
-            yield return (ProgsAxis, Invariant(Progs));
-        if (Bpf != Default.Bpf)
-            yield return (BpfAxis, Bpf.Name);
-        if (Lookup != Default.Lookup)
-            yield return (LookupAxis, Lookup.Name());
-    }
+        OpsAxis => Invariant(Ops),
+        MatchAxis => FormatMatch(Match),
+        ProgsAxis => Invariant(Progs),
+        BpfAxis => Bpf.Name,
+        LookupAxis => Lookup.Name(),
+        _ => throw new ArgumentException($"unknown axis '{axis}'; valid: {string.Join(", ", Axes)}", nameof(axis)),
+    };
+
+    /// <summary>
+    /// Whether <paramref name="strategy"/> with this attachment calls its callbacks through an indirect call:
+    /// ftrace's list function (<c>op->func</c>), or a trampoline that looks its programs up (<c>bpf_func</c>).
+    /// </summary>
+    public bool CallsIndirectly(Strategy strategy) =>
+        TakesOps(strategy) || (TakesPrograms(strategy) && Lookup != MetadataLookup.Const);
+
+    /// <summary>The non-default axes as (name, value), in key order.</summary>
+    public IEnumerable<(string Axis, string Value)> Terms() =>
+        Axes.Where(a => TextOf(a) != Default.TextOf(a)).Select(a => (a, TextOf(a)));
 
     /// <summary>The key's tail: <c>/axis=value</c> per non-default axis, or empty.</summary>
     public string Suffix => string.Concat(Terms().Select(t => $"{CellKey.Separator}{t.Axis}={t.Value}"));
@@ -77,24 +87,23 @@ public sealed record Attachment
     public string Label => string.Join(' ', Terms().Select(t => $"{t.Axis}={t.Value}"));
 
     /// <summary>
-    /// The key tail from the names a result file carries (which may come from another build): each axis is
-    /// written when it is present and not its default's text.
+    /// The axes from the names a result file carries (which may come from another build), as (name, value text)
+    /// for <see cref="CellKey.Format"/>: null where the file has none.
     /// </summary>
-    public static string SuffixOf(int? ops, decimal? match, int? progs, string? bpf, string? lookup)
-    {
-        var terms = new List<string>();
-        if (ops is int k && k != Default.Ops)
-            terms.Add($"{OpsAxis}={Invariant(k)}");
-        if (match is decimal m && m != Default.Match)
-            terms.Add($"{MatchAxis}={FormatMatch(m)}");
-        if (progs is int p && p != Default.Progs)
-            terms.Add($"{ProgsAxis}={Invariant(p)}");
-        if (bpf is not null && bpf != Default.Bpf.Name)
-            terms.Add($"{BpfAxis}={bpf}");
-        if (lookup is not null && lookup != Default.Lookup.Name())
-            terms.Add($"{LookupAxis}={lookup}");
-        return string.Concat(terms.Select(t => $"{CellKey.Separator}{t}"));
-    }
+    public static IEnumerable<(string Axis, string? Value)> TermsOf(int? ops, decimal? match, int? progs, string? bpf, string? lookup) =>
+    [
+        (OpsAxis, ops is int k ? Invariant(k) : null),
+        (MatchAxis, match is decimal m ? FormatMatch(m) : null),
+        (ProgsAxis, progs is int p ? Invariant(p) : null),
+        (BpfAxis, bpf),
+        (LookupAxis, lookup),
+    ];
+
+    /// <summary>The key tail of <see cref="TermsOf"/>: each axis written when it is present and not its default's text.</summary>
+    public static string SuffixOf(int? ops, decimal? match, int? progs, string? bpf, string? lookup) =>
+        string.Concat(TermsOf(ops, match, progs, bpf, lookup)
+            .Where(t => t.Value is not null && t.Value != Default.TextOf(t.Axis))
+            .Select(t => $"{CellKey.Separator}{t.Axis}={t.Value}"));
 
     /// <summary>This attachment with <paramref name="axis"/> set from text; bad input is a <see cref="UsageException"/> naming the valid values.</summary>
     public Attachment With(string axis, string value) => axis switch

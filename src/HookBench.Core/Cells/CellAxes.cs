@@ -1,6 +1,7 @@
 using System.Globalization;
 using HookBench.Handlers;
 using HookBench.HookSets;
+using HookBench.Mitigations;
 using HookBench.Strategies;
 
 namespace HookBench.Cells;
@@ -57,4 +58,7 @@ public static class CellAxes
 
     public static IReadOnlyList<MeasurementMode> ParseModes(string text, string option = "--mode") =>
         ParseList(text, option, MeasurementModes.Parse);
+
+    public static IReadOnlyList<MitigationProfile> ParseProfiles(string text, string option = "--profiles") =>
+        ParseList(text, option, MitigationProfiles.Parse);
 }

@@ -30,6 +30,22 @@ public sealed class CodeImage
     /// <summary>The address the next blob will get.</summary>
     public ulong NextAddress => _cursor;
 
+    /// <summary>
+    /// Leaves <paramref name="bytes"/> (a multiple of the blob alignment) of int3 before the next blob, so the
+    /// blobs after it land at other page offsets: measurements repeat a cell at several placements.
+    /// </summary>
+    public void Skip(int bytes)
+    {
+        if (bytes < 0 || bytes % BlobAlignment != 0)
+            throw new ArgumentOutOfRangeException(nameof(bytes), bytes, $"a non-negative multiple of {BlobAlignment}");
+        if (bytes == 0)
+            return;
+        var pad = new byte[bytes];
+        Array.Fill(pad, Int3);
+        _arena.WriteCode(_cursor, pad);
+        _cursor += (ulong)bytes;
+    }
+
     public EmittedBlob Emit(string name, BlobKind kind, Action<Assembler> build) =>
         Emit(name, kind, asm =>
         {
@@ -57,6 +73,17 @@ public sealed class CodeImage
         _blobs.Add(blob);
         _cursor += padded;
         return blob;
+    }
+
+    /// <summary>Attaches the kernel source a blob reproduces; the image keeps the annotated copy.</summary>
+    public EmittedBlob Describe(EmittedBlob blob, string source)
+    {
+        int index = _blobs.IndexOf(blob);
+        if (index < 0)
+            throw new ArgumentException($"{blob.Name} is not in this image", nameof(blob));
+        var described = blob with { Source = source };
+        _blobs[index] = described;
+        return described;
     }
 
     sealed class ByteWriter : CodeWriter

@@ -12,6 +12,9 @@ public sealed class PathFacts
     readonly Dictionary<ulong, IReadOnlyList<bool>> _branches = [];
     readonly Dictionary<ulong, IReadOnlyList<ulong>> _transfers = [];
     readonly Dictionary<ulong, string> _notStatic = [];
+    readonly Dictionary<ulong, bool> _repeating = [];
+    readonly Dictionary<ulong, int> _drops = [];
+    readonly Dictionary<ulong, IReadOnlyList<ulong>> _slots = [];
 
     public static PathFacts Empty => new();
 
@@ -32,6 +35,15 @@ public sealed class PathFacts
                 case NotStaticFact notStatic:
                     _notStatic.Add(at, notStatic.Reason);
                     break;
+                case RepeatingBranchFact repeating:
+                    _repeating.Add(at, repeating.Taken);
+                    break;
+                case StackDropFact drop:
+                    _drops.Add(at, drop.Entries);
+                    break;
+                case ReturnSlotFact slot:
+                    _slots.Add(at, slot.Destinations);
+                    break;
             }
         }
     }
@@ -46,7 +58,22 @@ public sealed class PathFacts
         public string? NotStaticAt(ulong address) => facts._notStatic.GetValueOrDefault(address);
 
         public bool Taken(ulong address) =>
-            Next(facts._branches, address, "conditional branch", "no outcome is known");
+            facts._repeating.TryGetValue(address, out bool always)
+                ? always
+                : Next(facts._branches, address, "conditional branch", "no outcome is known");
+
+        /// <summary>How many return addresses the instruction at <paramref name="address"/> discards (0 for most).</summary>
+        public int DroppedAt(ulong address) => facts._drops.GetValueOrDefault(address);
+
+        /// <summary>Whether the instruction at <paramref name="address"/> overwrites the return slot, and with what this time.</summary>
+        public bool TryReturnSlot(ulong address, out ulong destination)
+        {
+            destination = 0;
+            if (!facts._slots.ContainsKey(address))
+                return false;
+            destination = Next(facts._slots, address, "return-slot store", "no destination is known");
+            return true;
+        }
 
         public bool TryTransfer(ulong address, out ulong destination)
         {
@@ -58,8 +85,8 @@ public sealed class PathFacts
         }
 
         /// <summary>
-        /// Facts the walk used but did not use up: a branch that ran fewer times than its fact lists (the builder
-        /// described a loop that is not the one it emitted). Facts the walk never reached are fine: that code was not on the path.
+        /// Facts the walk used but did not use up: a branch, transfer or return-slot store that ran fewer times than
+        /// its fact lists (the builder described a loop that is not the one it emitted). Facts the walk never reached are fine: that code was not on the path.
         /// </summary>
         public IEnumerable<string> Unfinished()
         {
@@ -67,6 +94,7 @@ public sealed class PathFacts
             {
                 int listed = facts._branches.TryGetValue(address, out var taken) ? taken.Count
                     : facts._transfers.TryGetValue(address, out var destinations) ? destinations.Count
+                    : facts._slots.TryGetValue(address, out var slotDestinations) ? slotDestinations.Count
                     : used;
                 if (used < listed)
                     yield return $"0x{address:X} ran {used} times; its path fact lists {listed}";

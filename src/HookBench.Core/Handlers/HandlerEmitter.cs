@@ -16,6 +16,9 @@ public static class HandlerEmitter
         if (spec.Signature == HandlerSignature.InPlace && (spec.ClobberVolatiles || spec.Kind == HandlerKind.Args || spec.RedirectTo is not null))
             throw new InvalidOperationException("an in-place handler must leave the target's registers alone and has no context");
 
+        // The JIT starts a program with emit_cfi(), an ENDBR under IBT (arch/x86/net/bpf_jit_comp.c); an ftrace
+        // callback is a C function, which IBT kernels compile with ENDBR too.
+        spec.Thunks.EmitEndbr(asm);
         if (spec.Observation is not null)
             EmitObservation(asm, spec, spec.Observation);
 
@@ -46,7 +49,18 @@ public static class HandlerEmitter
         if (spec.ClobberVolatiles)
             EmitClobber(asm, spec.Abi);
 
-        asm.ret();
+        if (spec.ReturnValue is ulong value)
+        {
+            // BPF_REG_0: "return 0" compiles to xor eax, eax (emit_mov_imm32), other constants to mov.
+            if (value == 0)
+                asm.xor(eax, eax);
+            else if (value <= int.MaxValue)
+                asm.MovSignExtended(Register.RAX, (int)value);
+            else
+                asm.mov(rax, value);
+        }
+
+        spec.Thunks.EmitReturn(asm);
     }
 
     /// <summary>The register holding the context pointer on entry.</summary>

@@ -1,4 +1,5 @@
 using HookBench.Emission;
+using HookBench.Mitigations;
 using HookBench.Native;
 using HookBench.Patching;
 using HookBench.Sites;
@@ -33,6 +34,18 @@ public sealed class HookSet : IDisposable
     public SitePatcher Patcher { get; }
 
     public required EmittedBlob Target { get; init; }
+
+    /// <summary>
+    /// Where callers call the target: its first instruction, or under call-depth accounting the call thunk in
+    /// its padding that callthunks.c redirects calls to (it accounts the call and falls through into the function).
+    /// </summary>
+    public required ulong EntryPoint { get; init; }
+
+    /// <summary>The mitigation thunks and depth counter the set was compiled with (nothing for profile none).</summary>
+    public required ThunkSet Thunks { get; init; }
+
+    /// <summary>What the trampoline documents about its call-depth accounting (<see cref="TrampolineLayout.CallDepthSurplus"/>); 0 without one.</summary>
+    public int CallDepthSurplus => Layout?.CallDepthSurplus ?? 0;
     public EmittedBlob? Replacement { get; init; }
     public AttachedHandler? Entry { get; init; }
     public AttachedHandler? Exit { get; init; }
@@ -90,6 +103,14 @@ public sealed class HookSet : IDisposable
     }
 
     public IEnumerable<EmittedBlob> Blobs => Image.Blobs;
+
+    /// <summary>
+    /// Bytes of hook code a call can run: the trampoline's, the kernel runtime's (the ops list function,
+    /// the BPF enter/exit functions) and the handlers' instructions (trailing data and padding not counted;
+    /// the profile's thunks neither, as the target shares them).
+    /// </summary>
+    public int HookCodeBytes => Blobs.Where(b => b.Kind is BlobKind.Trampoline or BlobKind.Runtime or BlobKind.Handler)
+        .Sum(b => (int)((b.DataStart ?? b.End) - b.Address));
 
     public void Dispose() => Arena.Dispose();
 }

@@ -4,6 +4,7 @@ using HookBench.Emission;
 using HookBench.Ftrace;
 using HookBench.Handlers;
 using HookBench.Kernel;
+using HookBench.Mitigations;
 using HookBench.Native;
 using HookBench.Sites;
 using HookBench.Strategies;
@@ -20,8 +21,9 @@ namespace HookBench.HookSets;
 /// </summary>
 public static partial class HookSetBuilder
 {
-    /// <summary>What the common part of <see cref="EmitInto"/> already emitted.</summary>
-    sealed record ChainTarget(EmittedBlob Target, WitnessSlots? Witness, Site Site, ulong OpsPointer, DataSlot? MetadataBlock);
+    /// <summary>What the common part of <see cref="EmitInto"/> already emitted: the thunks, the target and its site, the facts so far.</summary>
+    sealed record ChainTarget(
+        EmittedBlob Target, WitnessSlots? Witness, Site Site, ulong OpsPointer, DataSlot? MetadataBlock, PathFacts Facts, ThunkSet Thunks);
 
     /// <summary>Whether the hook calls more than the one handler of the thread's strategies.</summary>
     static bool CallsSeveral(HookSetOptions options) =>
@@ -30,8 +32,8 @@ public static partial class HookSetBuilder
     /// <summary>The default arena holds up to eight callbacks with their data; more get a larger one.</summary>
     static CodeArena CreateArena(HookSetOptions options) =>
         Math.Max(options.Attach.Ops, options.Attach.Progs) <= 8
-            ? CodeArena.Create()
-            : CodeArena.Create(codeBytes: 48 * CodeArena.PageSize, dataBytes: 24 * CodeArena.PageSize);
+            ? CodeArena.Create(backing: options.Backing)
+            : CodeArena.Create(codeBytes: 48 * CodeArena.PageSize, dataBytes: 24 * CodeArena.PageSize, backing: options.Backing);
 
     /// <summary>
     /// For a padding lookup: the 64-byte blob whose last 8 bytes, just before the target's entry, point at the
@@ -65,11 +67,12 @@ public static partial class HookSetBuilder
             spec = spec.With(TrampolineFlags.AlignStack);
         ContextLayout context = opsList ? TrampolineBuilder.ContextFor(spec, n) : TrampolineBuilder.ContextFor(spec, n, attach.Bpf);
         int count = opsList ? attach.Ops : attach.Progs;
+        var thunks = emitted.Thunks;
         var handlers = Enumerable.Range(0, count)
-            .Select(i => EmitHandler(image, options, context, HandlerRole.Entry, null, i, options.Reenter && i == 0 ? emitted.Target.Address : null))
+            .Select(i => EmitHandler(image, options, context, HandlerRole.Entry, null, thunks, i, options.Reenter && i == 0 ? emitted.Target.Address : null))
             .ToList();
 
-        var facts = new PathFacts();
+        var facts = emitted.Facts;
         bool needsKernel = opsList || attach.Bpf.WrapsPrograms;
         KernelState? state = null;
         ulong reschedule = 0;
@@ -78,24 +81,26 @@ public static partial class HookSetBuilder
             state = KernelState.Allocate(image.Data);
             state.Initialize(image.Arena);
             var kernelState = state;
-            reschedule = image.Emit("__preempt_schedule", BlobKind.Runtime, asm => KernelCode.EmitReschedule(asm, kernelState)).Address;
+            reschedule = image.Emit("__preempt_schedule", BlobKind.Runtime, asm => KernelCode.EmitReschedule(asm, kernelState, thunks)).Address;
         }
 
         var request = new TrampolineRequest(spec, abi, n, emitted.Site, handlers[0].Blob.Address)
         {
             OpsPointer = emitted.OpsPointer,
+            Thunks = thunks,
             Mutation = options.Mutation,
             InjectedLatency = options.InjectedLatency,
         };
         IReadOnlyList<(int Index, ulong Owner, bool Runs)> members;
         IReadOnlyList<BpfProgram> programs = [];
+        int listSurplus = 0;
         if (opsList)
         {
             var list = FtraceOpsList.Build(image, emitted.Site.Address, [.. handlers.Select(h => h.Blob.Address)], attach.MatchingOps);
             IReadOnlyList<PathFact> pinned = [];
             var listRequest = request;
             var listFunction = image.Emit("ftrace_ops_list_func", BlobKind.Runtime,
-                asm => { pinned = TrampolineBuilder.BuildOpsListFunction(asm, listRequest, list, state!, reschedule); });
+                asm => { (pinned, listSurplus) = TrampolineBuilder.BuildOpsListFunction(asm, listRequest, list, state!, reschedule); });
             facts.Add(listFunction, pinned);
             // With the list function in use, function_trace_op is &ftrace_list_end (update_ftrace_function).
             request = request with { EntryHandler = listFunction.Address, OpsPointer = list.ListEnd };
@@ -105,13 +110,19 @@ public static partial class HookSetBuilder
         {
             programs = [.. handlers.Select((h, i) => BpfProgram.Build(image, i, h.Blob.Address))];
             var runtime = attach.Bpf.WrapsPrograms
-                ? BpfRuntimeEmitter.Emit(image, abi, attach.Bpf, state!, reschedule, programs.Count, facts,
+                ? BpfRuntimeEmitter.Emit(image, abi, attach.Bpf, state!, reschedule, thunks, programs.Count, facts,
                     skipRecursionRelease: options.Mutation == TrampolineMutation.SkipRecursionRelease)
                 : null;
             var metadata = attach.Lookup == MetadataLookup.Const
                 ? null
                 : FunctionMetadata.Build(image, attach.Lookup, emitted.Site.Address, programs, emitted.MetadataBlock);
-            request = request with { Bpf = new BpfAttachment(programs, attach.Bpf, attach.Lookup) { Runtime = runtime, Metadata = metadata } };
+            request = request with
+            {
+                Bpf = new BpfAttachment(programs, attach.Bpf, attach.Lookup)
+                {
+                    Runtime = runtime, Metadata = metadata, SiteAfterPadding = (int)(emitted.Site.Address - emitted.Target.Address),
+                },
+            };
             members = [.. programs.Select(p => (p.Index, p.Address, true))];
         }
 
@@ -121,8 +132,9 @@ public static partial class HookSetBuilder
             built = TrampolineBuilder.Build(asm, request);
             return built.DataLabel;
         });
-        var layout = built!;
+        var layout = built! with { CallDepthSurplus = built!.CallDepthSurplus + listSurplus };
         facts.Add(trampoline, layout.PathFacts);
+        thunks.AddIndirectFacts(facts);
         var chain = members
             .Select(m => new ChainedHandler(m.Index,
                 new AttachedHandler(handlers[m.Index].Blob, handlers[m.Index].Slots, handlers[m.Index].Observation, layout.HandlerEntryRspMod16),
@@ -130,7 +142,8 @@ public static partial class HookSetBuilder
             .ToList();
         return new HookSet(options, image, emitted.Site)
         {
-            Target = emitted.Target, TargetWitness = emitted.Witness, OpsPointer = request.OpsPointer, PathFacts = facts,
+            Target = emitted.Target, EntryPoint = emitted.Target.Address, Thunks = thunks, TargetWitness = emitted.Witness,
+            OpsPointer = request.OpsPointer, PathFacts = facts,
             Trampoline = trampoline, Layout = layout, Entry = chain[0].Handler, Chain = chain, Kernel = state, Programs = programs,
             SiteDestination = trampoline.Address,
         };

@@ -1,5 +1,6 @@
 using HookBench.Emission;
 using HookBench.Handlers;
+using HookBench.Mitigations;
 using HookBench.Native;
 using HookBench.Sites;
 using HookBench.Strategies;
@@ -39,48 +40,55 @@ public static partial class HookSetBuilder
 
     static HookSet EmitInto(CodeImage image, HookSetOptions options)
     {
+        image.Skip(options.CodeOffset);
         var strategy = options.Strategy;
         var abi = options.Abi;
         int n = options.ArgCount;
         var data = image.Data;
 
         ulong opsPointer = data.Allocate("ftrace_ops", 8).Address;
+        var facts = new PathFacts();
+        TrampolineSpec? spec = strategy.Trampoline;
+        if (spec is not null && options.Alignment == StackAlignment.CAbi)
+            spec = spec.With(TrampolineFlags.AlignStack);
+
+        // The thunks first: everything after jumps to them. The indirect calls on a hook path, all through rax:
+        // ORIG_STACK's call of the body, the list function's op->func, a lookup trampoline's bpf_func.
+        Iced.Intel.Register[] indirect = spec?.Effective.Has(TrampolineFlags.ShareIpModify) == true || CallsSeveral(options)
+            ? [Iced.Intel.Register.RAX] : [];
+        var thunks = ThunkSet.Emit(image, facts, options.Profile, indirect);
+
         var targetWitness = options.Instrumented ? WitnessSlots.Allocate(data, "target", n) : null;
         var padding = EmitFunctionPadding(image, options);
-        var target = image.Emit($"target{n}", BlobKind.Target,
-            asm => TargetEmitter.Emit(asm, strategy.Site, abi, n, TargetEmitter.TargetSeed, targetWitness));
-        var site = new Site(strategy.Site, target.Address);
+        var (target, function, siteAddress) = EmitTarget(image, $"target{n}", strategy, options, TargetEmitter.TargetSeed, targetWitness, thunks);
+        var site = new Site(strategy.Site, siteAddress);
 
         WitnessSlots? replacementWitness = null;
         EmittedBlob? replacement = null;
+        ulong? replacementFunction = null;
         if (strategy.Redirects)
         {
             replacementWitness = options.Instrumented ? WitnessSlots.Allocate(data, "replacement", n) : null;
-            replacement = image.Emit($"replacement{n}", BlobKind.Target,
-                asm => TargetEmitter.Emit(asm, strategy.Site, abi, n, TargetEmitter.ReplacementSeed, replacementWitness));
+            (replacement, replacementFunction, _) = EmitTarget(image, $"replacement{n}", strategy, options, TargetEmitter.ReplacementSeed, replacementWitness, thunks);
         }
 
         if (CallsSeveral(options))
-            return EmitChain(image, options, new ChainTarget(target, targetWitness, site, opsPointer, padding?.Metadata));
+            return EmitChain(image, options, new ChainTarget(target, targetWitness, site, opsPointer, padding?.Metadata, facts, thunks));
 
-        var facts = new PathFacts();
         if (strategy.Route == SiteRoute.Unpatched)
         {
             return new HookSet(options, image, site)
             {
-                Target = target, Replacement = replacement, TargetWitness = targetWitness, ReplacementWitness = replacementWitness,
-                OpsPointer = opsPointer, PathFacts = facts,
+                Target = target, EntryPoint = target.Address, Thunks = thunks, Replacement = replacement,
+                TargetWitness = targetWitness, ReplacementWitness = replacementWitness, OpsPointer = opsPointer, PathFacts = facts,
             };
         }
 
-        TrampolineSpec? spec = strategy.Trampoline;
-        if (spec is not null && options.Alignment == StackAlignment.CAbi)
-            spec = spec.With(TrampolineFlags.AlignStack);
         ContextLayout context = spec is null ? ContextLayout.None : TrampolineBuilder.ContextFor(spec, n);
 
-        var (entryBlob, entrySlots, entryObservation) = EmitHandler(image, options, context, HandlerRole.Entry, replacement?.Address);
+        var (entryBlob, entrySlots, entryObservation) = EmitHandler(image, options, context, HandlerRole.Entry, replacementFunction, thunks);
         (EmittedBlob Blob, HandlerSlots Slots, ObservationSlots? Observation)? exit = strategy.HasExitHandler
-            ? EmitHandler(image, options, context, HandlerRole.Exit, null)
+            ? EmitHandler(image, options, context, HandlerRole.Exit, null, thunks)
             : null;
 
         if (spec is null)
@@ -88,7 +96,7 @@ public static partial class HookSetBuilder
             // The site calls the handler: it is entered one call below the target's entry, where RSP ≡ 8.
             return new HookSet(options, image, site)
             {
-                Target = target, TargetWitness = targetWitness, OpsPointer = opsPointer, PathFacts = facts,
+                Target = target, EntryPoint = target.Address, Thunks = thunks, TargetWitness = targetWitness, OpsPointer = opsPointer, PathFacts = facts,
                 Entry = new AttachedHandler(entryBlob, entrySlots, entryObservation, EntryRspMod16: 0),
                 SiteDestination = entryBlob.Address,
             };
@@ -98,7 +106,9 @@ public static partial class HookSetBuilder
         {
             ExitHandler = exit?.Blob.Address,
             OpsPointer = opsPointer,
-            RedirectTarget = replacement?.Address,
+            RedirectTarget = replacementFunction,
+            Thunks = thunks,
+            ModifiedReturn = options.ModifiedReturn,
             Mutation = options.Mutation,
             InjectedLatency = options.InjectedLatency,
         };
@@ -110,9 +120,10 @@ public static partial class HookSetBuilder
         });
         var layout = built!;
         facts.Add(trampoline, layout.PathFacts);
+        thunks.AddIndirectFacts(facts);
         return new HookSet(options, image, site)
         {
-            Target = target, Replacement = replacement, TargetWitness = targetWitness, ReplacementWitness = replacementWitness,
+            Target = target, EntryPoint = target.Address, Thunks = thunks, Replacement = replacement, TargetWitness = targetWitness, ReplacementWitness = replacementWitness,
             OpsPointer = opsPointer, PathFacts = facts, Trampoline = trampoline, Layout = layout,
             Entry = new AttachedHandler(entryBlob, entrySlots, entryObservation, layout.HandlerEntryRspMod16),
             Exit = exit is { } e ? new AttachedHandler(e.Blob, e.Slots, e.Observation, layout.ExitHandlerEntryRspMod16
@@ -121,9 +132,19 @@ public static partial class HookSetBuilder
         };
     }
 
+    /// <summary>A traced function (or its livepatch replacement): the blob, where the function starts and where its site is.</summary>
+    static (EmittedBlob Blob, ulong Function, ulong Site) EmitTarget(
+        CodeImage image, string name, Strategy strategy, HookSetOptions options, ulong seed, WitnessSlots? witness, ThunkSet thunks)
+    {
+        Iced.Intel.Label function = default, site = default;
+        var blob = image.Emit(name, BlobKind.Target,
+            asm => { (function, site) = TargetEmitter.Emit(asm, strategy.Site, options.Abi, options.ArgCount, seed, witness, thunks); });
+        return (blob, blob.LabelAddress(function), blob.LabelAddress(site));
+    }
+
     /// <summary>Emits one handler; <paramref name="index"/> numbers it among several callbacks, <paramref name="reenter"/> makes it call that target again.</summary>
     static (EmittedBlob Blob, HandlerSlots Slots, ObservationSlots? Observation) EmitHandler(
-        CodeImage image, HookSetOptions options, ContextLayout context, HandlerRole role, ulong? redirectTo, int? index = null, ulong? reenter = null)
+        CodeImage image, HookSetOptions options, ContextLayout context, HandlerRole role, ulong? redirectTo, ThunkSet thunks, int? index = null, ulong? reenter = null)
     {
         string owner = (role == HandlerRole.Entry ? "handler" : "exit_handler") + index;
         var slots = HandlerSlots.Allocate(image.Data, owner, options.ArgCount);
@@ -134,6 +155,8 @@ public static partial class HookSetBuilder
             Observation = observation,
             ClobberVolatiles = options.Instrumented && options.Strategy.Signature != HandlerSignature.InPlace,
             Reenter = reenter,
+            ReturnValue = options.Strategy.ModifiesReturn && role == HandlerRole.Entry ? options.ModifiedReturn : null,
+            Thunks = thunks,
         };
         string name = (role == HandlerRole.Entry ? $"{options.Handler.Name()}-handler" : $"{options.Handler.Name()}-exit-handler") + index;
         var blob = image.Emit(name, BlobKind.Handler, asm => HandlerEmitter.Emit(asm, spec));

@@ -1,6 +1,8 @@
 using HookBench.Abi;
 using HookBench.Cells;
 using HookBench.Handlers;
+using HookBench.Native;
+using HookBench.Mitigations;
 using HookBench.Strategies;
 using HookBench.Trampolines;
 
@@ -25,12 +27,35 @@ public sealed record HookSetOptions(
     /// <summary>Validation builds: targets record a witness, handlers record what they saw and clobber volatiles.</summary>
     public bool Instrumented { get; init; }
 
+    /// <summary>
+    /// What the arena's code pages are made of. Measurement and validation cells use
+    /// <see cref="ArenaBacking.Anonymous"/> (every OS; nothing runs while a site is patched). Kernel-uprobe cells and
+    /// live patching (patch-stress) use <see cref="ArenaBacking.File"/> (Linux): the kernel finds uprobed code by inode +
+    /// offset, and live patches go through the shared alias without ever taking execute permission away.
+    /// </summary>
+    public ArenaBacking Backing { get; init; } = ArenaBacking.Anonymous;
+
+    /// <summary>The mitigations the target, trampoline and handlers are compiled with.</summary>
+    public MitigationProfile Profile { get; init; } = MitigationProfiles.None;
+
+    /// <summary>
+    /// fmod_ret strategies: what the program returns. 0 (the default, and what runs are measured with) lets
+    /// the original run; anything else skips it and becomes the traced function's return value.
+    /// </summary>
+    public ulong ModifiedReturn { get; init; }
+
     internal TrampolineMutation Mutation { get; init; }
 
     internal int InjectedLatency { get; init; }
 
+    /// <summary>Bytes of int3 before the first blob (a multiple of 64): another placement of the same code, at other page offsets.</summary>
+    internal int CodeOffset { get; init; }
+
     public override string ToString() =>
-        $"{Strategy.Name} {Handler.Name()} args={ArgCount} {Abi.Name} {Alignment.Name()}" + (Attach.IsDefault ? string.Empty : $" {Attach.Label}");
+        $"{Strategy.Name} {Handler.Name()} args={ArgCount} {Abi.Name} {Alignment.Name()}"
+        + (Attach.IsDefault ? string.Empty : $" {Attach.Label}")
+        + (Profile.Name == MitigationProfiles.None.Name ? string.Empty : $" profile={Profile.Name}")
+        + (ModifiedReturn == 0 ? string.Empty : $" fmod_ret=0x{ModifiedReturn:X}");
 
     /// <summary>Whether this combination can be built; <paramref name="error"/> is a one-line reason naming the valid choices.</summary>
     public bool TryValidate(out string? error)
@@ -47,11 +72,28 @@ public sealed record HookSetOptions(
             error = $"strategy {Strategy.Name} has no trampoline to pad the stack; valid alignment for it: {StackAlignment.Kernel.Name()}";
         else if (Strategy.Trampoline is TrampolineSpec spec && !spec.TryValidate(out error))
             error = $"strategy {Strategy.Name}: {error}";
-        else
-            Attach.TryValidate(Strategy, out error);
+        else if (Strategy.RefusesProfile(Profile) is string refusal)
+            error = $"strategy {Strategy.Name} cannot use profile {Profile.Name}: {refusal}; valid profiles for {Strategy.Name}: {ValidProfiles(Strategy)}";
+        else if (ModifiedReturn != 0 && !Strategy.ModifiesReturn)
+            error = $"strategy {Strategy.Name} has no fmod_ret program to return 0x{ModifiedReturn:X}";
+        else if (Attach.TryValidate(Strategy, out error) && Attach.CallsIndirectly(Strategy) && LeavesIndirectCallsUnaccounted(Profile))
+        {
+            error = $"{Strategy.Name}{(Attach.IsDefault ? string.Empty : " " + Attach.Label)} calls its callbacks indirectly, and profile {Profile.Name} "
+                + "tracks call depth without retpolines: nothing accounts those calls, so each callback's return underflows the depth counter "
+                + "(the kernel tracks call depth only with retpolines, whose call thunk accounts them: cdt_possible() in arch/x86/kernel/cpu/bugs.c); "
+                + $"valid profiles here: {string.Join(", ", MitigationProfiles.Names.Where(n => !LeavesIndirectCallsUnaccounted(MitigationProfiles.Parse(n))))}";
+        }
 
         return error is null;
     }
+
+    /// <summary>Call-depth accounting without the retpoline call thunk: an indirect call is left unaccounted (see <see cref="ThunkSet.EmitIndirectCall(Iced.Intel.Assembler, Iced.Intel.Register, ulong, ICollection{Emission.PathFact})"/>).</summary>
+    static bool LeavesIndirectCallsUnaccounted(MitigationProfile profile) =>
+        profile.CallDepthAccounting && profile.IndirectCall != IndirectCallKind.RetpolineThunk;
+
+    /// <summary>The profiles <paramref name="strategy"/> can use, by name.</summary>
+    public static string ValidProfiles(Strategy strategy) =>
+        string.Join(", ", MitigationProfiles.Names.Where(n => strategy.RefusesProfile(MitigationProfiles.Parse(n)) is null));
 
     /// <summary>Refuses combinations that cannot be built, with the <see cref="TryValidate"/> reason.</summary>
     public void EnsureValid()

@@ -1,4 +1,5 @@
 using HookBench.Emission;
+using HookBench.Mitigations;
 using Iced.Intel;
 
 namespace HookBench.Kernel;
@@ -20,13 +21,13 @@ public static class KernelCode
     /// the <paramref name="timesPerCall"/> times the code runs per hooked call. Returns the label of the
     /// instruction that follows, bound to whatever is emitted next (other cold paths may jump there).
     /// </summary>
-    public static Label PreemptEnable(Assembler asm, KernelState state, ulong reschedule, ColdPaths cold, ICollection<PathFact> facts, int timesPerCall)
+    public static Label PreemptEnable(Assembler asm, KernelState state, ulong reschedule, ThunkSet thunks, ColdPaths cold, ICollection<PathFact> facts, int timesPerCall)
     {
         asm.AddInstruction(Instruction.Create(Code.Dec_rm32, RipRelative.At(state.PreemptCount.Address)));
         var back = asm.CreateLabel("preempt_enabled");
         var call = cold.Add("preempt_schedule", () =>
         {
-            asm.call(reschedule);
+            EmitCall(asm, thunks, reschedule);
             asm.jmp(back);
         });
         var at = asm.CreateLabel("preempt_count_dec_and_test");
@@ -42,10 +43,21 @@ public static class KernelCode
         asm.LoadRip(destination, state.CurrentTask.Address);
 
     /// <summary>The stand-in for __preempt_schedule(): counts calls, so a reschedule that should never happen shows up in validation.</summary>
-    public static void EmitReschedule(Assembler asm, KernelState state)
+    public static void EmitReschedule(Assembler asm, KernelState state, ThunkSet thunks)
     {
+        thunks.EmitEndbr(asm);                              // SYM_FUNC_START(preempt_schedule_thunk), arch/x86/entry/thunk.S
         asm.IncRip(state.ReschedCalls.Address);
-        asm.ret();
+        thunks.EmitReturn(asm);
+    }
+
+    /// <summary>
+    /// A direct call from kernel C code, as the profile compiles it: under call-depth tracking callthunks.c
+    /// sends it through the callee's accounting thunk (the same <c>sarq $5</c>, emitted here before the call).
+    /// </summary>
+    public static void EmitCall(Assembler asm, ThunkSet thunks, ulong function)
+    {
+        thunks.EmitCallAccounting(asm);
+        asm.call(function);
     }
 
     /// <summary>Pins a branch's outcomes per hooked call, in order, to the next instruction emitted.</summary>

@@ -1,4 +1,5 @@
 using HookBench.Emission;
+using HookBench.Mitigations;
 using Iced.Intel;
 using static Iced.Intel.AssemblerRegisters;
 
@@ -17,7 +18,7 @@ public static class MigrateCode
     /// __migrate_disable(), outermost path: p = current; p->migration_disabled is 0, so under a preempt guard
     /// this_rq_pinned()++ and p->migration_disabled = 1. Uses rax and <paramref name="temp"/>.
     /// </summary>
-    public static void EmitDisable(Assembler asm, KernelState state, ulong reschedule, int runs, Register temp, ColdPaths cold, ICollection<PathFact> facts)
+    public static void EmitDisable(Assembler asm, KernelState state, ulong reschedule, ThunkSet thunks, int runs, Register temp, ColdPaths cold, ICollection<PathFact> facts)
     {
         var t = temp.R64();
         var t32 = new AssemblerRegister32(temp.GetFullRegister32());
@@ -36,14 +37,14 @@ public static class MigrateCode
         asm.LoadRip(temp, state.ThisCpuOff.Address);
         asm.inc(__dword_ptr[t + KernelState.RqNrPinned]);  // this_rq_pinned()++
         asm.mov(__word_ptr[rax + KernelState.MigrationDisabled], 1);
-        done = KernelCode.PreemptEnable(asm, state, reschedule, cold, facts, runs);
+        done = KernelCode.PreemptEnable(asm, state, reschedule, thunks, cold, facts, runs);
     }
 
     /// <summary>
     /// __migrate_enable(), outermost path: p->migration_disabled is 1, so under a preempt guard check that
     /// p->cpus_ptr is still &amp;p->cpus_mask, clear the counter and this_rq_pinned()--.
     /// </summary>
-    public static void EmitEnable(Assembler asm, KernelState state, ulong reschedule, int runs, Register temp, ColdPaths cold, ICollection<PathFact> facts)
+    public static void EmitEnable(Assembler asm, KernelState state, ulong reschedule, ThunkSet thunks, int runs, Register temp, ColdPaths cold, ICollection<PathFact> facts)
     {
         var t = temp.R64();
         var t32 = new AssemblerRegister32(temp.GetFullRegister32());
@@ -74,6 +75,6 @@ public static class MigrateCode
         asm.mov(__word_ptr[rax + KernelState.MigrationDisabled], 0);
         asm.LoadRip(temp, state.ThisCpuOff.Address);
         asm.dec(__dword_ptr[t + KernelState.RqNrPinned]);  // this_rq_pinned()--
-        done = KernelCode.PreemptEnable(asm, state, reschedule, cold, facts, runs);
+        done = KernelCode.PreemptEnable(asm, state, reschedule, thunks, cold, facts, runs);
     }
 }

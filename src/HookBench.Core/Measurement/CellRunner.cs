@@ -12,44 +12,69 @@ namespace HookBench.Measurement;
 /// between measurements: right after a patch this machine ran the patched page measurably slower for
 /// milliseconds, which would have been charged to whichever side was patched last. Within a batch,
 /// repetitions interleave the two copies as A B, B A, A B, … so drift hits both alike.
+/// <para>
+/// Every batch runs on its own placement: a fresh pair of arenas (other pages) with the code moved by a
+/// different leading pad (other page offsets, so other cache sets and predictor entries). A placement's
+/// aliasing is otherwise frozen into every repetition of the cell, and an interval over repetitions alone
+/// cannot see it. The next placement is emitted and patched right after a batch, so it has settled by
+/// the time the next round reaches the cell.
+/// </para>
 /// </summary>
 public sealed class CellRunner : IDisposable
 {
-    readonly Side _baseline;
-    readonly Side _hooked;
+    /// <summary>A placement is not measured sooner than this after it was patched.</summary>
+    static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(20);
+
     readonly Clocks _clocks;
     readonly ulong _iterations;
+    readonly bool _freshPlacements;
     readonly List<RepetitionSample> _reps = [];
+    Placement _current;
+    int _placements;
 
     public CellRunner(CellSpec spec, Clocks clocks, MeasurementSettings settings)
     {
         spec.Key.Validate();
         Spec = spec;
         _clocks = clocks;
-        _baseline = Side.Prepare(spec);
+        _freshPlacements = settings.FreshPlacements;
+        _current = Placement.Prepare(spec, 0);
+        _placements = 1;
         try
         {
-            _hooked = Side.Prepare(spec);
+            BaselinePath = ExecutedPath.Walk(_current.Baseline.Set);
+            HookedPath = ExecutedPath.Walk(_current.Hooked.Set);
+            HookCodeBytes = _current.Hooked.Set.HookCodeBytes;
+            StackBytes = StackProbe.Measure(_current.Hooked.Set);
+            BaselineStackBytes = StackProbe.Measure(_current.Baseline.Set);
+            _iterations = Calibrate(_current.Hooked, clocks, settings.MeasurementTime);
         }
         catch
         {
-            _baseline.Dispose();
+            _current.Dispose();
             throw;
         }
-
-        BaselinePath = ExecutedPath.Walk(_baseline.Set);
-        _hooked.Set.Attach();
-        HookedPath = ExecutedPath.Walk(_hooked.Set);
-        _iterations = Calibrate(_hooked, clocks, settings.MeasurementTime);
     }
 
     public CellSpec Spec { get; }
     public PathWalk BaselinePath { get; }
     public PathWalk HookedPath { get; }
+
+    /// <summary>Bytes of trampoline and handler code (see <see cref="HookSet.HookCodeBytes"/>).</summary>
+    public int HookCodeBytes { get; }
+
+    /// <summary>Deepest stack use of one hooked call, and of one unhooked call (see <see cref="StackProbe"/>).</summary>
+    public int StackBytes { get; }
+    public int BaselineStackBytes { get; }
+
     public int Count => _reps.Count;
+
+    /// <summary>Placements emitted so far (one per batch, plus the one waiting for the next batch).</summary>
+    public int Placements => _placements;
+
     ulong Calls => _iterations * TimingHarness.Unroll;
 
-    /// <summary>Measures one cell start to finish (tests and the cross-check use this; runs use batches).</summary>
+    /// <summary>Measures one cell start to finish in one batch (tests and the cross-check use this; runs use rounds).</summary>
     public static CellSamples Run(CellSpec spec, MeasurementSettings settings, Clocks clocks)
     {
         using var runner = new CellRunner(spec, clocks, settings);
@@ -58,28 +83,39 @@ public sealed class CellRunner : IDisposable
         return runner.Samples();
     }
 
-    /// <summary>A warm-up pair (caches, predictors, pages after other cells ran), then <paramref name="count"/> repetitions.</summary>
-    public void MeasureBatch(int count)
+    /// <summary>
+    /// A warm-up pair (caches, predictors, pages after other cells ran), then <paramref name="count"/>
+    /// repetitions on the current placement, labelled with <paramref name="round"/>; then the next placement
+    /// is prepared.
+    /// </summary>
+    public void MeasureBatch(int count, int round = 0)
     {
-        Measure(_baseline);
-        Measure(_hooked);
+        var placement = _current;
+        placement.WaitUntilSettled(SettleTime);
+        Measure(placement.Baseline);
+        Measure(placement.Hooked);
         for (int r = 0; r < count; r++)
         {
             long start = Stopwatch.GetTimestamp();
             double a, b;
             if (BaselineFirst(r))
             {
-                a = Measure(_baseline);
-                b = Measure(_hooked);
+                a = Measure(placement.Baseline);
+                b = Measure(placement.Hooked);
             }
             else
             {
-                b = Measure(_hooked);
-                a = Measure(_baseline);
+                b = Measure(placement.Hooked);
+                a = Measure(placement.Baseline);
             }
 
-            _reps.Add(new RepetitionSample(a, b, start, Stopwatch.GetTimestamp()));
+            _reps.Add(new RepetitionSample(a, b, start, Stopwatch.GetTimestamp(), round));
         }
+
+        if (!_freshPlacements)
+            return;
+        _current = Placement.Prepare(Spec, _placements++);
+        placement.Dispose();
     }
 
     /// <summary>
@@ -88,17 +124,20 @@ public sealed class CellRunner : IDisposable
     /// </summary>
     public static bool BaselineFirst(int repetition) => repetition % 2 == 0;
 
-    /// <summary>The overhead so far (Hodges–Lehmann shift with its interval).</summary>
-    public Estimate Overhead() =>
-        RobustStatistics.Shift([.. _reps.Select(r => r.BaselineNs)], [.. _reps.Select(r => r.HookedNs)]);
+    /// <summary>The overhead so far: the estimator the summary publishes (cluster medians by round, Hodges–Lehmann).</summary>
+    public Estimate Overhead() => _reps.Count == 0
+        ? Estimate.PointOnly(0)
+        : ClusterStatistics.Location([.. _reps.Select(r => r.HookedNs - r.BaselineNs)], [.. _reps.Select(r => r.Round)]);
 
-    public CellSamples Samples() => new(Spec, [.. _reps], Calls, HookedPath, BaselinePath);
-
-    public void Dispose()
+    public CellSamples Samples() => new(Spec, [.. _reps], Calls, HookedPath, BaselinePath)
     {
-        _baseline.Dispose();
-        _hooked.Dispose();
-    }
+        HookCodeBytes = HookCodeBytes,
+        StackBytes = StackBytes,
+        BaselineStackBytes = BaselineStackBytes,
+        Placements = _freshPlacements ? _placements - 1 : 1,
+    };
+
+    public void Dispose() => _current.Dispose();
 
     double Measure(Side side) => _clocks.TicksToNs(side.Run(_iterations)) / Calls;
 
@@ -116,12 +155,63 @@ public sealed class CellRunner : IDisposable
         }
     }
 
+    /// <summary>
+    /// Where placement <c>i</c> puts the code: a leading pad of a different number of 64-byte lines, stepping
+    /// by 23 lines (prime to 64) so consecutive placements spread over every line offset of a 4 KiB page.
+    /// Placement 0 is the layout <c>disasm</c> shows.
+    /// </summary>
+    public static int CodeOffset(int placement) => placement * 23 % 64 * 64;
+
+    /// <summary>The baseline and hooked copies at one placement.</summary>
+    sealed class Placement : IDisposable
+    {
+        readonly long _prepared = Stopwatch.GetTimestamp();
+
+        Placement(Side baseline, Side hooked)
+        {
+            Baseline = baseline;
+            Hooked = hooked;
+        }
+
+        public Side Baseline { get; }
+        public Side Hooked { get; }
+
+        public static Placement Prepare(CellSpec spec, int index)
+        {
+            var options = spec.HookSet with { CodeOffset = CodeOffset(index) };
+            var baseline = Side.Prepare(spec, options);
+            try
+            {
+                var hooked = Side.Prepare(spec, options);
+                hooked.Set.Attach();
+                return new Placement(baseline, hooked);
+            }
+            catch
+            {
+                baseline.Dispose();
+                throw;
+            }
+        }
+
+        public void WaitUntilSettled(TimeSpan settle)
+        {
+            while (Stopwatch.GetElapsedTime(_prepared) < settle)
+                Thread.SpinWait(1000);
+        }
+
+        public void Dispose()
+        {
+            Baseline.Dispose();
+            Hooked.Dispose();
+        }
+    }
+
     /// <summary>One copy of the cell's code with its timing loop.</summary>
     sealed record Side(HookSet Set, TimingHarness Harness) : IDisposable
     {
-        public static Side Prepare(CellSpec spec)
+        public static Side Prepare(CellSpec spec, HookSetOptions options)
         {
-            var set = HookSetBuilder.Emit(spec.HookSet);
+            var set = HookSetBuilder.Emit(options);
             try
             {
                 var harness = TimingHarness.Emit(set, CallingConvention.Host, spec.Mode, spec.Loop);

@@ -4,7 +4,8 @@ namespace HookBench.Reporting;
 
 /// <summary>
 /// The cells of a run that say what sits between the trampoline and the program, as the report reads
-/// them: at 2 arguments, the empty handler, throughput. ops-list by K and matching ops; direct by
+/// them: at 2 arguments, the empty handler, throughput, without mitigations (the mitigations table shows the
+/// shapes measured under a profile). ops-list by K and matching ops; direct by
 /// programs, profile and lookup (the axes' defaults filled in for cells written without them).
 /// </summary>
 public sealed class AttachedCells
@@ -17,7 +18,7 @@ public sealed class AttachedCells
     readonly IReadOnlyList<CellResult> _cells;
 
     public static AttachedCells From(RunSummary summary) =>
-        new([.. summary.Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput")]);
+        new([.. summary.Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput" && c.Profile == "none")]);
 
     /// <summary>Whether the run measured anything beyond the thread's single handler.</summary>
     public bool Any => _cells.Any(c => c.AttachSuffix.Length > 0);

@@ -13,23 +13,42 @@ public static class ReportBuilder
 {
     public const string ArgsChart = "overhead-vs-args.svg";
     public const string BarChart = "overhead-at-2-args.svg";
+    public const string MitigationsChart = "mitigations-at-2-args.svg";
 
-    /// <summary>The chart files for a machine, by path relative to the page.</summary>
+    /// <summary>The chart files for a machine, by path relative to the page (the mitigations chart when the run measured profiles).</summary>
     public static IReadOnlyDictionary<string, string> ChartFiles(PublishedMachine machine)
     {
-        var thread = ThreadCells(machine.Summary);
         var files = new Dictionary<string, string>
         {
-            [$"{machine.Slug}/charts/{ArgsChart}"] = Charts.OverheadVersusArgs(thread, $"Hook overhead vs arguments — {machine.Summary.Environment.Cpu}"),
-            [$"{machine.Slug}/charts/{BarChart}"] = Charts.OverheadAtTwoArgs(thread, $"Hook overhead at 2 arguments — {machine.Summary.Environment.Cpu}"),
+            [$"{machine.Slug}/charts/{ArgsChart}"] = Charts.OverheadVersusArgs(machine.Summary, $"Hook overhead vs arguments — {machine.Summary.Environment.Cpu}"),
+            [$"{machine.Slug}/charts/{BarChart}"] = Charts.OverheadAtTwoArgs(machine.Summary, $"Hook overhead at 2 arguments — {machine.Summary.Environment.Cpu}"),
         };
+        if (HasProfiles(machine.Summary))
+            files[$"{machine.Slug}/charts/{MitigationsChart}"] = Charts.MitigationsAtTwoArgs(machine.Summary, $"What mitigations cost a hook, 2 arguments — {machine.Summary.Environment.Cpu}");
         foreach (var (name, svg) in AttachmentReport.Charts(machine.Summary, machine.Summary.Environment.Cpu))
             files[$"{machine.Slug}/charts/{name}"] = svg;
         return files;
     }
 
-    /// <summary>The cells of the thread's strategies with one handler each: what the per-strategy tables and charts show.</summary>
-    static RunSummary ThreadCells(RunSummary summary) => summary with { Cells = [.. summary.Cells.Where(c => c.AttachSuffix.Length == 0)] };
+    /// <summary>
+    /// The thread's cells: its strategies with one handler each, compiled without mitigations. What every table
+    /// and chart but the mitigations and attachment ones shows.
+    /// </summary>
+    public static IEnumerable<CellResult> ThreadCells(RunSummary summary) =>
+        summary.Cells.Where(c => c.Profile == "none" && c.AttachSuffix.Length == 0);
+
+    /// <summary>
+    /// The 2-argument, empty-handler, throughput cells the mitigations table and chart compare, one row per
+    /// <see cref="CellResult.Variant"/>: every single-handler cell, and the attached shapes the run measured under a profile.
+    /// </summary>
+    public static IEnumerable<CellResult> MitigationCells(RunSummary summary)
+    {
+        var cells = summary.Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput").ToList();
+        var mitigatedShapes = cells.Where(c => c.Profile != "none").Select(c => c.Variant).ToHashSet(StringComparer.Ordinal);
+        return cells.Where(c => c.AttachSuffix.Length == 0 || mitigatedShapes.Contains(c.Variant));
+    }
+
+    static bool HasProfiles(RunSummary summary) => MitigationCells(summary).Any(c => c.Profile != "none");
 
     public const string Title = "HookBench results";
 
@@ -63,12 +82,12 @@ public static class ReportBuilder
         foreach (var m in machines)
             text.Append(' ').Append(m.Slug).Append(" |");
         text.Append("\n|---|").Append(string.Concat(Enumerable.Repeat("---:|", machines.Count))).Append('\n');
-        foreach (string strategy in machines.SelectMany(m => m.Summary.Cells.Where(c => c.AttachSuffix.Length == 0).Select(c => c.Strategy)).Distinct())
+        foreach (string strategy in machines.SelectMany(m => ThreadCells(m.Summary).Select(c => c.Strategy)).Distinct())
         {
             text.Append("| ").Append(strategy).Append(" |");
             foreach (var m in machines)
             {
-                var cell = m.Summary.Cells.FirstOrDefault(c => c.Strategy == strategy && c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput" && c.AttachSuffix.Length == 0);
+                var cell = ThreadCells(m.Summary).FirstOrDefault(c => c.Strategy == strategy && c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput");
                 text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadNs.Median:F2} ({cell.OverheadCycles:F1}) |"));
             }
 
@@ -81,12 +100,12 @@ public static class ReportBuilder
     static void Machine(StringBuilder text, PublishedMachine machine)
     {
         var summary = machine.Summary;
-        var thread = ThreadCells(summary);
         var e = summary.Environment;
         text.Append("## ").Append(machine.Slug).Append("\n\n");
-        text.Append(Invariant($"- CPU: {e.Cpu} (family {e.CpuFamily}, model {e.CpuModel}, microcode {e.Microcode})\n"));
+        text.Append("- CPU: ").Append(e.DescribeCpu()).Append('\n');
         text.Append(Invariant($"- OS: {e.Os}; kernel {e.Kernel}; hypervisor: {e.Hypervisor ?? "none (bare metal)"}; {e.Runtime}\n"));
-        text.Append(Invariant($"- Clocks: TSC {e.TscHz / 1e9:F3} GHz; core ≈ {e.CoreHzEstimate / 1e9:F3} GHz (dependent-add estimate; cycles below are core cycles)\n"));
+        text.Append("- Clocks: ").Append(SummaryMarkdown.ClockLine(summary)).Append('\n');
+        text.Append("- ").Append(SummaryMarkdown.PrecisionLine(summary)).Append('\n');
         text.Append(Invariant($"- Run: {summary.Run.StartedUtc}, {summary.Cells.Count} cells, {summary.Cells.Sum(c => c.Reps)} repetitions ({summary.Cells.Sum(c => c.DiscardedReps)} discarded for runtime interference), {summary.Run.WallSeconds:F1} s\n"));
         if (e.Mitigations.Count > 0)
         {
@@ -104,13 +123,13 @@ public static class ReportBuilder
             text.Append(Invariant($" {n} args |"));
         text.Append(" hook instructions (2 args) | × baseline (2 args) |\n|---|");
         text.Append(string.Concat(Enumerable.Repeat("---:|", 9))).Append('\n');
-        foreach (var group in thread.Cells.Where(c => c.Handler == "empty" && c.Mode == "throughput").GroupBy(c => c.Strategy))
+        foreach (var group in ThreadCells(summary).Where(c => c.Handler == "empty" && c.Mode == "throughput").GroupBy(c => c.Strategy))
         {
             text.Append("| ").Append(group.Key).Append(" |");
             for (int n = 0; n <= 6; n++)
             {
                 var cell = group.FirstOrDefault(c => c.Args == n);
-                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadNs.Median:F2} [{cell.OverheadNs.CiLow:F2}; {cell.OverheadNs.CiHigh:F2}] · {cell.OverheadCycles:F1} |"));
+                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadText} · {cell.OverheadCycles:F1} |"));
             }
 
             var two = group.FirstOrDefault(c => c.Args == 2);
@@ -119,20 +138,56 @@ public static class ReportBuilder
 
         text.Append("\n### At 2 arguments: handlers and modes\n\n");
         text.Append("overhead ns per call, median [95% CI] · core cycles\n\n| strategy | empty | counter | args | empty, latency | empty, serialized |\n|---|---:|---:|---:|---:|---:|\n");
-        foreach (var group in thread.Cells.Where(c => c.Args == 2).GroupBy(c => c.Strategy))
+        foreach (var group in ThreadCells(summary).Where(c => c.Args == 2).GroupBy(c => c.Strategy))
         {
             text.Append("| ").Append(group.Key).Append(" |");
             foreach (var (handler, mode) in new[] { ("empty", "throughput"), ("counter", "throughput"), ("args", "throughput"), ("empty", "latency"), ("empty", "serialized") })
             {
                 var cell = group.FirstOrDefault(c => c.Handler == handler && c.Mode == mode);
-                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadNs.Median:F2} [{cell.OverheadNs.CiLow:F2}; {cell.OverheadNs.CiHigh:F2}] · {cell.OverheadCycles:F1} |"));
+                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadText} · {cell.OverheadCycles:F1} |"));
             }
 
             text.Append('\n');
         }
 
         text.Append('\n');
+        if (HasProfiles(summary))
+            Mitigations(text, machine);
         AttachmentReport.Append(text, machine.Summary, machine.Slug);
+    }
+
+    /// <summary>
+    /// Every strategy at 2 arguments under every profile the run measured: the overhead with its interval, and
+    /// its ratio to the same strategy's overhead without mitigations.
+    /// </summary>
+    static void Mitigations(StringBuilder text, PublishedMachine machine)
+    {
+        var summary = machine.Summary;
+        var cells = MitigationCells(summary).ToList();
+        var profiles = cells.Select(c => c.Profile).Distinct().ToList();
+        text.Append("### What mitigations cost a hook (2 arguments, empty handler, throughput)\n\n");
+        if (summary.Environment.HostProfile is { } host)
+            text.Append(Invariant($"Profile `host` here: {host.Knobs}.\n\n"));
+        text.Append("overhead ns per call, median [95% CI] · × the strategy's overhead under `none`\n\n| strategy |");
+        foreach (string profile in profiles)
+            text.Append(' ').Append(profile).Append(" |");
+        text.Append("\n|---|").Append(string.Concat(Enumerable.Repeat("---:|", profiles.Count))).Append('\n');
+        foreach (var group in cells.GroupBy(c => c.Variant))
+        {
+            var none = group.FirstOrDefault(c => c.Profile == "none");
+            text.Append("| ").Append(group.Key).Append(" |");
+            foreach (string profile in profiles)
+            {
+                var cell = group.FirstOrDefault(c => c.Profile == profile);
+                string ratio = cell is null || none is null || Math.Abs(none.OverheadNs.Median) < 0.05 ? string.Empty
+                    : Invariant($" · ×{cell.OverheadNs.Median / none.OverheadNs.Median:F2}");
+                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadNs.Median:F2} [{cell.OverheadNs.CiLow:F2}; {cell.OverheadNs.CiHigh:F2}]{ratio} |"));
+            }
+
+            text.Append('\n');
+        }
+
+        text.Append(Invariant($"\n![what mitigations cost a hook]({machine.Slug}/charts/{MitigationsChart})\n\n"));
     }
 
     static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);

@@ -77,7 +77,7 @@ public sealed partial class TrampolineBuilder
             {
                 _asm.lea(context, __qword_ptr[rbp + contextFromRbp]);
                 EmitLoadProgramFunction();
-                CallHandler(() => EmitIndirectCall(Register.RAX, ProgramCalls(bpf, calls)));
+                CallHandler(_ => EmitIndirectCall(Register.RAX, ProgramCalls(bpf, calls)));
             }
         });
         _asm.Label(ref none);
@@ -99,6 +99,7 @@ public sealed partial class TrampolineBuilder
         int r12Off = runCtxOff + 8, r13Off = runCtxOff + 16;
         int stackSize = lookup ? r13Off : runCtxOff;
 
+        EmitEntryAccounting();
         EmitInjectedLatency();
         Push(rbp);
         _asm.mov(rbp, rsp);
@@ -209,7 +210,7 @@ public sealed partial class TrampolineBuilder
             if (program is null)
             {
                 EmitLoadProgramFunction();
-                CallHandler(() => EmitIndirectCall(Register.RAX, ProgramCalls(bpf, calls)));
+                CallHandler(_ => EmitIndirectCall(Register.RAX, ProgramCalls(bpf, calls)));
             }
             else
             {
@@ -262,7 +263,7 @@ public sealed partial class TrampolineBuilder
         if (bpf.Lookup == MetadataLookup.Padding)
         {
             _asm.mov(rax, __qword_ptr[rbp + 8]);
-            _asm.mov(r12, __qword_ptr[rax - siteLength - Targets.FunctionPadding.MetadataBeforeEntry]);
+            _asm.mov(r12, __qword_ptr[rax - siteLength - bpf.SiteAfterPadding - Targets.FunctionPadding.MetadataBeforeEntry]);
             return;
         }
 
@@ -298,6 +299,7 @@ public sealed partial class TrampolineBuilder
         int shadow = _request.Abi.ShadowSpaceBytes;
         if (shadow > 0)
             _asm.sub(rsp, shadow);
+        Thunks.EmitCallAccounting(_asm);                                 // emit_rsb_call()
         _asm.call(function);
         if (shadow > 0)
             _asm.add(rsp, shadow);

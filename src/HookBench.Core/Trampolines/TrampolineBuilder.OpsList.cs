@@ -43,14 +43,16 @@ public sealed partial class TrampolineBuilder
 
     /// <summary>
     /// Emits ftrace_ops_list_func (and the ftrace_ops_test it calls) for <paramref name="list"/>, called by
-    /// the trampoline of <paramref name="request"/> under that request's calling convention; returns the
-    /// path facts of one hooked call. Callbacks are entered with the alignment this function is entered with.
+    /// the trampoline of <paramref name="request"/> under that request's calling convention and compiled with its
+    /// thunks; returns the path facts of one hooked call and the call-depth surplus its indirect calls leave
+    /// (see <see cref="EmitIndirectCall"/>). Callbacks are entered with the alignment this function is entered with.
     /// </summary>
-    public static IReadOnlyList<PathFact> BuildOpsListFunction(Assembler asm, TrampolineRequest request, FtraceOpsList list, KernelState state, ulong reschedule)
+    public static (IReadOnlyList<PathFact> Facts, int CallDepthSurplus) BuildOpsListFunction(
+        Assembler asm, TrampolineRequest request, FtraceOpsList list, KernelState state, ulong reschedule)
     {
         var builder = new TrampolineBuilder(asm, request);
         builder.EmitOpsListFunction(list, state, reschedule);
-        return builder._facts;
+        return (builder._facts, builder._surplus);
     }
 
     /// <summary>Pins a branch's outcomes per hooked call to the next instruction.</summary>
@@ -71,6 +73,9 @@ public sealed partial class TrampolineBuilder
         var done = _asm.CreateLabel("out");
         var noRegs = _asm.CreateLabel("regs_null");
         var claim = _asm.CreateLabel("claim_bit");
+
+        // An address-taken C function (ftrace_trace_function points at it): ENDBR under IBT.
+        Thunks.EmitEndbr(_asm);
 
         // Loop state lives in callee-saved registers across the calls: op, ip, parent_ip, fregs, regs, bit.
         AssemblerRegister64[] saved = [rbx, rbp, r12, r13, r14, r15];
@@ -148,6 +153,7 @@ public sealed partial class TrampolineBuilder
         _asm.mov(HandlerArg(0).R64(), rbx);
         _asm.mov(HandlerArg(1).R64(), r12);
         _asm.mov(HandlerArg(2).R64(), r15);
+        Thunks.EmitCallAccounting(_asm);                        // callthunks.c: the callee's accounting thunk
         _asm.call(opsTest);
         _asm.test(eax, eax);
         BranchOutcomes("op_filtered_out", [.. ops.Select(o => !o.Matches)]);
@@ -182,7 +188,7 @@ public sealed partial class TrampolineBuilder
 
         // out: preempt_enable_notrace(); trace_clear_recursion(bit)
         _asm.Label(ref done);
-        KernelCode.PreemptEnable(_asm, state, reschedule, cold, _facts, 1);
+        KernelCode.PreemptEnable(_asm, state, reschedule, Thunks, cold, _facts, 1);
         if (!Mutated(TrampolineMutation.SkipRecursionRelease))
         {
             KernelCode.LoadCurrent(_asm, state, Register.RAX);
@@ -203,6 +209,6 @@ public sealed partial class TrampolineBuilder
         _asm.add(rsp, frame);
         foreach (var register in saved.Reverse())
             _asm.pop(register);
-        _asm.ret();
+        Thunks.EmitReturn(_asm);
     }
 }

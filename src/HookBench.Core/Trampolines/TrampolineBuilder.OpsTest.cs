@@ -44,6 +44,7 @@ public sealed partial class TrampolineBuilder
         var yes = _asm.CreateLabel("return_1");
         var no = _asm.CreateLabel("return_0");
 
+        Thunks.EmitEndbr(_asm);                                  // a global C function: ENDBR, or its sealed 4-byte NOP
         _asm.test(regs, regs);
         BranchOutcomes("regs_present", KernelCode.Never(k));
         _asm.jnz(haveRegs);
@@ -83,10 +84,10 @@ public sealed partial class TrampolineBuilder
 
         _asm.Label(ref yes);
         _asm.mov(eax, 1);
-        _asm.ret();
+        Thunks.EmitReturn(_asm);
         _asm.Label(ref no);
         _asm.xor(eax, eax);
-        _asm.ret();
+        Thunks.EmitReturn(_asm);
     }
 
     /// <summary>

@@ -66,7 +66,7 @@ public sealed class ProbeHarness
             asm.popfq();
             foreach (Register register in CallingConvention.GeneralPurposeRegisters.Where(r => r != Register.RSP))
                 asm.LoadRip(register, slots.RegistersIn[ProbeSlots.IndexOf(register)]);
-            asm.call(set.Target.Address);
+            asm.call(set.EntryPoint);
             asm.Label(ref parent);
             asm.StoreRip(slots.RspOut.Address, Register.RSP);
             asm.pushfq();

@@ -3,23 +3,45 @@ using HookBench.Bpf;
 using HookBench.Cells;
 using HookBench.Handlers;
 using HookBench.HookSets;
+using HookBench.Mitigations;
 using HookBench.Strategies;
 
 namespace HookBench.Validation;
 
 public static class ValidationCases
 {
-    /// <summary>Every buildable combination, optionally for one strategy: each strategy's representative <see cref="Shapes"/> included.</summary>
-    public static IEnumerable<HookSetOptions> All(Strategy? only = null)
+    /// <summary>What the validation's fmod_ret program returns to skip the body: recognisable, and not what any target computes.</summary>
+    public const ulong SkippingReturn = 0x5EED_F00D;
+
+    /// <summary>
+    /// The profiles the attached shapes (every <see cref="Shapes"/> entry but the default) are validated under
+    /// when no profile is chosen: none, and this machine's. The two axis families are independent in the
+    /// builder (profiles change how each call, return and entry is compiled; shapes change how many there
+    /// are), so the full cross product would multiply the run for little; tests cover ops-list under every profile.
+    /// </summary>
+    public static IReadOnlyList<MitigationProfile> AttachProfiles => [MitigationProfiles.None, MitigationProfiles.Host];
+
+    /// <summary>
+    /// Every buildable combination, optionally for one strategy and some profiles: strategy × profile × handler
+    /// × ABI × alignment × args 0..6, and for fmod_ret strategies both a program that lets the original run
+    /// and one that skips it; each strategy's representative <see cref="Shapes"/> included, under
+    /// <see cref="AttachProfiles"/> (or the chosen profiles).
+    /// </summary>
+    public static IEnumerable<HookSetOptions> All(Strategy? only = null, IReadOnlyList<MitigationProfile>? profiles = null)
     {
         foreach (var strategy in only is null ? StrategyCatalog.All : [only])
-        foreach (var attach in Shapes(strategy))
+        foreach (var profile in profiles ?? MitigationProfiles.Every)
+        foreach (var attach in Shapes(strategy).Where(a => a.IsDefault || profiles is not null || AttachProfiles.Contains(profile)))
         foreach (var handler in HandlerKinds.All)
         foreach (var abi in CallingConvention.All)
         foreach (var alignment in StackAlignments.All)
         foreach (int n in ArgCounts(attach))
+        foreach (ulong modified in strategy.ModifiesReturn ? new[] { 0UL, SkippingReturn } : [0UL])
         {
-            var options = new HookSetOptions(strategy, handler, n, abi, alignment) { Attach = attach, Instrumented = true };
+            var options = new HookSetOptions(strategy, handler, n, abi, alignment)
+            {
+                Attach = attach, Instrumented = true, Profile = profile, ModifiedReturn = modified,
+            };
             if (options.TryValidate(out _))
                 yield return options;
         }
@@ -59,18 +81,20 @@ public static class ValidationCases
     /// <summary>
     /// The recursion-guard cases (<see cref="RecursionGuardValidator"/>): every shape whose hook guards against
     /// re-entry and has a callback that runs (ops-list with a matching op; direct with the recursion step),
-    /// with the counter handler under both conventions at 2 arguments.
+    /// with the counter handler under both conventions at 2 arguments, under <see cref="AttachProfiles"/> (or the chosen profiles).
     /// </summary>
-    public static IEnumerable<HookSetOptions> Reentrant(Strategy? only = null)
+    public static IEnumerable<HookSetOptions> Reentrant(Strategy? only = null, IReadOnlyList<MitigationProfile>? profiles = null)
     {
         foreach (var strategy in only is null ? StrategyCatalog.All : [only])
+        foreach (var profile in profiles ?? AttachProfiles)
         foreach (var attach in Shapes(strategy))
         foreach (var abi in CallingConvention.All)
         {
             bool guarded = Attachment.TakesOps(strategy) ? attach.MatchingOps > 0
                 : Attachment.TakesPrograms(strategy) && attach.Bpf.Has(BpfSteps.Recursion);
-            if (guarded)
-                yield return new HookSetOptions(strategy, HandlerKind.Counter, 2, abi) { Attach = attach, Instrumented = true };
+            var options = new HookSetOptions(strategy, HandlerKind.Counter, 2, abi) { Attach = attach, Instrumented = true, Profile = profile };
+            if (guarded && options.TryValidate(out _))
+                yield return options;
         }
     }
 

@@ -8,7 +8,7 @@ public class CliTests
     static (int Exit, string Out, string Err) Run(params string[] args) => CliHarness.Run(args);
 
     [Theory]
-    [InlineData("unknown strategy 'ftrace'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-call, ops-list", "disasm", "--strategy", "ftrace", "--args", "2")]
+    [InlineData("unknown strategy 'ftrace'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-fexit-jmp, direct-fmodret, direct-fmodret-jmp, direct-call, ops-list", "disasm", "--strategy", "ftrace", "--args", "2")]
     [InlineData("unknown handler 'bpf'; valid: empty, counter, args", "disasm", "--strategy", "direct", "--args", "2", "--handler", "bpf")]
     [InlineData("unknown ABI 'arm64'; valid: sysv, win64", "disasm", "--strategy", "direct", "--args", "2", "--abi", "arm64")]
     [InlineData("--args must be an integer in 0..6; got '7'", "disasm", "--strategy", "direct", "--args", "7")]
@@ -17,7 +17,11 @@ public class CliTests
     [InlineData("unknown alignment 'page'; valid: kernel, c-abi", "disasm", "--strategy", "direct", "--args", "2", "--align", "page")]
     [InlineData("strategy direct-call refuses handler args: it reads a context and may clobber the argument registers the target still needs; valid handlers for direct-call: empty, counter", "disasm", "--strategy", "direct-call", "--args", "2", "--handler", "args")]
     [InlineData("strategy direct-call has no trampoline to pad the stack; valid alignment for it: kernel", "disasm", "--strategy", "direct-call", "--args", "2", "--align", "c-abi")]
-    [InlineData("unknown strategy 'bogus'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-call, ops-list", "validate", "--strategy", "bogus")]
+    [InlineData("unknown profile 'spectre'; valid: none, ibt, retpoline, retpoline-lfence, rethunk, srso, calldepth, all, host", "disasm", "--strategy", "direct", "--args", "2", "--profile", "spectre")]
+    [InlineData("unknown profile 'ibrs'; valid: none, ibt, retpoline, retpoline-lfence, rethunk, srso, calldepth, all, host", "validate", "--profiles", "srso,ibrs")]
+    [InlineData("strategy direct-call cannot use profile calldepth: the site calls the handler directly, and fentry calls get no call-depth accounting from anyone but a trampoline (ftrace_call_replace(): \"the trampoline does the depth accounting itself\"); valid profiles for direct-call: none, ibt, retpoline, retpoline-lfence, rethunk, srso, host", "disasm", "--strategy", "direct-call", "--args", "2", "--profile", "calldepth")]
+    [InlineData("strategy direct-call cannot use profile all: the site calls the handler directly, and fentry calls get no call-depth accounting from anyone but a trampoline (ftrace_call_replace(): \"the trampoline does the depth accounting itself\"); valid profiles for direct-call: none, ibt, retpoline, retpoline-lfence, rethunk, srso, host", "validate", "--strategy", "direct-call", "--profiles", "all")]
+    [InlineData("unknown strategy 'bogus'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-fexit-jmp, direct-fmodret, direct-fmodret-jmp, direct-call, ops-list", "validate", "--strategy", "bogus")]
     public void Bad_input_gets_one_line_naming_the_valid_values_and_exit_2(string message, params string[] args)
     {
         var (exit, output, error) = Run(args);
@@ -44,16 +48,19 @@ public class CliTests
     {
         var (exit, output, _) = Run("list");
         Assert.Equal(0, exit);
-        foreach (var name in new[] { "full-regs", "min-regs", "ipmodify-full", "ipmodify-min", "direct-fexit", "direct-call", "Alexei" })
+        foreach (var name in new[] { "full-regs", "min-regs", "ipmodify-full", "ipmodify-min", "direct-fexit", "direct-fexit-jmp", "direct-fmodret", "direct-call", "Alexei" })
+            Assert.Contains(name, output, StringComparison.Ordinal);
+        foreach (var name in new[] { "retpoline-lfence", "rethunk", "srso", "calldepth", "host", "arch/x86/lib/retpoline.S", "bugs.c" })
             Assert.Contains(name, output, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Validate_one_strategy_passes_and_reports_the_case_count()
     {
-        var (exit, output, _) = Run("validate", "--strategy", "min-regs");
+        var (exit, output, _) = Run("validate", "--strategy", "min-regs", "--profiles", "none");
         Assert.Equal(0, exit);
         Assert.Contains("84 of 84 cases passed", output, StringComparison.Ordinal);
+        Assert.Contains("1 profiles", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -73,7 +80,7 @@ public class RunCliTests
     static (int Exit, string Out, string Err) Run(params string[] args) => CliHarness.Run(args);
 
     [Theory]
-    [InlineData("unknown strategy 'fentry'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-call, ops-list", "--strategies", "direct,fentry")]
+    [InlineData("unknown strategy 'fentry'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-fexit-jmp, direct-fmodret, direct-fmodret-jmp, direct-call, ops-list", "--strategies", "direct,fentry")]
     [InlineData("unknown handler 'bpf'; valid: empty, counter, args", "--handlers", "bpf")]
     [InlineData("unknown mode 'cold'; valid: throughput, latency, serialized", "--mode", "cold")]
     [InlineData("--handlers is empty; give at least one value", "--handlers", ",")]
@@ -88,6 +95,10 @@ public class RunCliTests
     [InlineData("--progs must be an integer in 1..38; got '39'", "--progs", "39")]
     [InlineData("unknown bpf profile 'bpf-6.19'; valid: bpf-2019, bpf-6.17, bpf-6.18, bpf-6.18+stats", "--bpf", "bpf-6.19")]
     [InlineData("unknown lookup 'rcu'; valid: const, hash, padding", "--lookup", "rcu")]
+    [InlineData("unknown profile 'x'; valid: none, ibt, retpoline, retpoline-lfence, rethunk, srso, calldepth, all, host", "--profiles", "srso,x")]
+    [InlineData("--profiles is empty; give at least one value", "--profiles", ",")]
+    [InlineData("the selection leaves no cell to measure: direct-call args=2 empty throughput profile=calldepth: strategy direct-call cannot use profile calldepth: the site calls the handler directly, and fentry calls get no call-depth accounting from anyone but a trampoline (ftrace_call_replace(): \"the trampoline does the depth accounting itself\"); valid profiles for direct-call: none, ibt, retpoline, retpoline-lfence, rethunk, srso, host", "--strategies", "direct-call", "--args", "2", "--profiles", "calldepth")]
+    [InlineData("--placements 'some' is not valid; valid: per-round, fixed", "--placements", "some")]
     [InlineData("the selection leaves no cell to measure: direct-call args=2 args throughput: strategy direct-call refuses handler args: it reads a context and may clobber the argument registers the target still needs; valid handlers for direct-call: empty, counter", "--strategies", "direct-call", "--args", "2", "--handlers", "args")]
     public void Bad_selections_get_one_line_and_exit_2_with_nothing_written(string message, params string[] args)
     {
@@ -167,6 +178,29 @@ public class RunCliTests
             Assert.Equal(4, summary.Cells[1].Ops);
             Assert.Equal("padding", summary.Cells[2].Lookup);
             Assert.Null(summary.Cells[0].Ops);
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+                Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_run_with_profiles_records_each_cells_profile_and_the_host_reading()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "hookbench-run-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (exit, _, error) = Run("run", "--strategies", "direct-fexit-jmp", "--args", "2", "--profiles", "none,srso,calldepth", "--reps", "5", "--measure-ms", "0.2", "--out", dir);
+            Assert.True(exit == 0, error);
+            var summary = HookBench.Results.SummaryJson.Deserialize(File.ReadAllText(Path.Combine(dir, "summary.json")), "run");
+            Assert.Equal(["none", "srso", "calldepth"], summary.Cells.Select(c => c.Profile));
+            Assert.Equal(["direct-fexit-jmp/2/empty/throughput", "direct-fexit-jmp/2/empty/throughput/profile=srso", "direct-fexit-jmp/2/empty/throughput/profile=calldepth"],
+                summary.Cells.Select(c => c.Key));
+            Assert.True(summary.Cells[1].InstructionsPerCall > summary.Cells[0].InstructionsPerCall);
+            Assert.NotNull(summary.Environment.HostProfile);
+            Assert.Contains("\"profile\": \"srso\"", File.ReadAllText(Path.Combine(dir, "summary.json")), StringComparison.Ordinal);
         }
         finally
         {
