@@ -18,7 +18,7 @@ public static class ResultsTable
         foreach (var c in summary.Cells)
         {
             table.AddRow(
-                Markup.Escape(c.Strategy), c.Args.ToString(), c.Handler, c.Mode, Markup.Escape(c.Profile),
+                Markup.Escape(c.Variant), c.Args.ToString(), c.Handler, c.Mode, Markup.Escape(c.Profile),
                 $"{c.NsPerCall.Median:F2}",
                 Markup.Escape(c.OverheadText),
                 Markup.Escape(c.OverheadCyclesText),

@@ -29,14 +29,16 @@ public static class RunCommand
         var cpu = new Option<string>("--cpu") { Description = "CPU to pin the measuring thread to (default: the last one available)" };
         var seed = new Option<string>("--seed") { Description = "Seed of the cell-order shuffle (default: 1)" };
         var loop = CommonOptions.Loop();
+        var attach = AttachmentOptions.Lists();
         var placements = new Option<string>("--placements") { Description = "per-round (default: every round on a freshly emitted placement of the code) or fixed (one placement for the whole run, the earlier design)" };
         var command = new Command("run", "Measure per-call hook overhead (the quick matrix by default).")
         {
             strategies, args, handlers, modes, profiles, reps, ms, outDir, cpu, seed, loop, placements,
         };
+        attach.AddTo(command);
         command.SetAction(parse =>
         {
-            bool selected = new[] { strategies, args, handlers, modes, profiles }.Any(o => parse.GetValue(o) is not null);
+            bool selected = new[] { strategies, args, handlers, modes, profiles }.Any(o => parse.GetValue(o) is not null) || attach.AnyGiven(parse);
             IReadOnlyList<string> skipped = [];
             IReadOnlyList<CellSpec> plan = selected
                 ? RunPlan.Select(
@@ -45,6 +47,7 @@ public static class RunCommand
                     CellAxes.ParseHandlers(parse.GetValue(handlers) ?? HandlerKind.Empty.Name()),
                     CellAxes.ParseModes(parse.GetValue(modes) ?? MeasurementMode.Throughput.Name()),
                     out skipped,
+                    attach.ParseAll(parse),
                     CellAxes.ParseProfiles(parse.GetValue(profiles) ?? Mitigations.MitigationProfiles.None.Name))
                 : RunPlan.Quick();
             if (parse.GetValue(loop) is string loopName)

@@ -17,7 +17,7 @@ public static class ValidateCommand
         var strategy = CommonOptions.Strategy(required: false);
         var profiles = CommonOptions.Profiles();
         profiles.Description = $"Comma list of mitigation profiles: {Mitigations.MitigationProfiles.ValidNames} (default: all of them)";
-        var command = new Command("validate", "Prove every strategy × profile × handler × args 0..6 × ABI × alignment transparent.") { strategy, profiles };
+        var command = new Command("validate", "Prove every strategy × profile × handler × args 0..6 × ABI × alignment, and the ops-list and BPF shapes, transparent.") { strategy, profiles };
         command.SetAction(parse =>
         {
             string? name = parse.GetValue(strategy);
@@ -31,9 +31,12 @@ public static class ValidateCommand
 
             var clock = Stopwatch.StartNew();
             var results = ValidationCases.All(only, chosen).Select(c => TransparencyValidator.Validate(c)).ToList();
+            var guards = ValidationCases.Reentrant(only, chosen).Select(RecursionGuardValidator.Validate).ToList();
             clock.Stop();
-            Report(Consoles.For(output), results, clock.Elapsed);
-            return results.All(r => r.Passed) ? HookBenchCli.Ok : HookBenchCli.Failed;
+            var console = Consoles.For(output);
+            Report(console, results, clock.Elapsed);
+            ReportGuards(console, guards);
+            return results.All(r => r.Passed) && guards.All(r => r.Passed) ? HookBenchCli.Ok : HookBenchCli.Failed;
         });
         return command;
     }
@@ -61,6 +64,17 @@ public static class ValidateCommand
         int passed = results.Count(r => r.Passed);
         console.MarkupLineInterpolated(
             $"{passed} of {results.Count} cases passed ({results.Sum(r => r.Checks)} checks, {results.Select(r => r.Case.Profile.Name).Distinct().Count()} profiles, {CallingConvention.All.Count} ABIs, args 0..{HookSetOptions.MaxArgs}) in {elapsed.TotalSeconds:F2} s");
+    }
+
+    /// <summary>The recursion-guard cases: a callback that calls the traced function again from inside the hook.</summary>
+    static void ReportGuards(IAnsiConsole console, IReadOnlyList<TransparencyResult> guards)
+    {
+        if (guards.Count == 0)
+            return;
+        foreach (var failure in guards.Where(r => !r.Passed).Take(50))
+            console.MarkupLineInterpolated($"[red]FAIL[/] re-entry {failure.Case}: {string.Join("; ", failure.Failures)}");
+        console.MarkupLineInterpolated(
+            $"recursion guards: {guards.Count(r => r.Passed)} of {guards.Count} re-entering cases passed ({guards.Sum(r => r.Checks)} checks)");
     }
 
     static string AlignmentSummary(IEnumerable<TransparencyResult> results)

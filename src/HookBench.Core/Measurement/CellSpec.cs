@@ -32,5 +32,7 @@ public sealed record CellSpec(CellKey Key)
     internal int InjectedLatency { get; init; }
 
     public override string ToString() =>
-        $"{Strategy.Name} args={ArgCount} {Handler.Name()} {Mode.Name()}" + (Profile.Name == MitigationProfiles.None.Name ? string.Empty : $" profile={Profile.Name}");
+        $"{Strategy.Name} args={ArgCount} {Handler.Name()} {Mode.Name()}"
+        + (Profile.Name == MitigationProfiles.None.Name ? string.Empty : $" profile={Profile.Name}")
+        + (Key.Attach.IsDefault ? string.Empty : $" {Key.Attach.Label}");
 }

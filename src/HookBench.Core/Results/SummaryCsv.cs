@@ -10,7 +10,7 @@ public static class SummaryCsv
         "strategy,args,handler,mode,reps,discarded_reps,ns_per_call,ns_per_call_ci_low,ns_per_call_ci_high,"
         + "baseline_ns_per_call,overhead_ns,overhead_ns_ci_low,overhead_ns_ci_high,cycles_per_call,overhead_cycles,"
         + "instructions_per_call,hook_instructions,ratio,outliers,profile,"
-        + "overhead_cycles_ci_low,overhead_cycles_ci_high,precise,hook_code_bytes,stack_bytes,placements";
+        + "overhead_cycles_ci_low,overhead_cycles_ci_high,precise,hook_code_bytes,stack_bytes,placements,ops,match,progs,bpf,lookup";
 
     public static string Render(RunSummary summary)
     {
@@ -28,6 +28,7 @@ public static class SummaryCsv
                 F(c.OverheadCyclesEstimate?.CiLow), F(c.OverheadCyclesEstimate?.CiHigh),
                 c.Precision is null ? string.Empty : c.Precision.Met ? "yes" : "no",
                 N(c.HookCodeBytes), N(c.StackBytes), N(c.Placements),
+                N(c.Ops), c.Match is decimal m ? Cells.Attachment.FormatMatch(m) : string.Empty, N(c.Progs), c.Bpf ?? string.Empty, c.Lookup ?? string.Empty,
             ];
             text.Append(string.Join(',', fields)).Append('\n');
         }

@@ -16,7 +16,7 @@ public static class SummaryMarkdown
         foreach (var c in summary.Cells)
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"| {c.Strategy} | {c.Args} | {c.Handler} | {c.Mode} | {c.Profile} | {c.NsPerCall.Median:F2} | {c.OverheadText} | {c.OverheadCyclesText} | {c.HookInstructionsText} | {c.Ratio:F2} |\n");
+                $"| {c.Variant} | {c.Args} | {c.Handler} | {c.Mode} | {c.Profile} | {c.NsPerCall.Median:F2} | {c.OverheadText} | {c.OverheadCyclesText} | {c.HookInstructionsText} | {c.Ratio:F2} |\n");
         }
 
         text.Append('\n');

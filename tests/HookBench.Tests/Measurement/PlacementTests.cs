@@ -59,4 +59,18 @@ public class PlacementTests
         Assert.Equal(0, none.HookCodeBytes);
         Assert.Equal(1, direct.HookCodeBytes);      // the empty handler is a lone ret
     }
+
+    [Fact]
+    public void Hook_code_bytes_count_the_kernel_runtime_a_hook_with_several_callbacks_runs()
+    {
+        var options = new HookSetOptions(StrategyCatalog.OpsList, HandlerKind.Empty, 2, CallingConvention.Host)
+        {
+            Attach = new HookBench.Cells.Attachment { Ops = 4, Match = 0.5m },
+        };
+        using var set = HookSetBuilder.Build(options);
+        int Code(HookBench.Emission.BlobKind kind) => set.Blobs.Where(b => b.Kind == kind).Sum(b => (int)((b.DataStart ?? b.End) - b.Address));
+        int runtime = Code(HookBench.Emission.BlobKind.Runtime);
+        Assert.True(runtime > 200, "ftrace_ops_list_func and ftrace_ops_test are hook code");
+        Assert.Equal(Code(HookBench.Emission.BlobKind.Trampoline) + runtime + 4, set.HookCodeBytes);     // + four empty callbacks
+    }
 }

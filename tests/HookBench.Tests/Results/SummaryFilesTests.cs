@@ -131,6 +131,34 @@ public class SummaryFilesTests
     }
 
     [Fact]
+    public void Attached_cells_carry_their_axes_in_json_csv_markdown_and_their_key()
+    {
+        var summary = Sample(("ops-list", 20.0), ("direct", 9.0), ("min-regs", 3.0));
+        summary = summary with
+        {
+            Cells =
+            [
+                summary.Cells[0] with { Ops = 8, Match = 0.125m },
+                summary.Cells[1] with { Progs = 4, Bpf = "bpf-6.18", Lookup = "const" },
+                summary.Cells[2],
+            ],
+        };
+        string json = SummaryJson.Serialize(summary);
+        Assert.Contains("\"ops\": 8", json, StringComparison.Ordinal);
+        Assert.Contains("\"match\": 0.125", json, StringComparison.Ordinal);
+        Assert.Contains("\"bpf\": \"bpf-6.18\"", json, StringComparison.Ordinal);
+        var back = SummaryJson.Deserialize(json, "test");
+        Assert.Equal(
+            ["ops-list/2/empty/throughput/ops=8/match=0.125", "direct/2/empty/throughput/progs=4/bpf=bpf-6.18", "min-regs/2/empty/throughput"],
+            back.Cells.Select(c => c.Key));
+        Assert.Equal("ops-list ops=8 match=0.125", back.Cells[0].Variant);
+        Assert.EndsWith(",ops,match,progs,bpf,lookup", SummaryCsv.Header, StringComparison.Ordinal);
+        Assert.Contains(",8,0.125,,,\n", SummaryCsv.Render(back), StringComparison.Ordinal);
+        Assert.Contains(",,,4,bpf-6.18,const\n", SummaryCsv.Render(back), StringComparison.Ordinal);
+        Assert.Contains("| direct progs=4 bpf=bpf-6.18 | 2 |", SummaryMarkdown.Render(back), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Atomic_writes_leave_all_files_or_none_and_no_temporaries()
     {
         string dir = Path.Combine(Path.GetTempPath(), "hookbench-atomic-" + Guid.NewGuid().ToString("N"));
