@@ -41,6 +41,9 @@ public sealed unsafe partial class CodeArena : IDisposable
     /// <summary>Raised after each change of page protection (for W^X checks).</summary>
     public event Action<ProtectionChange>? ProtectionChanged;
 
+    /// <summary>Raised once, before the pages are unmapped: whoever keeps the arena's addresses forgets them.</summary>
+    public event Action<CodeArena>? Disposing;
+
     public ArenaBacking Backing => _file is null ? ArenaBacking.Anonymous : ArenaBacking.File;
     public ulong CodeBase => (ulong)_base;
     public ulong CodeLength { get; }
@@ -142,19 +145,24 @@ public sealed unsafe partial class CodeArena : IDisposable
         return bytes;
     }
 
+    /// <summary>
+    /// Reads a slot. Volatile (acquire), like <see cref="WriteUInt64"/> (release): emitted code on other
+    /// threads reads and writes the same slots while managed code does, and the order of these accesses
+    /// is part of protocols (the patch phase a caller reads before and after a call, a patch table).
+    /// </summary>
     public ulong ReadUInt64(ulong address)
     {
         ThrowIfDisposed();
         RequireRange(address, 8, CodeBase, _mappedLength, "arena");
-        return *(ulong*)address;
+        return Volatile.Read(ref *(ulong*)address);
     }
 
-    /// <summary>Writes a data slot. Code pages are not writable this way.</summary>
+    /// <summary>Writes a data slot (a release store, see <see cref="ReadUInt64"/>). Code pages are not writable this way.</summary>
     public void WriteUInt64(ulong address, ulong value)
     {
         ThrowIfDisposed();
         RequireRange(address, 8, DataBase, DataLength, "data");
-        *(ulong*)address = value;
+        Volatile.Write(ref *(ulong*)address, value);
     }
 
     /// <summary>Calls emitted code that follows the host calling convention, takes nothing and returns nothing.</summary>
@@ -175,6 +183,7 @@ public sealed unsafe partial class CodeArena : IDisposable
     {
         if (_disposed)
             return;
+        Disposing?.Invoke(this);
         _disposed = true;
         Unmap();
         _file?.Dispose();

@@ -62,6 +62,10 @@ internal static partial class NativeMethods
     [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
     internal static partial nint Syscall(nint number, nint a1, nint a2, nint a3, nint a4, nint a5);
 
+    /// <summary>glibc's sigaction(2) wrapper, which fills in sa_restorer (see <see cref="SignalActions"/>).</summary>
+    [LibraryImport("libc", EntryPoint = "sigaction", SetLastError = true)]
+    internal static unsafe partial int Sigaction(int signal, NativeSigaction* action, NativeSigaction* oldAction);
+
     [LibraryImport("kernel32", SetLastError = true)]
     internal static partial nint VirtualAlloc(nint address, nuint size, uint allocationType, uint protect);
 

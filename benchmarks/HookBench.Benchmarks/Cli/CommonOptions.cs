@@ -23,10 +23,10 @@ public static class CommonOptions
 
     public static Option<string> Strategies() => new("--strategies")
     {
-        Description = $"Comma list: {StrategyCatalog.ValidNames} (default: the emitted ones, {StrategyCatalog.UserSpace[0].Name}..{StrategyCatalog.UserSpace[^1].Name}; with --bpf, the kernel probes)",
+        Description = $"Comma list: {StrategyCatalog.ValidNames} (default: the emitted ones, {StrategyCatalog.UserSpace[0].Name}..{StrategyCatalog.UserSpace[^1].Name}; with --bpf-prog alone, the kernel probes)",
     };
 
-    public static Option<string> Programs() => new("--bpf")
+    public static Option<string> Programs() => new("--bpf-prog")
     {
         Description = $"Comma list of BPF programs run on each hit of a kernel probe ({string.Join(", ", StrategyCatalog.KernelProbes.Select(s => s.Name))}): {ProbePrograms.ValidNames} (default: none)",
     };
@@ -95,6 +95,16 @@ public static class CommonOptions
         if (text is null)
             return fallback;
         return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= min && value <= max
+            ? value
+            : throw new UsageException($"{option} must be an integer in {min}..{max}; got '{text}'");
+    }
+
+    /// <summary>A 64-bit integer option within [min, max], or <paramref name="fallback"/> when absent.</summary>
+    public static long ParseLong(string? text, string option, long min, long max, long fallback)
+    {
+        if (text is null)
+            return fallback;
+        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) && value >= min && value <= max
             ? value
             : throw new UsageException($"{option} must be an integer in {min}..{max}; got '{text}'");
     }

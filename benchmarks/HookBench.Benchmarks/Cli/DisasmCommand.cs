@@ -24,7 +24,12 @@ public static class DisasmCommand
         var abi = CommonOptions.Abi();
         var align = CommonOptions.Alignment();
         var profile = CommonOptions.Profile();
-        var command = new Command("disasm", "Disassemble the site, trampoline, handler, target and mitigation thunks of one strategy.") { strategy, args, handler, abi, align, profile };
+        var attach = AttachmentOptions.OneEach();
+        var command = new Command("disasm", "Disassemble the site, trampoline, runtime, handler(s), target and mitigation thunks of one strategy.")
+        {
+            strategy, args, handler, abi, align, profile,
+        };
+        attach.AddTo(command);
         command.SetAction(parse =>
         {
             var options = new HookSetOptions(
@@ -35,6 +40,7 @@ public static class DisasmCommand
                 StackAlignments.Parse(parse.GetValue(align)!))
             {
                 Profile = MitigationProfiles.Parse(parse.GetValue(profile)!),
+                Attach = attach.ParseOne(parse),
             };
             options.EnsureValid();
             using var set = HookSetBuilder.Build(options);
@@ -51,6 +57,8 @@ public static class DisasmCommand
         var text = new StringWriter { NewLine = "\n" };
         text.WriteLine($"# {o.Strategy.Name}: {o.Strategy.Saves}");
         text.WriteLine($"# origin: {o.Strategy.Origin}");
+        if (!o.Attach.IsDefault)
+            text.WriteLine($"# attached: {o.Attach.Label}" + (o.Attach.Bpf.WrapsPrograms ? $"; {o.Attach.Bpf.Origin}" : string.Empty));
         text.WriteLine($"# args={o.ArgCount} handler={o.Handler.Name()} abi={o.Abi.Name} align={o.Alignment.Name()}"
             + (o.Profile.Name == MitigationProfiles.None.Name ? string.Empty : $" profile={o.Profile.Name} ({o.Profile.Knobs})")
             + (set.Entry?.EntryRspMod16 is int mod ? $"; handler entered with RSP mod 16 = {mod}{(mod == CallingConvention.EntryRspMod16 ? " (C-ABI aligned)" : " (not C-ABI aligned)")}" : string.Empty));
@@ -59,7 +67,7 @@ public static class DisasmCommand
         {
             // Nothing of ours is patched: the kernel probes an instruction of the target (its int3 or call exists
             // only in a probed process's private copy of the page, so a listing shows the code as emitted).
-            text.WriteLine($"kernel {probe.Spec.EventName} on {probe.Spec.InstructionText}; bpf={o.Program.Name()}:");
+            text.WriteLine($"kernel {probe.Spec.EventName} on {probe.Spec.InstructionText}; bpf-prog={o.Program.Name()}:");
             text.WriteLine($"  {disassembler.Range(probe.Address, 15, null)[0]}");
             text.WriteLine($"  # {probe.Spec.KernelPath}");
         }
@@ -73,7 +81,7 @@ public static class DisasmCommand
             set.Detach();
         }
 
-        foreach (BlobKind kind in new[] { BlobKind.Trampoline, BlobKind.Handler, BlobKind.Target, BlobKind.Thunk })
+        foreach (BlobKind kind in new[] { BlobKind.Trampoline, BlobKind.Runtime, BlobKind.Handler, BlobKind.Target, BlobKind.Thunk })
         {
             foreach (EmittedBlob blob in set.Blobs.Where(b => b.Kind == kind))
             {

@@ -25,10 +25,9 @@ public static class MachineCommand
                 return HookBenchCli.Ok;
             }
 
-            string json = Directory.Exists(path) ? Path.Combine(path, "summary.json") : path;
-            if (!File.Exists(json))
-                throw new UsageException($"{path} holds no summary.json; give a result folder or its summary.json, or nothing for this machine");
-            output.WriteLine(PublishedMachine.SlugFor(SummaryJson.Deserialize(File.ReadAllText(json), json).Environment));
+            // Only the environment is used, so cells from another build's strategies are fine here.
+            var summary = SummaryLoader.Load(path, ForeignCellPolicy.Allow, "machine");
+            output.WriteLine(PublishedMachine.SlugFor(summary.Environment));
             return HookBenchCli.Ok;
         });
         return command;

@@ -5,6 +5,7 @@ using HookBench.Cli.Bdn;
 using HookBench.Disassembly;
 using HookBench.Handlers;
 using HookBench.HookSets;
+using HookBench.Machine;
 using HookBench.Measurement;
 using HookBench.Measurement.Interference;
 using HookBench.Reporting;
@@ -34,7 +35,16 @@ public static class PublishCommand
         command.SetAction(parse =>
         {
             string results = parse.GetValue(resultsDir) ?? Path.Combine(ResultsFolders.RepositoryRoot(), "results");
-            AtomicFiles.EnsureWritableDirectory(results, "--results");
+            bool bdn = !parse.GetValue(skipBdn);
+
+            // Everything checkable is checked before minutes of measuring: the folder and every name this
+            // machine's files take in it, and the other machines' summaries the page is rebuilt from.
+            var host = MachineInfo.Collect();
+            string slug = PublishedMachine.SlugFor(host);
+            OutputPaths.CheckFolder(results, "--results", [ReportCommand.Page]);
+            var others = OtherMachines(results, slug);
+            var listings = Listings(slug);
+            OutputPaths.CheckFolder(results, "--results", [.. PlannedFiles(slug, others), .. listings.Keys], folders: bdn ? [$"{slug}/bdn"] : null);
             var console = Consoles.For(output);
 
             RunSummary summary = null!;
@@ -50,55 +60,90 @@ public static class PublishCommand
             });
             foreach (string line in SkippedCell.Lines(summary.Skipped))
                 console.MarkupLineInterpolated($"[yellow]{line}[/]");
-            string slug = PublishedMachine.SlugFor(summary.Environment);
-            string machineDir = Path.Combine(results, slug);
-            AtomicFiles.WriteAll(machineDir, new Dictionary<string, string>
-            {
-                ["summary.json"] = SummaryJson.Serialize(summary),
-                ["summary.md"] = SummaryMarkdown.Render(summary),
-                ["summary.csv"] = SummaryCsv.Render(summary),
-            });
-            AtomicFiles.WriteAll(Path.Combine(machineDir, "disasm"), Listings());
+            var machine = new PublishedMachine(PublishedMachine.SlugFor(summary.Environment), summary);
+            if (machine.Slug != slug)
+                throw new InvalidOperationException($"the machine's slug changed while measuring ({slug} → {machine.Slug})");
             ResultsTable.Write(console, summary);
 
-            if (!parse.GetValue(skipBdn))
+            string machineDir = Path.Combine(results, slug);
+            if (bdn)
             {
                 console.MarkupLine("BenchmarkDotNet publish config, standard matrix (its log follows)");
                 string bdnDir = Path.Combine(machineDir, "bdn");
                 var config = BdnConfigs.Create(BdnProfile.Publish, BdnMatrix.Standard, bdnDir, summary.Environment.CoreHzEstimate);
-                BenchmarkRunner.Run<HookBenchmarks>(config);
+                string launches = BdnConfigs.LaunchDirectory(bdnDir);
+                BdnOverheads.Reset(launches);
+                var bdnSummary = BenchmarkRunner.Run<HookBenchmarks>(config);
+                BdnOverheads.Publish(launches, bdnSummary.ResultsDirectoryPath);
+                BdnOverheads.Reset(launches);     // collected into results/hookbench-launches.json
                 foreach (string log in Directory.EnumerateFiles(bdnDir, "*.log"))
                     File.Delete(log);
             }
 
-            var machines = PublishedMachine.Load(Directory.EnumerateDirectories(results)
-                .Where(d => File.Exists(Path.Combine(d, "summary.json")))
-                .Order(StringComparer.Ordinal));
-            ReportCommand.Write(results, machines);
-            console.MarkupLineInterpolated($"published {machineDir} and regenerated {Path.Combine(results, "README.md")}");
+            // One all-or-nothing write: the machine's summary files and listings, every machine's charts, the page.
+            var machines = others.Append(machine).OrderBy(m => m.Slug, StringComparer.Ordinal).ToList();
+            var files = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (path, text) in SummaryFiles.Render(summary, slug).Concat(listings).Concat(ReportCommand.Files(machines)))
+                files[path] = text;
+            AtomicFiles.WriteAll(results, files);
+            console.MarkupLineInterpolated($"published {machineDir} and regenerated {Path.Combine(results, ReportCommand.Page)}");
             return HookBenchCli.Ok;
         });
         return command;
     }
 
-    /// <summary>The measured code of every strategy at 2 arguments (empty handler, host convention); for kernel probes, the probed target.</summary>
-    static Dictionary<string, string> Listings()
+    /// <summary>The other machine folders under <paramref name="results"/>, loaded and validated (this machine's is about to be replaced).</summary>
+    static IReadOnlyList<PublishedMachine> OtherMachines(string results, string slug)
+    {
+        if (!Directory.Exists(results))
+            return [];
+        var folders = Directory.EnumerateDirectories(results)
+            .Where(d => Path.GetFileName(d) != slug && File.Exists(Path.Combine(d, SummaryLoader.FileName)))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (folders.Count == 0)
+            return [];
+        var machines = PublishedMachine.Load(folders);
+        var same = machines.FirstOrDefault(m => m.Slug == slug);
+        if (same is not null)
+            throw new UsageException($"{folders[machines.ToList().IndexOf(same)]} already holds this machine ({slug}) under another name; move or remove it before publishing");
+        return machines;
+    }
+
+    static IEnumerable<string> PlannedFiles(string slug, IReadOnlyList<PublishedMachine> others) =>
+        SummaryFiles.Names.Select(n => $"{slug}/{n}")
+            .Concat(new[] { ReportBuilder.ArgsChart, ReportBuilder.BarChart, ReportBuilder.MitigationsChart, ReportBuilder.LadderChart, AttachmentReport.OpsChart, AttachmentReport.ProgsChart }
+                .Select(c => $"{slug}/charts/{c}"))
+            .Concat(others.SelectMany(m => ReportBuilder.ChartFiles(m).Keys));
+
+    /// <summary>
+    /// The measured code of every strategy at 2 arguments (empty handler, host convention), and of the quick
+    /// matrix's attached cells (ops-list at K = 8, direct under bpf-6.18), named after their key's axes.
+    /// </summary>
+    static Dictionary<string, string> Listings(string slug)
     {
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var strategy in StrategyCatalog.All)
+        IEnumerable<HookSetOptions> listed =
+        [
+            .. StrategyCatalog.All.Select(s => new HookSetOptions(s, HandlerKind.Empty, 2, CallingConvention.Host)),
+            .. RunPlan.Quick().Where(c => !c.Key.Attach.IsDefault).Select(c => c.Key.HookSet(CallingConvention.Host)).Distinct(),
+        ];
+        foreach (var options in listed)
         {
-            using var set = HookSetBuilder.Build(new HookSetOptions(strategy, HandlerKind.Empty, 2, CallingConvention.Host));
-            files[$"{strategy.Name}.txt"] = $"# addresses relocated to 0x{ListingBase:X} (the arena's base) for stable diffs\n"
+            using var set = HookSetBuilder.Build(options);
+            string profile = options.Profile.Name == Mitigations.MitigationProfiles.None.Name ? string.Empty : $".profile-{options.Profile.Name}";
+            string tail = profile + string.Concat(options.Attach.Terms().Select(t => $".{t.Axis}-{t.Value}"));
+            files[$"{slug}/disasm/{options.Strategy.Name}{tail}.txt"] = $"# addresses relocated to 0x{ListingBase:X} (the arena's base) for stable diffs\n"
                 + DisasmCommand.Render(set, new Disassembler(set, ListingBase));
         }
 
-        files["thunks.txt"] = ThunkListings();
+        files[$"{slug}/disasm/thunks.txt"] = ThunkListings();
         return files;
     }
 
     /// <summary>
     /// Every mitigation thunk once, as a hook set of each profile emits it. direct-fexit with BPF_TRAMP_F_SHARE_IPMODIFY
-    /// is the only trampoline with an indirect call (ORIG_STACK), so its sets carry the retpoline thunks too.
+    /// is the one single-handler trampoline with an indirect call (ORIG_STACK), so its sets carry the retpoline thunks too.
     /// </summary>
     static string ThunkListings()
     {

@@ -31,13 +31,17 @@ public static class RunCommand
         var cpu = new Option<string>("--cpu") { Description = "CPU to pin the measuring thread to (default: the last one available)" };
         var seed = new Option<string>("--seed") { Description = "Seed of the cell-order shuffle (default: 1)" };
         var loop = CommonOptions.Loop();
+        var attach = AttachmentOptions.Lists();
+        var placements = new Option<string>("--placements") { Description = "per-round (default: every round on a freshly emitted placement of the code) or fixed (one placement for the whole run, the earlier design)" };
         var command = new Command("run", "Measure per-call hook overhead (the quick matrix by default).")
         {
-            strategies, args, handlers, modes, profiles, programs, reps, ms, outDir, cpu, seed, loop,
+            strategies, args, handlers, modes, profiles, reps, ms, outDir, cpu, seed, loop, placements,
         };
+        attach.AddTo(command);
+        command.Options.Add(programs);
         command.SetAction(parse =>
         {
-            bool selected = new[] { strategies, args, handlers, modes, profiles, programs }.Any(o => parse.GetValue(o) is not null);
+            bool selected = new[] { strategies, args, handlers, modes, profiles, programs }.Any(o => parse.GetValue(o) is not null) || attach.AnyGiven(parse);
             IReadOnlyList<string> skipped = [];
             var named = parse.GetValue(strategies) is string s ? CellAxes.ParseStrategies(s) : null;
             var bpf = parse.GetValue(programs) is string b ? CellAxes.ParsePrograms(b) : null;
@@ -48,10 +52,11 @@ public static class RunCommand
                     CellAxes.ParseHandlers(parse.GetValue(handlers) ?? HandlerKind.Empty.Name()),
                     CellAxes.ParseModes(parse.GetValue(modes) ?? MeasurementMode.Throughput.Name()),
                     out skipped,
+                    attach.ParseAll(parse),
                     CellAxes.ParseProfiles(parse.GetValue(profiles) ?? Mitigations.MitigationProfiles.None.Name),
                     bpf)
                 : RunPlan.Quick();
-            RequireKernelProbesWhereNamed(named ?? [], bpf is not null);
+            RequireKernelProbesWhereNamed(named ?? (bpf is null ? [] : StrategyCatalog.KernelProbes));
             if (parse.GetValue(loop) is string loopName)
             {
                 var shape = LoopShapes.Parse(loopName);
@@ -66,9 +71,15 @@ public static class RunCommand
                 MeasurementTime = TimeSpan.FromMilliseconds(CommonOptions.ParseDouble(parse.GetValue(ms), "--measure-ms", 0.1, 1000, 1)),
                 Seed = CommonOptions.ParseInt(parse.GetValue(seed), "--seed", 0, int.MaxValue, 1),
                 Cpu = parse.GetValue(cpu) is string c ? CommonOptions.ParseInt(c, "--cpu", 0, 63, 0) : null,
+                FreshPlacements = (parse.GetValue(placements) ?? "per-round") switch
+                {
+                    "per-round" => true,
+                    "fixed" => false,
+                    var other => throw new UsageException($"--placements '{other}' is not valid; valid: per-round, fixed"),
+                },
             };
             string directory = parse.GetValue(outDir) ?? ResultsFolders.NewRunFolder();
-            AtomicFiles.EnsureWritableDirectory(directory, "--out");
+            OutputPaths.CheckFolder(directory, "--out", SummaryFiles.Names);
 
             var console = Consoles.For(output);
             foreach (string skip in skipped)
@@ -76,12 +87,7 @@ public static class RunCommand
             RunSummary summary = Measure(console, plan, settings);
             foreach (string line in SkippedCell.Lines(summary.Skipped))
                 console.MarkupLineInterpolated($"[yellow]{line}[/]");
-            AtomicFiles.WriteAll(directory, new Dictionary<string, string>
-            {
-                ["summary.json"] = SummaryJson.Serialize(summary),
-                ["summary.md"] = SummaryMarkdown.Render(summary),
-                ["summary.csv"] = SummaryCsv.Render(summary),
-            });
+            SummaryFiles.Write(directory, summary);
             ResultsTable.Write(console, summary);
             console.MarkupLineInterpolated($"[grey]{plan.Count} cells in {summary.Run.WallSeconds:F1} s; wrote summary.json, summary.md, summary.csv to {directory}[/]");
             return HookBenchCli.Ok;
@@ -90,20 +96,15 @@ public static class RunCommand
     }
 
     /// <summary>
-    /// Kernel probes asked for by name (or through --bpf) on a host that has none at all (not Linux x86-64, no
-    /// uprobe PMU) are bad input: one line, exit 2, nothing measured. A host that has them but refuses this
-    /// process is found out cell by cell, and those cells are skipped with the reason.
+    /// Kernel probes asked for by name (or, with no strategy named, through --bpf-prog) on a host that has none at
+    /// all (not Linux x86-64, no uprobe PMU) are bad input: one line, exit 2, nothing measured. A host that has
+    /// them but refuses this process is found out cell by cell, and those cells are skipped with the reason.
     /// </summary>
-    static void RequireKernelProbesWhereNamed(IReadOnlyList<Strategy> named, bool programsNamed)
+    static void RequireKernelProbesWhereNamed(IReadOnlyList<Strategy> named)
     {
         var kernel = named.Where(s => s.IsKernelProbe).Select(s => s.Name).ToList();
-        if (kernel.Count == 0 && !programsNamed)
-            return;
-        if (KernelProbes.ForThisProcess().MissingFacility() is { } missing)
-        {
-            string what = kernel.Count > 0 ? string.Join(", ", kernel) : "--bpf";
-            throw new UsageException($"{what} needs kernel uprobes and this host has none: {missing.Line}; valid strategies here: {string.Join(", ", StrategyCatalog.UserSpace.Select(s => s.Name))}");
-        }
+        if (kernel.Count > 0 && KernelProbes.ForThisProcess().MissingFacility() is { } missing)
+            throw new UsageException($"{string.Join(", ", kernel)} needs kernel uprobes and this host has none: {missing.Line}; valid strategies here: {string.Join(", ", StrategyCatalog.UserSpace.Select(s => s.Name))}");
     }
 
     static RunSummary Measure(IAnsiConsole console, IReadOnlyList<CellSpec> plan, MeasurementSettings settings)

@@ -17,7 +17,7 @@ public static class ValidateCommand
         var strategy = CommonOptions.Strategy(required: false);
         var profiles = CommonOptions.Profiles();
         profiles.Description = $"Comma list of mitigation profiles: {Mitigations.MitigationProfiles.ValidNames} (default: all of them)";
-        var command = new Command("validate", "Prove every strategy × profile × handler × args 0..6 × ABI × alignment (× BPF program for kernel probes) transparent.") { strategy, profiles };
+        var command = new Command("validate", "Prove every strategy × profile × handler × args 0..6 × ABI × alignment, the ops-list and BPF shapes, and the kernel's probes with every BPF program, transparent.") { strategy, profiles };
         command.SetAction(parse =>
         {
             string? name = parse.GetValue(strategy);
@@ -34,9 +34,12 @@ public static class ValidateCommand
 
             var clock = Stopwatch.StartNew();
             var results = TransparencyValidator.ValidateAll([.. ValidationCases.All(only, chosen)]);
+            var guards = ValidationCases.Reentrant(only, chosen).Select(RecursionGuardValidator.Validate).ToList();
             clock.Stop();
-            Report(Consoles.For(output), results, clock.Elapsed);
-            return results.All(r => r.Passed) ? HookBenchCli.Ok : HookBenchCli.Failed;
+            var console = Consoles.For(output);
+            Report(console, results, clock.Elapsed);
+            ReportGuards(console, guards);
+            return results.All(r => r.Passed) && guards.All(r => r.Passed) ? HookBenchCli.Ok : HookBenchCli.Failed;
         });
         return command;
     }
@@ -64,11 +67,11 @@ public static class ValidateCommand
         }
 
         console.Write(table);
-        // One line per refusal: which cases, why and how to enable them.
-        foreach (var refusal in results.Where(r => r.Skipped is not null).GroupBy(r => r.Skipped!))
+        // One line per refusal, however many cases it hit (they differ only in the probed file's path): which, why, how to enable.
+        foreach (var refusal in results.Where(r => r.Refused is not null).GroupBy(r => (r.Refused!.Facility, r.Refused.Remedy)))
         {
             var strategies = refusal.Select(r => r.Case.Strategy.Name).Distinct();
-            console.MarkupLineInterpolated($"[yellow]skipped {refusal.Count()} cases ({string.Join(", ", strategies)}): {refusal.Key}[/]");
+            console.MarkupLineInterpolated($"[yellow]skipped {refusal.Count()} cases ({string.Join(", ", strategies)}): {refusal.First().Skipped}[/]");
         }
 
         foreach (var failure in results.Where(r => !r.Passed).Take(50))
@@ -77,6 +80,17 @@ public static class ValidateCommand
         int ran = results.Count(r => r.Skipped is null);
         console.MarkupLineInterpolated(
             $"{passed} of {ran} cases passed ({results.Sum(r => r.Checks)} checks, {results.Select(r => r.Case.Profile.Name).Distinct().Count()} profiles, {CallingConvention.All.Count} ABIs, args 0..{HookSetOptions.MaxArgs}) in {elapsed.TotalSeconds:F2} s");
+    }
+
+    /// <summary>The recursion-guard cases: a callback that calls the traced function again from inside the hook.</summary>
+    static void ReportGuards(IAnsiConsole console, IReadOnlyList<TransparencyResult> guards)
+    {
+        if (guards.Count == 0)
+            return;
+        foreach (var failure in guards.Where(r => !r.Passed).Take(50))
+            console.MarkupLineInterpolated($"[red]FAIL[/] re-entry {failure.Case}: {string.Join("; ", failure.Failures)}");
+        console.MarkupLineInterpolated(
+            $"recursion guards: {guards.Count(r => r.Passed)} of {guards.Count} re-entering cases passed ({guards.Sum(r => r.Checks)} checks)");
     }
 
     static string AlignmentSummary(IEnumerable<TransparencyResult> results)

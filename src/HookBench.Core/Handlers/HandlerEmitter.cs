@@ -26,6 +26,9 @@ public static class HandlerEmitter
         {
             case HandlerKind.Empty:
                 break;
+            case HandlerKind.Counter when spec.CounterAtFirstArgument is int offset:
+                EmitCountAtFirstArgument(asm, spec, offset);
+                break;
             case HandlerKind.Counter:
                 asm.IncRip(spec.Slots.Counter.Address);
                 break;
@@ -33,6 +36,10 @@ public static class HandlerEmitter
                 EmitReadArguments(asm, spec);
                 break;
         }
+
+        // A re-entering program (tests of the recursion guards): the traced function again, from inside the hook.
+        if (spec.Reenter is ulong traced)
+            asm.call(traced);
 
         if (spec.RedirectTo is ulong replacement)
         {
@@ -84,6 +91,32 @@ public static class HandlerEmitter
             asm.mov(scratch.R64(), __qword_ptr[ctx + offset]);
             asm.StoreRip(slot.Address, scratch);
         }
+    }
+
+    /// <summary>inc qword [arg0 + offset], finding argument 0 where this handler's signature puts it.</summary>
+    static void EmitCountAtFirstArgument(Assembler asm, HandlerSpec spec, int offset)
+    {
+        ArgumentLocation first = spec.Abi.Argument(0);
+        if (spec.ArgCount < 1 || !first.InRegister)
+            throw new InvalidOperationException("a per-thread counter needs argument 0 in a register");
+        Register block = spec.Abi.Scratch[0];
+        var ctx = ContextRegister(spec);
+        switch (spec.Context.Kind)
+        {
+            case ContextKind.None when spec.Signature == HandlerSignature.InPlace:
+                block = first.Register;   // called from the site with the target's registers
+                break;
+            case ContextKind.PtRegs:
+                asm.mov(block.R64(), __qword_ptr[ctx.R64() + PtRegs.OffsetOf(first.Register)]);
+                break;
+            case ContextKind.ArgsArray:
+                asm.mov(block.R64(), __qword_ptr[ctx.R64() + spec.Context.ArgumentOffsets[0]]);
+                break;
+            default:
+                throw new InvalidOperationException($"a {spec.Signature} handler with context {spec.Context.Kind} cannot find argument 0");
+        }
+
+        asm.inc(__qword_ptr[block.R64() + offset]);
     }
 
     static void EmitReadArguments(Assembler asm, HandlerSpec spec)

@@ -51,12 +51,31 @@ public sealed class HookSet : IDisposable
     public AttachedHandler? Exit { get; init; }
     public EmittedBlob? Trampoline { get; init; }
 
+    /// <summary>
+    /// More copies of <see cref="Trampoline"/> (<see cref="HookSetOptions.SpareTrampolines"/>), each
+    /// assembled for its own address, for a site that is attached to a different one each time, as the
+    /// kernel allocates a new trampoline image per update and frees the old one after a grace period.
+    /// </summary>
+    public IReadOnlyList<EmittedBlob> SpareTrampolines { get; init; } = [];
+
     /// <summary>Validation builds only: what reached the target's (and the replacement's) body.</summary>
     public WitnessSlots? TargetWitness { get; init; }
     public WitnessSlots? ReplacementWitness { get; init; }
 
     /// <summary>The <c>struct ftrace_ops *</c> handed to ftrace callbacks (a data slot standing in for the ops).</summary>
     public required ulong OpsPointer { get; init; }
+
+    /// <summary>
+    /// Every callback when the hook calls several (ops-list's K ops, direct's P programs), in call order;
+    /// empty for one handler. <see cref="Entry"/> is then the first of them.
+    /// </summary>
+    public IReadOnlyList<ChainedHandler> Chain { get; init; } = [];
+
+    /// <summary>The kernel state the hook's runtime code keeps (recursion bits, preempt count, migrate counters), if any.</summary>
+    public Kernel.KernelState? Kernel { get; init; }
+
+    /// <summary>The BPF programs behind <see cref="Chain"/>, when the hook calls BPF programs through the runtime or a lookup.</summary>
+    public IReadOnlyList<Bpf.BpfProgram> Programs { get; init; } = [];
 
     /// <summary>The trampoline's documented layout, or null when there is no trampoline.</summary>
     public TrampolineLayout? Layout { get; init; }
@@ -94,6 +113,14 @@ public sealed class HookSet : IDisposable
     }
 
     public IEnumerable<EmittedBlob> Blobs => Image.Blobs;
+
+    /// <summary>
+    /// Bytes of hook code a call can run: the trampoline's, the kernel runtime's (the ops list function,
+    /// the BPF enter/exit functions) and the handlers' instructions (trailing data and padding not counted;
+    /// the profile's thunks neither, as the target shares them).
+    /// </summary>
+    public int HookCodeBytes => Blobs.Where(b => b.Kind is BlobKind.Trampoline or BlobKind.Runtime or BlobKind.Handler)
+        .Sum(b => (int)((b.DataStart ?? b.End) - b.Address));
 
     public void Dispose() => Arena.Dispose();
 }

@@ -14,13 +14,12 @@ namespace HookBench.HookSets;
 /// Emits a hook set in dependency order — target, replacement, handlers, trampoline — so every blob is
 /// assembled knowing the final addresses it calls. The result is not sealed yet: harnesses go next.
 /// </summary>
-public static class HookSetBuilder
+public static partial class HookSetBuilder
 {
     public static HookSet Emit(HookSetOptions options)
     {
         options.EnsureValid();
-        // The kernel finds probed code by inode and offset, in a private mapping: kernel-probe sets are always file-backed.
-        var arena = CodeArena.Create(backing: options.Strategy.IsKernelProbe ? ArenaBacking.File : options.Backing);
+        var arena = CreateArena(options);
         try
         {
             return EmitInto(new CodeImage(arena), options);
@@ -42,6 +41,7 @@ public static class HookSetBuilder
 
     static HookSet EmitInto(CodeImage image, HookSetOptions options)
     {
+        image.Skip(options.CodeOffset);
         var strategy = options.Strategy;
         var abi = options.Abi;
         int n = options.ArgCount;
@@ -53,12 +53,16 @@ public static class HookSetBuilder
         if (spec is not null && options.Alignment == StackAlignment.CAbi)
             spec = spec.With(TrampolineFlags.AlignStack);
 
-        // The thunks first: everything after jumps to them. The only indirect call on a hook path is ORIG_STACK's.
-        Iced.Intel.Register[] indirect = spec?.Effective.Has(TrampolineFlags.ShareIpModify) == true ? [Iced.Intel.Register.RAX] : [];
+        // The thunks first: everything after jumps to them. The indirect calls on a hook path, all through rax:
+        // ORIG_STACK's call of the body, the list function's op->func, a lookup trampoline's bpf_func.
+        Iced.Intel.Register[] indirect = spec?.Effective.Has(TrampolineFlags.ShareIpModify) == true || CallsSeveral(options)
+            ? [Iced.Intel.Register.RAX] : [];
         var thunks = ThunkSet.Emit(image, facts, options.Profile, indirect);
 
         var targetWitness = options.Instrumented ? WitnessSlots.Allocate(data, "target", n) : null;
-        var (target, function, siteAddress, labels) = EmitTarget(image, $"target{n}", strategy, options, TargetEmitter.TargetSeed, targetWitness, thunks);
+        int? bodyCounter = options.ThreadCounters ? ThreadCounters.BodyRuns : null;
+        var padding = EmitFunctionPadding(image, options);
+        var (target, function, siteAddress, labels) = EmitTarget(image, $"target{n}", strategy, options, TargetEmitter.TargetSeed, targetWitness, thunks, bodyCounter, options.SiteOffset);
         var site = new Site(strategy.Site, siteAddress);
 
         WitnessSlots? replacementWitness = null;
@@ -67,7 +71,7 @@ public static class HookSetBuilder
         if (strategy.Redirects)
         {
             replacementWitness = options.Instrumented ? WitnessSlots.Allocate(data, "replacement", n) : null;
-            (replacement, replacementFunction, _, _) = EmitTarget(image, $"replacement{n}", strategy, options, TargetEmitter.ReplacementSeed, replacementWitness, thunks);
+            (replacement, replacementFunction, _, _) = EmitTarget(image, $"replacement{n}", strategy, options, TargetEmitter.ReplacementSeed, replacementWitness, thunks, bodyCounter);
         }
 
         if (strategy.Probe is KernelProbeSpec probe)
@@ -78,6 +82,9 @@ public static class HookSetBuilder
                 Probe = ProbePointOf(probe, target, labels, facts),
             };
         }
+
+        if (CallsSeveral(options))
+            return EmitChain(image, options, new ChainTarget(target, targetWitness, site, opsPointer, padding?.Metadata, facts, thunks));
 
         if (strategy.Route == SiteRoute.Unpatched)
         {
@@ -125,10 +132,14 @@ public static class HookSetBuilder
         var layout = built!;
         facts.Add(trampoline, layout.PathFacts);
         thunks.AddIndirectFacts(facts);
+
+        // Each copy is assembled for its own address from the same request, so it behaves like the first.
+        EmittedBlob[] spares = [.. Enumerable.Range(1, options.SpareTrampolines).Select(i => image.Emit(
+            $"{strategy.Name}-trampoline-{i}", BlobKind.Trampoline, asm => TrampolineBuilder.Build(asm, request).DataLabel))];
         return new HookSet(options, image, site)
         {
             Target = target, EntryPoint = target.Address, Thunks = thunks, Replacement = replacement, TargetWitness = targetWitness, ReplacementWitness = replacementWitness,
-            OpsPointer = opsPointer, PathFacts = facts, Trampoline = trampoline, Layout = layout,
+            OpsPointer = opsPointer, PathFacts = facts, Trampoline = trampoline, Layout = layout, SpareTrampolines = spares,
             Entry = new AttachedHandler(entryBlob, entrySlots, entryObservation, layout.HandlerEntryRspMod16),
             Exit = exit is { } e ? new AttachedHandler(e.Blob, e.Slots, e.Observation, layout.ExitHandlerEntryRspMod16
                 ?? throw new InvalidOperationException("the trampoline documents no exit-handler alignment")) : null,
@@ -138,14 +149,15 @@ public static class HookSetBuilder
 
     /// <summary>A traced function (or its livepatch replacement): the blob, where the function starts and where its site is, and its labels.</summary>
     static (EmittedBlob Blob, ulong Function, ulong Site, TargetLabels Labels) EmitTarget(
-        CodeImage image, string name, Strategy strategy, HookSetOptions options, ulong seed, WitnessSlots? witness, ThunkSet thunks)
+        CodeImage image, string name, Strategy strategy, HookSetOptions options, ulong seed, WitnessSlots? witness, ThunkSet thunks,
+        int? bodyCounter, int startOffset = 0)
     {
         TargetLabels? labels = null;
         var blob = image.Emit(name, BlobKind.Target, asm =>
         {
-            labels = TargetEmitter.Emit(asm, strategy.Site, strategy.Target, options.Abi, options.ArgCount, seed, witness, thunks);
+            labels = TargetEmitter.Emit(asm, strategy.Site, strategy.Target, options.Abi, options.ArgCount, seed, witness, thunks, bodyCounter);
             return labels.DataStart;
-        });
+        }, startOffset);
         return (blob, blob.LabelAddress(labels!.Function), blob.LabelAddress(labels.Site), labels);
     }
 
@@ -168,10 +180,11 @@ public static class HookSetBuilder
         return new KernelProbePoint(probe, target.LabelAddress(at), probed);
     }
 
+    /// <summary>Emits one handler; <paramref name="index"/> numbers it among several callbacks, <paramref name="reenter"/> makes it call that target again.</summary>
     static (EmittedBlob Blob, HandlerSlots Slots, ObservationSlots? Observation) EmitHandler(
-        CodeImage image, HookSetOptions options, ContextLayout context, HandlerRole role, ulong? redirectTo, ThunkSet thunks)
+        CodeImage image, HookSetOptions options, ContextLayout context, HandlerRole role, ulong? redirectTo, ThunkSet thunks, int? index = null, ulong? reenter = null)
     {
-        string owner = role == HandlerRole.Entry ? "handler" : "exit_handler";
+        string owner = (role == HandlerRole.Entry ? "handler" : "exit_handler") + index;
         var slots = HandlerSlots.Allocate(image.Data, owner, options.ArgCount);
         var observation = options.Instrumented ? ObservationSlots.Allocate(image.Data, owner) : null;
         var spec = new HandlerSpec(options.Handler, options.Strategy.Signature, role, options.Abi, options.ArgCount, context, slots)
@@ -179,10 +192,12 @@ public static class HookSetBuilder
             RedirectTo = redirectTo,
             Observation = observation,
             ClobberVolatiles = options.Instrumented && options.Strategy.Signature != HandlerSignature.InPlace,
+            Reenter = reenter,
             ReturnValue = options.Strategy.ModifiesReturn && role == HandlerRole.Entry ? options.ModifiedReturn : null,
             Thunks = thunks,
+            CounterAtFirstArgument = options.ThreadCounters && role == HandlerRole.Entry ? ThreadCounters.HandlerRuns : null,
         };
-        string name = role == HandlerRole.Entry ? $"{options.Handler.Name()}-handler" : $"{options.Handler.Name()}-exit-handler";
+        string name = (role == HandlerRole.Entry ? $"{options.Handler.Name()}-handler" : $"{options.Handler.Name()}-exit-handler") + index;
         var blob = image.Emit(name, BlobKind.Handler, asm => HandlerEmitter.Emit(asm, spec));
         return (blob, slots, observation);
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HookBench.HookSets;
 using HookBench.Kernel;
 using HookBench.Statistics;
 
@@ -11,20 +12,34 @@ namespace HookBench.Measurement;
 /// between measurements: right after a patch this machine ran the patched page measurably slower for
 /// milliseconds, which would have been charged to whichever side was patched last. Within a batch,
 /// repetitions interleave the two copies as A B, B A, A B, … so drift hits both alike.
+/// <para>
+/// Every batch runs on its own placement: a fresh pair of arenas (other pages) with the code moved by a
+/// different leading pad (other page offsets, so other cache sets and predictor entries). A placement's
+/// aliasing is otherwise frozen into every repetition of the cell, and an interval over repetitions alone
+/// cannot see it. The next placement is emitted and patched right after a batch, so it has settled by
+/// the time the next round reaches the cell.
+/// </para>
+/// <para>
 /// A kernel-probe cell is the same, except that the kernel, not a patch, hooks the copy (see
-/// <see cref="KernelProbeCell"/>): its first hit is timed on its own before anything else runs it.
+/// <see cref="KernelProbeCell"/>): its first hit is timed on its own before anything else runs it, every
+/// call to the probed copy is counted, and it keeps one placement (see <see cref="MeasurementSettings.FreshPlacements"/>).
+/// </para>
 /// </summary>
 public sealed class CellRunner : IDisposable
 {
-    readonly CellSide _baseline;
-    readonly CellSide _hooked;
-    readonly KernelProbeCell? _kernel;
+    /// <summary>A placement is not measured sooner than this after it was patched.</summary>
+    static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(20);
+
     readonly Clocks _clocks;
     readonly ulong _iterations;
+    readonly bool _freshPlacements;
+    readonly KernelProbeCell? _kernel;
     readonly List<RepetitionSample> _reps = [];
+    Placement _current;
+    int _placements;
 
     /// <summary>
-    /// Emits both copies, hooks one and calibrates. A kernel-probe cell the kernel or this process refuses
+    /// Emits the first placement, hooks it and calibrates. A kernel-probe cell the kernel or this process refuses
     /// throws <see cref="KernelUnavailableException"/> with the one-line reason, having released everything.
     /// </summary>
     public CellRunner(CellSpec spec, Clocks clocks, MeasurementSettings settings, KernelProbes? probes = null)
@@ -32,26 +47,32 @@ public sealed class CellRunner : IDisposable
         spec.Key.Validate();
         Spec = spec;
         _clocks = clocks;
-        _baseline = CellSide.Prepare(spec);
+        bool kernel = spec.Strategy.IsKernelProbe;
+        _freshPlacements = settings.FreshPlacements && !kernel;
+        Precision = settings.PrecisionFor(spec);
+        _current = Placement.Prepare(spec, 0);
+        _placements = 1;
         try
         {
-            _hooked = CellSide.Prepare(spec);
-            BaselinePath = ExecutedPath.Walk(_baseline.Set);
-            if (spec.Strategy.IsKernelProbe)
+            var hooked = _current.Hooked;
+            BaselinePath = ExecutedPath.Walk(_current.Baseline.Set);
+            HookCodeBytes = hooked.Set.HookCodeBytes;
+            BaselineStackBytes = StackProbe.Measure(_current.Baseline.Set);
+            if (kernel)
             {
-                HookedPath = ExecutedPath.Walk(_hooked.Set.Arena, _hooked.Set.EntryPoint, _hooked.Set.Probe!.ProbedPathFacts);
-                _kernel = KernelProbeCell.Start(spec, _hooked, probes ?? KernelProbes.ForThisProcess(), clocks, settings);
-                Precision = settings.KernelPrecision;
+                HookedPath = ExecutedPath.Walk(hooked.Set.Arena, hooked.Set.EntryPoint, hooked.Set.Probe!.ProbedPathFacts);
+                _kernel = KernelProbeCell.Start(spec, hooked, probes ?? KernelProbes.ForThisProcess(), clocks, settings);
+                // With the probe on: the user stack a probed call touches includes what the kernel's trampolines push.
+                StackBytes = StackProbe.Measure(hooked.Set);
+                hooked.CountCall();
             }
             else
             {
-                _hooked.Set.Attach();
-                HookedPath = ExecutedPath.Walk(_hooked.Set);
-                Precision = settings.Precision;
+                HookedPath = ExecutedPath.Walk(hooked.Set);
+                StackBytes = StackProbe.Measure(hooked.Set);
             }
 
-            bool kernel = spec.Strategy.IsKernelProbe;
-            _iterations = Calibrate(_hooked, clocks, kernel ? settings.KernelMeasurementTime : settings.MeasurementTime, kernel);
+            _iterations = Calibrate(hooked, clocks, kernel ? settings.KernelMeasurementTime : settings.MeasurementTime, kernel);
         }
         catch
         {
@@ -64,13 +85,24 @@ public sealed class CellRunner : IDisposable
     public PathWalk BaselinePath { get; }
     public PathWalk HookedPath { get; }
 
+    /// <summary>Bytes of trampoline and handler code (see <see cref="HookSet.HookCodeBytes"/>).</summary>
+    public int HookCodeBytes { get; }
+
+    /// <summary>Deepest stack use of one hooked call, and of one unhooked call (see <see cref="StackProbe"/>).</summary>
+    public int StackBytes { get; }
+    public int BaselineStackBytes { get; }
+
     /// <summary>The interval goal of this cell in adaptive runs (relative only for kernel probes).</summary>
     public PrecisionTarget Precision { get; }
 
     public int Count => _reps.Count;
+
+    /// <summary>Placements emitted so far (one per batch, plus the one waiting for the next batch).</summary>
+    public int Placements => _placements;
+
     ulong Calls => _iterations * TimingHarness.Unroll;
 
-    /// <summary>Measures one cell start to finish (tests and the cross-check use this; runs use batches).</summary>
+    /// <summary>Measures one cell start to finish in one batch (tests and the cross-check use this; runs use rounds).</summary>
     public static CellSamples Run(CellSpec spec, MeasurementSettings settings, Clocks clocks, KernelProbes? probes = null)
     {
         using var runner = new CellRunner(spec, clocks, settings, probes);
@@ -80,28 +112,39 @@ public sealed class CellRunner : IDisposable
         return runner.Samples();
     }
 
-    /// <summary>A warm-up pair (caches, predictors, pages after other cells ran), then <paramref name="count"/> repetitions.</summary>
-    public void MeasureBatch(int count)
+    /// <summary>
+    /// A warm-up pair (caches, predictors, pages after other cells ran), then <paramref name="count"/>
+    /// repetitions on the current placement, labelled with <paramref name="round"/>; then the next placement
+    /// is prepared.
+    /// </summary>
+    public void MeasureBatch(int count, int round = 0)
     {
-        Measure(_baseline);
-        Measure(_hooked);
+        var placement = _current;
+        placement.WaitUntilSettled(SettleTime);
+        Measure(placement.Baseline);
+        Measure(placement.Hooked);
         for (int r = 0; r < count; r++)
         {
             long start = Stopwatch.GetTimestamp();
             double a, b;
             if (BaselineFirst(r))
             {
-                a = Measure(_baseline);
-                b = Measure(_hooked);
+                a = Measure(placement.Baseline);
+                b = Measure(placement.Hooked);
             }
             else
             {
-                b = Measure(_hooked);
-                a = Measure(_baseline);
+                b = Measure(placement.Hooked);
+                a = Measure(placement.Baseline);
             }
 
-            _reps.Add(new RepetitionSample(a, b, start, Stopwatch.GetTimestamp()));
+            _reps.Add(new RepetitionSample(a, b, start, Stopwatch.GetTimestamp(), round));
         }
+
+        if (!_freshPlacements)
+            return;
+        _current = Placement.Prepare(Spec, _placements++);
+        placement.Dispose();
     }
 
     /// <summary>
@@ -110,26 +153,31 @@ public sealed class CellRunner : IDisposable
     /// </summary>
     public static bool BaselineFirst(int repetition) => repetition % 2 == 0;
 
-    /// <summary>The overhead so far (Hodges–Lehmann shift with its interval).</summary>
-    public Estimate Overhead() =>
-        RobustStatistics.Shift([.. _reps.Select(r => r.BaselineNs)], [.. _reps.Select(r => r.HookedNs)]);
+    /// <summary>The overhead so far: the estimator the summary publishes (cluster medians by round, Hodges–Lehmann).</summary>
+    public Estimate Overhead() => _reps.Count == 0
+        ? Estimate.PointOnly(0)
+        : ClusterStatistics.Location([.. _reps.Select(r => r.HookedNs - r.BaselineNs)], [.. _reps.Select(r => r.Round)]);
 
     /// <summary>
     /// A counter-program cell: throws <see cref="CheckFailedException"/> unless the BPF map counted exactly
     /// the calls made to the probed copy. Other cells: nothing to check.
     /// </summary>
-    public void VerifyKernelCount() => _kernel?.VerifyCount(_hooked.CallsMade);
+    public void VerifyKernelCount() => _kernel?.VerifyCount(_current.Hooked.CallsMade);
 
     public CellSamples Samples() => new(Spec, [.. _reps], Calls, HookedPath, BaselinePath)
     {
-        Kernel = _kernel?.Result(_hooked.CallsMade),
+        HookCodeBytes = HookCodeBytes,
+        StackBytes = StackBytes,
+        BaselineStackBytes = BaselineStackBytes,
+        Placements = _freshPlacements ? _placements - 1 : 1,
+        Kernel = _kernel?.Result(_current.Hooked.CallsMade),
     };
 
     public void Dispose()
     {
+        // The probe comes off before its copy is unmapped.
         _kernel?.Dispose();
-        _baseline?.Dispose();
-        _hooked?.Dispose();
+        _current?.Dispose();
     }
 
     double Measure(CellSide side) => _clocks.TicksToNs(side.Run(_iterations)) / Calls;
@@ -148,6 +196,57 @@ public sealed class CellRunner : IDisposable
             if (ns >= targetNs / 8 || iterations >= 1UL << 30)
                 return Math.Max(1, (ulong)(iterations * targetNs / Math.Max(ns, 1)));
             iterations *= 4;
+        }
+    }
+
+    /// <summary>
+    /// Where placement <c>i</c> puts the code: a leading pad of a different number of 64-byte lines, stepping
+    /// by 23 lines (prime to 64) so consecutive placements spread over every line offset of a 4 KiB page.
+    /// Placement 0 is the layout <c>disasm</c> shows.
+    /// </summary>
+    public static int CodeOffset(int placement) => placement * 23 % 64 * 64;
+
+    /// <summary>The baseline and hooked copies at one placement; a kernel probe's copy is left for the kernel to hook.</summary>
+    sealed class Placement : IDisposable
+    {
+        readonly long _prepared = Stopwatch.GetTimestamp();
+
+        Placement(CellSide baseline, CellSide hooked)
+        {
+            Baseline = baseline;
+            Hooked = hooked;
+        }
+
+        public CellSide Baseline { get; }
+        public CellSide Hooked { get; }
+
+        public static Placement Prepare(CellSpec spec, int index)
+        {
+            var options = spec.HookSet with { CodeOffset = CodeOffset(index) };
+            var baseline = CellSide.Prepare(spec, options);
+            try
+            {
+                var hooked = CellSide.Prepare(spec, options);
+                hooked.Set.Attach();
+                return new Placement(baseline, hooked);
+            }
+            catch
+            {
+                baseline.Dispose();
+                throw;
+            }
+        }
+
+        public void WaitUntilSettled(TimeSpan settle)
+        {
+            while (Stopwatch.GetElapsedTime(_prepared) < settle)
+                Thread.SpinWait(1000);
+        }
+
+        public void Dispose()
+        {
+            Baseline.Dispose();
+            Hooked.Dispose();
         }
     }
 }

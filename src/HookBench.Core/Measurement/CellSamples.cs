@@ -8,6 +8,16 @@ public sealed record CellSamples(
     PathWalk HookedPath,
     PathWalk BaselinePath)
 {
+    /// <summary>Bytes of trampoline and handler code.</summary>
+    public int? HookCodeBytes { get; init; }
+
+    /// <summary>Deepest stack use of one hooked call, and of one unhooked call, from the caller's RSP.</summary>
+    public int? StackBytes { get; init; }
+    public int? BaselineStackBytes { get; init; }
+
+    /// <summary>Placements the repetitions were measured on.</summary>
+    public int Placements { get; init; } = 1;
+
     /// <summary>Kernel-probe cells: the probe, its first hits and its count; null otherwise.</summary>
     public Results.KernelProbeResult? Kernel { get; init; }
 }

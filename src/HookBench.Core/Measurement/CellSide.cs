@@ -24,9 +24,12 @@ sealed class CellSide : IDisposable
     /// <summary>Calls of the target since <see cref="ResetCalls"/> (or since it was built).</summary>
     public ulong CallsMade { get; private set; }
 
-    public static CellSide Prepare(CellSpec spec)
+    public static CellSide Prepare(CellSpec spec) => Prepare(spec, spec.HookSet);
+
+    /// <summary>The cell's code as <paramref name="options"/> place it (see <see cref="CellRunner.CodeOffset"/>), with its timers.</summary>
+    public static CellSide Prepare(CellSpec spec, HookSetOptions options)
     {
-        var set = HookSetBuilder.Emit(spec.HookSet);
+        var set = HookSetBuilder.Emit(options);
         try
         {
             var loop = TimingHarness.Emit(set, CallingConvention.Host, spec.Mode, spec.Loop);
@@ -58,6 +61,9 @@ sealed class CellSide : IDisposable
     }
 
     public void ResetCalls() => CallsMade = 0;
+
+    /// <summary>Counts a call made to the target by other code than these timers (the stack probe).</summary>
+    public void CountCall() => CallsMade++;
 
     public void Dispose() => Set.Dispose();
 }

@@ -11,14 +11,14 @@ namespace HookBench.Measurement;
 /// <summary>How one cell is measured: its key, and the harness settings that are not part of what it names.</summary>
 public sealed record CellSpec(CellKey Key)
 {
-    public CellSpec(Strategy strategy, int argCount, HandlerKind handler, MeasurementMode mode, MitigationProfile? profile = null, ProbeProgram bpf = ProbeProgram.None)
-        : this(new CellKey(strategy, argCount, handler, mode) { Profile = profile ?? MitigationProfiles.None, Bpf = bpf })
+    public CellSpec(Strategy strategy, int argCount, HandlerKind handler, MeasurementMode mode, MitigationProfile? profile = null, ProbeProgram bpfProgram = ProbeProgram.None)
+        : this(new CellKey(strategy, argCount, handler, mode) { Profile = profile ?? MitigationProfiles.None, BpfProgram = bpfProgram })
     {
     }
 
     public Strategy Strategy => Key.Strategy;
     public MitigationProfile Profile => Key.Profile;
-    public ProbeProgram Bpf => Key.Bpf;
+    public ProbeProgram BpfProgram => Key.BpfProgram;
     public int ArgCount => Key.Args;
     public HandlerKind Handler => Key.Handler;
     public MeasurementMode Mode => Key.Mode;
@@ -36,5 +36,6 @@ public sealed record CellSpec(CellKey Key)
     public override string ToString() =>
         $"{Strategy.Name} args={ArgCount} {Handler.Name()} {Mode.Name()}"
         + (Profile.Name == MitigationProfiles.None.Name ? string.Empty : $" profile={Profile.Name}")
-        + (Bpf == ProbeProgram.None ? string.Empty : $" bpf={Bpf.Name()}");
+        + (Key.Attach.IsDefault ? string.Empty : $" {Key.Attach.Label}")
+        + (BpfProgram == ProbeProgram.None ? string.Empty : $" bpf-prog={BpfProgram.Name()}");
 }

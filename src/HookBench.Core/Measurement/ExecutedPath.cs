@@ -87,12 +87,12 @@ public static class ExecutedPath
                     {
                         returns.TryPop(out _);
                         if (rewritten == PathFacts.ReturnToCaller)
-                            return Done();
+                            return Finished(cursor, Done());
                         pc = rewritten;
                     }
                     else if (!returns.TryPop(out pc))
                     {
-                        return Done();
+                        return Finished(cursor, Done());
                     }
 
                     break;
@@ -102,6 +102,15 @@ public static class ExecutedPath
         }
 
         throw new InvalidOperationException($"runaway walk from 0x{entry:X}: more than {Runaway} instructions");
+    }
+
+    /// <summary>The walk of one call, once every fact it used is used up (a loop ran as often as described).</summary>
+    static PathWalk Finished(PathFacts.Cursor cursor, PathWalk walk)
+    {
+        string? unfinished = cursor.Unfinished().FirstOrDefault();
+        return unfinished is null
+            ? walk
+            : throw new InvalidOperationException($"the call returned before its path facts ran out: {unfinished}");
     }
 
     static ulong Transfer(PathFacts.Cursor cursor, ulong pc, in Instruction instruction) =>

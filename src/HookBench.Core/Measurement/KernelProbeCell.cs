@@ -102,7 +102,7 @@ sealed class KernelProbeCell : IDisposable
     /// <summary>Throws <see cref="CheckFailedException"/> when the counter program's count is not exactly <paramref name="callsMade"/>.</summary>
     public void VerifyCount(ulong callsMade)
     {
-        if (_spec.Bpf != ProbeProgram.Counter)
+        if (_spec.BpfProgram != ProbeProgram.Counter)
             return;
         ulong counted = _probe.CountedHits ?? 0;
         if (counted != callsMade)

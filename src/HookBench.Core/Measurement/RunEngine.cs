@@ -48,6 +48,7 @@ public static class RunEngine
             if (plan.Any(c => c.Strategy.IsKernelProbe))
                 probes ??= KernelProbes.ForThisProcess();
             IReadOnlyList<InterferenceEvent> events;
+            var rounds = new RoundClocks(clocks.TscHz);
             try
             {
                 foreach (var cell in plan)
@@ -64,7 +65,7 @@ public static class RunEngine
                     }
                 }
 
-                events = MeasureUntilPrecise(runners, settings, monitor, clocks, progress);
+                events = MeasureUntilPrecise(runners, settings, monitor, clocks, rounds, progress);
                 foreach (var runner in runners)
                     runner.VerifyKernelCount();
                 samples = [.. runners.Select(r => r.Samples())];
@@ -73,10 +74,14 @@ public static class RunEngine
             {
                 // In parallel: a kernel-probe runner's dispose waits in the kernel for grace periods (see KernelProbeCell.Release).
                 Parallel.ForEach(runners, runner => runner.Dispose());
+                rounds.Dispose();
             }
 
             progress?.Invoke(new RunProgress(plan.Count, plan.Count, null, "done"));
-            var cells = samples.Select(s => CellStatistics.Summarize(s, clocks, events)).ToList();
+            var coreClock = rounds.Summary();
+            var roundHz = coreClock.Rounds.ToDictionary(r => r.Round, r => r.CoreHz);
+            var runClocks = double.IsFinite(coreClock.CoreHz.Median) ? clocks with { CoreHz = coreClock.CoreHz.Median } : clocks;
+            var cells = samples.Select(s => CellStatistics.Summarize(s, runClocks, events, roundHz, settings.PrecisionFor(s.Spec))).ToList();
             return new RunSummary
             {
                 Schema = RunSummary.CurrentSchema,
@@ -94,7 +99,7 @@ public static class RunEngine
                     Hypervisor = machine.Hypervisor,
                     Runtime = machine.Runtime,
                     TscHz = clocks.TscHz,
-                    CoreHzEstimate = clocks.CoreHz,
+                    CoreHzEstimate = runClocks.CoreHz,
                     PinnedCpu = cpu,
                     LogicalCpus = Environment.ProcessorCount,
                     InvariantTsc = CpuFeatures.HasInvariantTsc,
@@ -109,8 +114,8 @@ public static class RunEngine
                     Reps = settings.Reps ?? 0,
                     RepsPolicy = settings.Reps is null
                         ? $"adaptive: {settings.MinReps}..{settings.MaxReps} until the overhead 95% CI half-width <= {settings.Precision.Margin:0.##} x max({settings.Precision.AbsoluteNs} ns, {settings.Precision.Relative:P0})"
-                            + $" (kernel probes: {settings.KernelPrecision.Margin:0.##} x {settings.KernelPrecision.Relative:P0}, {settings.KernelMeasurementTime.TotalMilliseconds:0.##} ms per measurement, {settings.FirstHitSamples} first hits)"
-                            + $", in rounds of {settings.BatchSize}, no new round after {settings.RunBudget.TotalSeconds:0} s"
+                            + $" (kernel probes: {settings.KernelPrecision.Margin:0.##} x {settings.KernelPrecision.Relative:P0}, {settings.KernelMeasurementTime.TotalMilliseconds:0.##} ms per measurement, one placement, {settings.FirstHitSamples} first hits)"
+                            + $", in rounds of {settings.BatchSize}, each round on a fresh placement, no new round after {settings.RunBudget.TotalSeconds:0} s"
                         : $"fixed: {settings.Reps}",
                     MeasurementMs = settings.MeasurementTime.TotalMilliseconds,
                     Seed = settings.Seed,
@@ -118,6 +123,7 @@ public static class RunEngine
                     Interference = monitor.Description,
                     CommandLine = commandLine,
                 },
+                Clock = coreClock,
                 Cells = cells,
                 Skipped = skipped,
             };
@@ -135,7 +141,7 @@ public static class RunEngine
     /// top-up rounds, at most <see cref="TopUpPasses"/> times.
     /// </summary>
     static IReadOnlyList<InterferenceEvent> MeasureUntilPrecise(
-        List<CellRunner> runners, MeasurementSettings settings, IInterferenceMonitor monitor, Clocks clocks, Action<RunProgress>? progress)
+        List<CellRunner> runners, MeasurementSettings settings, IInterferenceMonitor monitor, Clocks clocks, RoundClocks rounds, Action<RunProgress>? progress)
     {
         IReadOnlyList<InterferenceEvent> events = [];
         var active = runners;
@@ -149,7 +155,7 @@ public static class RunEngine
             monitor.Start();
             try
             {
-                MeasureInRounds(active, runners.Count, settings, finished, progress);
+                MeasureInRounds(active, runners.Count, settings, finished, rounds, progress);
             }
             finally
             {
@@ -160,7 +166,7 @@ public static class RunEngine
                 break;
             var current = events;
             active = [.. runners.Where(r => r.Count < settings.MaxReps
-                && !r.Precision.IsMet(CellStatistics.Summarize(r.Samples(), clocks, current).OverheadNs))];
+                && !r.Precision.IsMet(CellStatistics.Summarize(r.Samples(), clocks, current, precision: r.Precision).OverheadNs))];
         }
 
         return events;
@@ -172,25 +178,26 @@ public static class RunEngine
     /// Rounds: every unfinished cell gets a batch per round, in a new seeded random order each round,
     /// so each cell's repetitions are spread over the whole run and a slow spell of the machine (a
     /// noisy neighbour, a frequency dip) lands on many cells a little rather than on one cell entirely.
+    /// Each round starts by reading the core clock, and each batch runs on the cell's next placement.
     /// A cell finishes at its fixed count, or (adaptive) once it has the minimum and its overhead
     /// interval meets the precision target, or at the cap; no round starts after the run budget.
     /// </summary>
-    static void MeasureInRounds(List<CellRunner> runners, int total, MeasurementSettings settings, Func<CellRunner, bool> finished, Action<RunProgress>? progress)
+    static void MeasureInRounds(
+        List<CellRunner> runners, int total, MeasurementSettings settings, Func<CellRunner, bool> finished, RoundClocks rounds, Action<RunProgress>? progress)
     {
-        var random = new Random(settings.Seed + runners.Count);
+        var random = new Random(settings.Seed + runners.Count + rounds.Count);
         var active = new List<CellRunner>(runners);
         var clock = Stopwatch.StartNew();
-        int round = 0;
         while (active.Count > 0)
         {
-            round++;
+            int round = rounds.Begin();
             var order = active.ToArray();
             random.Shuffle(order);
             foreach (var runner in order)
             {
-                progress?.Invoke(new RunProgress(total - active.Count, total, runner.Spec, $"round {round}"));
+                progress?.Invoke(new RunProgress(total - active.Count, total, runner.Spec, $"round {round + 1}"));
                 int batch = settings.Reps is int fixedReps ? Math.Min(settings.BatchSize, fixedReps - runner.Count) : settings.BatchSize;
-                runner.MeasureBatch(batch);
+                runner.MeasureBatch(batch, round);
             }
 
             bool outOfTime = settings.Reps is null && clock.Elapsed >= settings.RunBudget;

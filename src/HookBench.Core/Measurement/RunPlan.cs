@@ -14,14 +14,17 @@ public static class RunPlan
     /// The quick matrix (<c>./run-bench.sh</c>): every emitted strategy × args 0..6 with the empty handler in
     /// throughput mode, plus the counter and args handlers, latency mode and serialized mode at 2 arguments
     /// (serialized cells are where the regression gate sees a single added cycle), and every strategy at 2
-    /// arguments under the <c>host</c> profile (what this machine's kernel would compile in); then the kernel's
-    /// own probes where this machine permits them: the nop5 uprobe, the trapping uprobe and the uretprobe at
-    /// 2 arguments with no BPF program (a refused one is skipped with its reason).
+    /// arguments under the <c>host</c> profile (what this machine's kernel would compile in). ops-list, whose
+    /// cost follows K rather than the argument count, is measured at K = 8 with all and with one of the ops
+    /// tracing the function (the first also under <c>host</c>, where each op->func goes through the profile's
+    /// indirect call), and direct adds the Linux 6.18 bookkeeping, all at 2 arguments. Then the kernel's own probes where this
+    /// machine permits them: the nop5 uprobe, the trapping uprobe and the uretprobe at 2 arguments with no BPF
+    /// program (a refused one is skipped with its reason).
     /// </summary>
     public static IReadOnlyList<CellSpec> Quick()
     {
         var cells = new List<CellSpec>();
-        foreach (var strategy in StrategyCatalog.UserSpace)
+        foreach (var strategy in StrategyCatalog.UserSpace.Where(s => !Attachment.TakesOps(s)))
         {
             for (int n = 0; n <= HookSetOptions.MaxArgs; n++)
                 cells.Add(new CellSpec(strategy, n, HandlerKind.Empty, MeasurementMode.Throughput));
@@ -39,10 +42,23 @@ public static class RunPlan
                 cells.Add(host);
         }
 
+        cells.AddRange(QuickAttached.Select(key => new CellSpec(key)));
         foreach (var strategy in new[] { StrategyCatalog.UprobeNop5, StrategyCatalog.UprobeTrap, StrategyCatalog.Uretprobe })
             cells.Add(new CellSpec(strategy, 2, HandlerKind.Empty, MeasurementMode.Throughput));
         return cells;
     }
+
+    /// <summary>
+    /// The quick matrix's attached cells: ops-list at K = 8 (all ops, then one, trace the function; the first
+    /// under <c>host</c> too), direct under bpf-6.18.
+    /// </summary>
+    static IReadOnlyList<CellKey> QuickAttached { get; } =
+    [
+        new(StrategyCatalog.OpsList, 2, HandlerKind.Empty, MeasurementMode.Throughput) { Attach = new() { Ops = 8 } },
+        new(StrategyCatalog.OpsList, 2, HandlerKind.Empty, MeasurementMode.Throughput) { Attach = new() { Ops = 8 }, Profile = MitigationProfiles.Host },
+        new(StrategyCatalog.OpsList, 2, HandlerKind.Empty, MeasurementMode.Throughput) { Attach = new() { Ops = 8, Match = 0.125m } },
+        new(StrategyCatalog.Direct, 2, HandlerKind.Empty, MeasurementMode.Throughput) { Attach = new() { Bpf = Bpf.BpfProfile.Linux618 } },
+    ];
 
     /// <summary>
     /// What mitigations cost a hook: every emitted strategy at 2 arguments, empty handler, throughput, under every
@@ -69,7 +85,7 @@ public static class RunPlan
             cells.Add(new CellSpec(strategy, 2, handler, MeasurementMode.Throughput));
         foreach (var strategy in StrategyCatalog.KernelProbes)
         foreach (var program in ProbePrograms.All)
-            cells.Add(new CellSpec(strategy, 2, HandlerKind.Empty, MeasurementMode.Throughput, bpf: program));
+            cells.Add(new CellSpec(strategy, 2, HandlerKind.Empty, MeasurementMode.Throughput, bpfProgram: program));
         return cells;
     }
 
@@ -83,22 +99,27 @@ public static class RunPlan
     /// <summary>
     /// The cross product of a selection. Combinations the cell rules refuse (a handler a strategy refuses,
     /// latency with no argument to chain, …) are left out and listed in <paramref name="skipped"/> with the reason.
+    /// Each strategy takes only the <paramref name="attachments"/>' axes that apply to it (see
+    /// <see cref="Attachment.For"/>), so <c>--ops 1,8</c> with min-regs and ops-list measures min-regs once; likewise
+    /// only kernel probes take the <paramref name="programs"/>.
     /// </summary>
     public static IReadOnlyList<CellSpec> Select(
         IReadOnlyList<Strategy> strategies, IReadOnlyList<int> args, IReadOnlyList<HandlerKind> handlers,
-        IReadOnlyList<MeasurementMode> modes, out IReadOnlyList<string> skipped, IReadOnlyList<MitigationProfile>? profiles = null,
+        IReadOnlyList<MeasurementMode> modes, out IReadOnlyList<string> skipped,
+        IReadOnlyList<Attachment>? attachments = null, IReadOnlyList<MitigationProfile>? profiles = null,
         IReadOnlyList<ProbeProgram>? programs = null)
     {
         var cells = new List<CellSpec>();
         var skips = new List<string>();
         foreach (var strategy in strategies)
         foreach (var profile in profiles ?? [MitigationProfiles.None])
+        foreach (var attach in (attachments ?? [Attachment.Default]).Select(a => a.For(strategy)).Distinct())
         foreach (var n in args)
         foreach (var handler in handlers)
         foreach (var mode in modes)
         foreach (var program in programs ?? [ProbeProgram.None])
         {
-            var cell = new CellSpec(strategy, n, handler, mode, profile, program);
+            var cell = new CellSpec(new CellKey(strategy, n, handler, mode) { Profile = profile, Attach = attach, BpfProgram = program });
             if (cell.Key.TryValidate(out string? why))
                 cells.Add(cell);
             else

@@ -24,7 +24,7 @@ public static class Ladder
 
     public static IReadOnlyList<LadderRung> Rungs(RunSummary summary)
     {
-        var cells = summary.Cells.Where(c => c.Args == 2 && c.Mode == "throughput" && c.Profile == "none").ToList();
+        var cells = summary.Cells.Where(c => c.Args == 2 && c.Mode == "throughput" && c.Profile == "none" && c.AttachSuffix.Length == 0).ToList();
         var rungs = new List<LadderRung>();
         foreach (var strategy in Measurement.RunPlan.LadderUserSpace)
         {
@@ -36,7 +36,7 @@ public static class Ladder
 
         foreach (var strategy in Strategies.StrategyCatalog.KernelProbes)
         {
-            CellResult? Program(string bpf) => cells.FirstOrDefault(c => c.Strategy == strategy.Name && c.Kernel is not null && c.Bpf == bpf);
+            CellResult? Program(string bpf) => cells.FirstOrDefault(c => c.Strategy == strategy.Name && c.Kernel is not null && c.BpfProgram == bpf);
             var rung = new LadderRung(strategy.Name, Program("none"), Program("empty"), Program("counter"));
             if (rung.Kernel is not null)
                 rungs.Add(rung);

@@ -9,6 +9,10 @@ public sealed record PublishedMachine(string Slug, RunSummary Summary)
     public static string SlugFor(RunEnvironment environment) =>
         MachineSlug.For(environment.Cpu, environment.Identity(), environment.Hypervisor, environment.LogicalCpus);
 
+    /// <summary>This machine's slug, so publish can check its folder before it measures.</summary>
+    public static string SlugFor(Machine.MachineInfo machine) =>
+        MachineSlug.For(machine.Cpu, machine.Identity(), machine.Hypervisor, Environment.ProcessorCount);
+
     /// <summary>Loads summary.json from each folder; two folders from one machine are refused.</summary>
     public static IReadOnlyList<PublishedMachine> Load(IEnumerable<string> folders)
     {
@@ -16,10 +20,7 @@ public sealed record PublishedMachine(string Slug, RunSummary Summary)
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string folder in folders)
         {
-            string file = Directory.Exists(folder) ? Path.Combine(folder, "summary.json") : folder;
-            if (!File.Exists(file))
-                throw new UsageException($"{folder} holds no summary.json; give result folders written by 'hookbench run' or 'publish'");
-            var summary = SummaryJson.Deserialize(File.ReadAllText(file), file);
+            var summary = SummaryLoader.Load(folder, ForeignCellPolicy.Refuse, "report");
             string slug = SlugFor(summary.Environment);
             if (seen.TryGetValue(slug, out string? other))
                 throw new UsageException($"{other} and {folder} are both from machine {slug}; pass one result per machine");

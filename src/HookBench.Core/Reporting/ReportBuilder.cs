@@ -28,18 +28,29 @@ public static class ReportBuilder
             files[$"{machine.Slug}/charts/{MitigationsChart}"] = Charts.MitigationsAtTwoArgs(machine.Summary, $"What mitigations cost a hook, 2 arguments — {machine.Summary.Environment.Cpu}");
         if (Ladder.HasKernelRungs(machine.Summary))
             files[$"{machine.Slug}/charts/{LadderChart}"] = Charts.Ladder(machine.Summary, $"From a direct call to the kernel's probes, 2 arguments (log scale) — {machine.Summary.Environment.Cpu}");
+        foreach (var (name, svg) in AttachmentReport.Charts(machine.Summary, machine.Summary.Environment.Cpu))
+            files[$"{machine.Slug}/charts/{name}"] = svg;
         return files;
     }
 
     /// <summary>
-    /// Emitted-hook cells compiled without mitigations: what every table but the mitigations and ladder ones
-    /// shows. Kernel probes cost hundreds of times more and have their own table and log-scale chart.
+    /// The thread's cells: its strategies with one handler each, compiled without mitigations. What every table
+    /// and chart but the mitigations, attachment and ladder ones shows: kernel probes cost hundreds of times more
+    /// and have their own table and log-scale chart.
     /// </summary>
-    public static IEnumerable<CellResult> Unmitigated(RunSummary summary) => summary.Cells.Where(c => c.Profile == "none" && c.Kernel is null);
+    public static IEnumerable<CellResult> ThreadCells(RunSummary summary) =>
+        summary.Cells.Where(c => c.Profile == "none" && c.AttachSuffix.Length == 0 && c.Kernel is null);
 
-    /// <summary>The 2-argument, empty-handler, throughput cells of emitted hooks the mitigations table and chart compare.</summary>
-    public static IEnumerable<CellResult> MitigationCells(RunSummary summary) =>
-        summary.Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput" && c.Kernel is null);
+    /// <summary>
+    /// The 2-argument, empty-handler, throughput cells the mitigations table and chart compare, one row per
+    /// <see cref="CellResult.Variant"/>: every single-handler cell, and the attached shapes the run measured under a profile.
+    /// </summary>
+    public static IEnumerable<CellResult> MitigationCells(RunSummary summary)
+    {
+        var cells = summary.Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput" && c.Kernel is null).ToList();
+        var mitigatedShapes = cells.Where(c => c.Profile != "none").Select(c => c.Variant).ToHashSet(StringComparer.Ordinal);
+        return cells.Where(c => c.AttachSuffix.Length == 0 || mitigatedShapes.Contains(c.Variant));
+    }
 
     static bool HasProfiles(RunSummary summary) => MitigationCells(summary).Any(c => c.Profile != "none");
 
@@ -75,12 +86,12 @@ public static class ReportBuilder
         foreach (var m in machines)
             text.Append(' ').Append(m.Slug).Append(" |");
         text.Append("\n|---|").Append(string.Concat(Enumerable.Repeat("---:|", machines.Count))).Append('\n');
-        foreach (string strategy in machines.SelectMany(m => Unmitigated(m.Summary).Select(c => c.Strategy)).Distinct())
+        foreach (string strategy in machines.SelectMany(m => ThreadCells(m.Summary).Select(c => c.Strategy)).Distinct())
         {
             text.Append("| ").Append(strategy).Append(" |");
             foreach (var m in machines)
             {
-                var cell = Unmitigated(m.Summary).FirstOrDefault(c => c.Strategy == strategy && c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput");
+                var cell = ThreadCells(m.Summary).FirstOrDefault(c => c.Strategy == strategy && c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput");
                 text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadNs.Median:F2} ({cell.OverheadCycles:F1}) |"));
             }
 
@@ -97,7 +108,8 @@ public static class ReportBuilder
         text.Append("## ").Append(machine.Slug).Append("\n\n");
         text.Append("- CPU: ").Append(e.DescribeCpu()).Append('\n');
         text.Append(Invariant($"- OS: {e.Os}; kernel {e.Kernel}; hypervisor: {e.Hypervisor ?? "none (bare metal)"}; {e.Runtime}\n"));
-        text.Append(Invariant($"- Clocks: TSC {e.TscHz / 1e9:F3} GHz; core ≈ {e.CoreHzEstimate / 1e9:F3} GHz (dependent-add estimate; cycles below are core cycles)\n"));
+        text.Append("- Clocks: ").Append(SummaryMarkdown.ClockLine(summary)).Append('\n');
+        text.Append("- ").Append(SummaryMarkdown.PrecisionLine(summary)).Append('\n');
         text.Append(Invariant($"- Run: {summary.Run.StartedUtc}, {summary.Cells.Count} cells, {summary.Cells.Sum(c => c.Reps)} repetitions ({summary.Cells.Sum(c => c.DiscardedReps)} discarded for runtime interference), {summary.Run.WallSeconds:F1} s\n"));
         if (e.Mitigations.Count > 0)
         {
@@ -115,13 +127,13 @@ public static class ReportBuilder
             text.Append(Invariant($" {n} args |"));
         text.Append(" hook instructions (2 args) | × baseline (2 args) |\n|---|");
         text.Append(string.Concat(Enumerable.Repeat("---:|", 9))).Append('\n');
-        foreach (var group in Unmitigated(summary).Where(c => c.Handler == "empty" && c.Mode == "throughput").GroupBy(c => c.Strategy))
+        foreach (var group in ThreadCells(summary).Where(c => c.Handler == "empty" && c.Mode == "throughput").GroupBy(c => c.Strategy))
         {
             text.Append("| ").Append(group.Key).Append(" |");
             for (int n = 0; n <= 6; n++)
             {
                 var cell = group.FirstOrDefault(c => c.Args == n);
-                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadNs.Median:F2} [{cell.OverheadNs.CiLow:F2}; {cell.OverheadNs.CiHigh:F2}] · {cell.OverheadCycles:F1} |"));
+                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadText} · {cell.OverheadCycles:F1} |"));
             }
 
             var two = group.FirstOrDefault(c => c.Args == 2);
@@ -130,13 +142,13 @@ public static class ReportBuilder
 
         text.Append("\n### At 2 arguments: handlers and modes\n\n");
         text.Append("overhead ns per call, median [95% CI] · core cycles\n\n| strategy | empty | counter | args | empty, latency | empty, serialized |\n|---|---:|---:|---:|---:|---:|\n");
-        foreach (var group in Unmitigated(summary).Where(c => c.Args == 2).GroupBy(c => c.Strategy))
+        foreach (var group in ThreadCells(summary).Where(c => c.Args == 2).GroupBy(c => c.Strategy))
         {
             text.Append("| ").Append(group.Key).Append(" |");
             foreach (var (handler, mode) in new[] { ("empty", "throughput"), ("counter", "throughput"), ("args", "throughput"), ("empty", "latency"), ("empty", "serialized") })
             {
                 var cell = group.FirstOrDefault(c => c.Handler == handler && c.Mode == mode);
-                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadNs.Median:F2} [{cell.OverheadNs.CiLow:F2}; {cell.OverheadNs.CiHigh:F2}] · {cell.OverheadCycles:F1} |"));
+                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadText} · {cell.OverheadCycles:F1} |"));
             }
 
             text.Append('\n');
@@ -145,6 +157,7 @@ public static class ReportBuilder
         text.Append('\n');
         if (HasProfiles(summary))
             Mitigations(text, machine);
+        AttachmentReport.Append(text, machine.Summary, machine.Slug);
         if (Ladder.HasKernelRungs(summary))
             LadderTable(text, machine);
     }
@@ -171,7 +184,7 @@ public static class ReportBuilder
         {
             text.Append("| ").Append(rung.Name).Append(" |");
             foreach (var cell in new[] { rung.Alone, rung.Empty, rung.Counter })
-                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadNs.Median:F1} [{cell.OverheadNs.CiLow:F1}; {cell.OverheadNs.CiHigh:F1}] |"));
+                text.Append(cell is null ? " – |" : $" {cell.OverheadNs.Format("F1")} |");
             var kernel = rung.Kernel;
             text.Append(kernel is null ? " – | – |\n" : Invariant($" {kernel.FirstHitOverheadNs.Median:F0} | {kernel.SiteAfterFirstHit} |\n"));
         }
@@ -195,7 +208,7 @@ public static class ReportBuilder
         foreach (string profile in profiles)
             text.Append(' ').Append(profile).Append(" |");
         text.Append("\n|---|").Append(string.Concat(Enumerable.Repeat("---:|", profiles.Count))).Append('\n');
-        foreach (var group in cells.GroupBy(c => c.Strategy))
+        foreach (var group in cells.GroupBy(c => c.Variant))
         {
             var none = group.FirstOrDefault(c => c.Profile == "none");
             text.Append("| ").Append(group.Key).Append(" |");

@@ -16,10 +16,17 @@ public sealed record RunSummary
     public required string Schema { get; init; }
     public required RunEnvironment Environment { get; init; }
     public required RunInfo Run { get; init; }
+
+    /// <summary>The core clock read every round (absent in files written before it was recorded).</summary>
+    public CoreClockSummary? Clock { get; init; }
+
     public required IReadOnlyList<CellResult> Cells { get; init; }
 
     /// <summary>Cells the plan named but this machine would not let run (a kernel probe refused), with the one-line reason.</summary>
     public IReadOnlyList<SkippedCell> Skipped { get; init; } = [];
+    /// <summary>Cells that missed their precision target.</summary>
+    [JsonIgnore]
+    public int ImpreciseCells => Cells.Count(c => c.Precision is { Met: false });
 }
 
 public sealed record RunEnvironment
@@ -115,8 +122,23 @@ public sealed record CellResult
     /// <summary>The mitigation profile the cell's code was compiled with ("none" in files older than profiles).</summary>
     public string Profile { get; init; } = "none";
 
-    /// <summary>The BPF program on a kernel probe ("none": the probe alone, and every other strategy).</summary>
-    public string Bpf { get; init; } = "none";
+    /// <summary>ops-list: ftrace_ops registered (K); null for strategies without the axis (and in files before it).</summary>
+    public int? Ops { get; init; }
+
+    /// <summary>ops-list: the fraction of the K ops whose filter holds the function.</summary>
+    public decimal? Match { get; init; }
+
+    /// <summary>direct: BPF programs on the trampoline (P).</summary>
+    public int? Progs { get; init; }
+
+    /// <summary>direct: the enter/exit bookkeeping profile (bpf-2019, bpf-6.17, bpf-6.18, bpf-6.18+stats).</summary>
+    public string? Bpf { get; init; }
+
+    /// <summary>direct: how the trampoline finds its programs (const, hash, padding).</summary>
+    public string? Lookup { get; init; }
+
+    /// <summary>Kernel probes: the BPF program on the probe (none, empty, counter); null for every other strategy (and in files before it).</summary>
+    public string? BpfProgram { get; init; }
 
     /// <summary>Kernel-probe cells: the probe, its first hit and the exact BPF count; null for every other strategy.</summary>
     public KernelProbeResult? Kernel { get; init; }
@@ -170,6 +192,57 @@ public sealed record CellResult
     /// <summary>Why repetitions were discarded: interference kind → repetitions.</summary>
     public IReadOnlyDictionary<string, int>? DiscardReasons { get; init; }
 
+    /// <summary>
+    /// The round each of <see cref="OverheadSamplesNs"/> was taken in. Every round measured the cell on a fresh
+    /// placement, so samples cluster by round; estimates and the gate reduce each cluster to its median.
+    /// Absent in older files (then consecutive groups of 8, their batch size, stand in).
+    /// </summary>
+    public IReadOnlyList<int>? OverheadSampleRounds { get; init; }
+
+    /// <summary>The hooked call in core cycles, each repetition converted at its own round's clock, with its interval.</summary>
+    public Estimate? CyclesPerCallEstimate { get; init; }
+
+    /// <summary>Overhead in core cycles, each repetition converted at its own round's clock, with its interval.</summary>
+    public Estimate? OverheadCyclesEstimate { get; init; }
+
+    /// <summary>Placements (fresh arena pairs at other page offsets) the repetitions were measured on.</summary>
+    public int? Placements { get; init; }
+
+    /// <summary>Bytes of trampoline and handler code the hook adds (deterministic: compared exactly).</summary>
+    public int? HookCodeBytes { get; init; }
+
+    /// <summary>Deepest stack use of one hooked call below the caller's RSP, return address included (deterministic).</summary>
+    public int? StackBytes { get; init; }
+
+    /// <summary>The same for the unhooked call.</summary>
+    public int? BaselineStackBytes { get; init; }
+
+    /// <summary>Whether the overhead interval met the run's precision target (absent in older files).</summary>
+    public CellPrecision? Precision { get; init; }
+
+    /// <summary>The overhead for a table: "1.23 [1.20; 1.26]", with the imprecise mark when the cell missed its target.</summary>
     [JsonIgnore]
-    public string Key => CellKey.Format(Strategy, Args, Handler, Mode, Profile, Bpf);
+    public string OverheadText => OverheadNs.Format() + (Precision is { Met: false } ? " " + CellPrecision.Mark : string.Empty);
+
+    /// <summary>The overhead in cycles for a table, with its interval when the file has one.</summary>
+    [JsonIgnore]
+    public string OverheadCyclesText => OverheadCyclesEstimate?.Format("F1") ?? OverheadCycles.ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The cell's attachment axes, as its key writes them (empty for the thread's single handler).</summary>
+    [JsonIgnore]
+    public string AttachSuffix => Attachment.SuffixOf(Ops, Match, Progs, Bpf, Lookup);
+
+    /// <summary>The kernel probe's BPF program as its key writes it (empty for none and every other strategy).</summary>
+    [JsonIgnore]
+    public string BpfProgramSuffix => BpfProgram is null or "none" ? string.Empty : $"{CellKey.Separator}{CellKey.BpfProgramAxis}={BpfProgram}";
+
+    [JsonIgnore]
+    public string Key => CellKey.Format(Strategy, Args, Handler, Mode,
+        [(CellKey.ProfileAxis, Profile), .. Attachment.TermsOf(Ops, Match, Progs, Bpf, Lookup), (CellKey.BpfProgramAxis, BpfProgram)]);
+
+    /// <summary>The strategy with its non-default attachment axes, for tables and chart legends: <c>ops-list ops=8 match=0.125</c>.</summary>
+    [JsonIgnore]
+    public string Variant => AttachSuffix.Length + BpfProgramSuffix.Length == 0
+        ? Strategy
+        : $"{Strategy} {(AttachSuffix + BpfProgramSuffix).TrimStart(CellKey.Separator).Replace(CellKey.Separator, ' ')}";
 }

@@ -10,7 +10,8 @@ public static class SummaryCsv
         "strategy,args,handler,mode,reps,discarded_reps,ns_per_call,ns_per_call_ci_low,ns_per_call_ci_high,"
         + "baseline_ns_per_call,overhead_ns,overhead_ns_ci_low,overhead_ns_ci_high,cycles_per_call,overhead_cycles,"
         + "instructions_per_call,hook_instructions,ratio,outliers,profile,"
-        + "bpf,user_instructions_per_call,first_hit_overhead_ns,site_after_first_hit,bpf_counted_calls";
+        + "overhead_cycles_ci_low,overhead_cycles_ci_high,precise,hook_code_bytes,stack_bytes,placements,ops,match,progs,bpf,lookup,"
+        + "bpf_program,user_instructions_per_call,first_hit_overhead_ns,site_after_first_hit,bpf_counted_calls";
 
     public static string Render(RunSummary summary)
     {
@@ -25,7 +26,11 @@ public static class SummaryCsv
                 F(c.BaselineNsPerCall?.Median ?? double.NaN),
                 F(c.OverheadNs.Median), F(c.OverheadNs.CiLow), F(c.OverheadNs.CiHigh),
                 F(c.CyclesPerCall), F(c.OverheadCycles), N(c.InstructionsPerCall), N(c.HookInstructions), F(c.Ratio), N(c.Outliers), c.Profile,
-                c.Bpf, N(c.UserInstructionsPerCall), c.Kernel is { } k ? F(k.FirstHitOverheadNs.Median) : string.Empty,
+                F(c.OverheadCyclesEstimate?.CiLow), F(c.OverheadCyclesEstimate?.CiHigh),
+                c.Precision is null ? string.Empty : c.Precision.Met ? "yes" : "no",
+                N(c.HookCodeBytes), N(c.StackBytes), N(c.Placements),
+                N(c.Ops), c.Match is decimal m ? Cells.Attachment.FormatMatch(m) : string.Empty, N(c.Progs), c.Bpf ?? string.Empty, c.Lookup ?? string.Empty,
+                c.BpfProgram ?? string.Empty, N(c.UserInstructionsPerCall), c.Kernel is { } k ? F(k.FirstHitOverheadNs.Median) : string.Empty,
                 c.Kernel?.SiteAfterFirstHit ?? string.Empty, c.Kernel?.BpfCountedCalls?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
             ];
             text.Append(string.Join(',', fields)).Append('\n');
@@ -40,4 +45,7 @@ public static class SummaryCsv
     static string N(int? value) => value is int n ? N(n) : string.Empty;
 
     static string F(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+
+    /// <summary>An interval bound that may not exist (too few rounds for a 95% interval): empty in that case.</summary>
+    static string F(double? value) => value is double v ? F(v) : string.Empty;
 }

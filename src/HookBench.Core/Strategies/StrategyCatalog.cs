@@ -123,8 +123,20 @@ public static class StrategyCatalog
         },
     };
 
+    /// <summary>
+    /// Several ftrace users on one function (the thread's production complaint: two kprobes among thirty
+    /// others): the site calls ftrace_caller, whose call goes to ftrace_ops_list_func instead of one callback.
+    /// </summary>
+    public static Strategy OpsList { get; } = MinRegs with
+    {
+        Name = "ops-list",
+        Saves = "as min-regs; then ftrace_ops_list_func walks K ops: filter-hash lookup, recursion guard, op->func(...) indirect",
+        Origin = "ftrace_caller + ftrace_ops_list_func, Linux v6.x (kernel/trace/ftrace.c): more than one ftrace_ops registered",
+        Dispatch = CallbackDispatch.OpsList,
+    };
+
     /// <summary>Why a kernel-probe strategy takes no emitted handler but the empty one (which it never calls).</summary>
-    const string KernelRunsTheHook = "the kernel runs the probe, not an emitted handler; choose what runs on each hit with the bpf axis (bpf=none, empty or counter)";
+    const string KernelRunsTheHook = "the kernel runs the probe, not an emitted handler; choose what runs on each hit with the bpf-prog axis (bpf-prog=none, empty or counter)";
 
     static readonly IReadOnlyDictionary<HandlerKind, string> KernelRefusedHandlers = new Dictionary<HandlerKind, string>
     {
@@ -172,7 +184,7 @@ public static class StrategyCatalog
 
     /// <summary>The hooks HookBench emits: sites, trampolines and handlers of its own.</summary>
     public static IReadOnlyList<Strategy> UserSpace { get; } =
-        [None, FullRegs, MinRegs, IpModifyFull, IpModifyMin, Direct, DirectFexit, DirectFexitJmp, DirectFmodRet, DirectFmodRetJmp, DirectCall];
+        [None, FullRegs, MinRegs, IpModifyFull, IpModifyMin, Direct, DirectFexit, DirectFexitJmp, DirectFmodRet, DirectFmodRetJmp, DirectCall, OpsList];
 
     /// <summary>The running kernel's probes on the same emitted targets (Linux x86-64, where permitted).</summary>
     public static IReadOnlyList<Strategy> KernelProbes { get; } = [UprobeNop5, UprobeTrap, UprobeSstep, Uretprobe];

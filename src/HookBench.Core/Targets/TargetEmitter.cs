@@ -47,8 +47,13 @@ public static class TargetEmitter
     /// The witness of a validation build runs after the prologue, so it sees what a kernel probe on the push
     /// or the lea left behind; it records the entry RSP as rbp + 8, and stack arguments are read through rbp.
     /// </summary>
+    /// <param name="bodyCounterAtFirstArgument">
+    /// When set, the body increments the qword at this offset from argument 0 (a per-thread counter block,
+    /// HookSets.ThreadCounters), so a caller can check that each of its calls ran the body exactly once.
+    /// </param>
     public static TargetLabels Emit(
-        Assembler asm, SiteKind site, TargetShape shape, CallingConvention abi, int argCount, ulong seed, WitnessSlots? witness, ThunkSet thunks)
+        Assembler asm, SiteKind site, TargetShape shape, CallingConvention abi, int argCount, ulong seed, WitnessSlots? witness, ThunkSet thunks,
+        int? bodyCounterAtFirstArgument = null)
     {
         thunks.EmitCallAccounting(asm);
         var function = asm.CreateLabel("function");
@@ -83,6 +88,8 @@ public static class TargetEmitter
 
         if (witness is not null)
             EmitWitness(asm, abi, argCount, witness, frame, frameOffset);
+        if (bodyCounterAtFirstArgument is int offset)
+            asm.inc(__qword_ptr[abi.Argument(0).Register.R64() + offset]);
 
         if (framed)
             asm.mov(rax, __qword_ptr[r10]);

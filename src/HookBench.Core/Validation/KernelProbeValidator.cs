@@ -55,7 +55,7 @@ public static class KernelProbeValidator
 
             var attached = AttachedKernelProbe.Attach(set, probes);
             if (!attached.IsAvailable)
-                return new TransparencyResult(set.Options, 0, []) { Skipped = attached.Unavailable!.Line };
+                return new TransparencyResult(set.Options, 0, []) { Refused = attached.Unavailable };
             using (var kernel = attached.Value)
             {
                 for (int call = 1; call <= TransparencyValidator.HookedCalls; call++)

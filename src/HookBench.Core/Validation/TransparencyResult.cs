@@ -11,8 +11,11 @@ public sealed record TransparencyResult(HookSetOptions Case, int Checks, IReadOn
     /// <summary>RSP mod 16 at the entry handler's first instruction, as the build documents it; null without a handler.</summary>
     public int? HandlerEntryRspMod16 { get; init; }
 
-    /// <summary>A kernel-probe case this machine would not run (a refusal): which facility, why and how to enable it. No checks ran.</summary>
-    public string? Skipped { get; init; }
+    /// <summary>A kernel-probe case this machine would not run: the refusal (which facility, why, how to enable it). No checks ran.</summary>
+    public Kernel.KernelUnavailable? Refused { get; init; }
+
+    /// <summary>The refusal's one line, or null when the case ran.</summary>
+    public string? Skipped => Refused?.Line;
 
     /// <summary>No check failed (a skipped case has none).</summary>
     public bool Passed => Failures.Count == 0;

@@ -39,7 +39,7 @@ public sealed class MachineCommandTests : IDisposable
         var (exit, output, error) = CliHarness.Run("machine", _dir);
         Assert.Equal(2, exit);
         Assert.Equal(string.Empty, output);
-        Assert.Equal($"hookbench: {_dir} holds no summary.json; give a result folder or its summary.json, or nothing for this machine\n", error.ReplaceLineEndings("\n"));
+        Assert.Equal($"hookbench: {_dir} holds no summary.json; give a result folder written by 'hookbench run' or 'publish', or the file itself\n", error.ReplaceLineEndings("\n"));
     }
 
     static (int, string, string) Normalize((int Exit, string Out, string Err) run) => (run.Exit, run.Out.ReplaceLineEndings("\n"), run.Err);

@@ -1,4 +1,5 @@
 using HookBench.Cli;
+using HookBench.Comparison;
 using HookBench.Tests.Cli;
 using HookBench.Results;
 using HookBench.Tests.Results;
@@ -64,7 +65,7 @@ public sealed class CompareCliTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Equal(Notice, output.Split('\n')[0]);
         Assert.Contains("(not gated): 1 slower", output, StringComparison.Ordinal);
-        Assert.Contains("| direct/2/empty/throughput | overhead ns | 2.000 | 3.000 |", output, StringComparison.Ordinal);
+        Assert.Contains("| direct/2/empty/throughput | overhead cycles |", output, StringComparison.Ordinal);
 
         var anyway = Run("compare", zen5, zen4, "--gate-anyway");
         Assert.Equal(1, anyway.Exit);
@@ -106,7 +107,7 @@ public sealed class CompareCliTests : IDisposable
         string other = Summary("other/summary.json", ("full-regs", 6.0));
         string corrupt = Write("corrupt.json", "{ \"schema\": ");
         string future = Write("future.json", "{ \"schema\": \"hookbench/2\", \"cells\": [] }");
-        string bdn = Write("x-report-full.json", "{ \"Title\": \"t\", \"HostEnvironmentInfo\": {}, \"Benchmarks\": [] }");
+        string bdn = Write("x-report-full.json", BdnReport(3.0));
         string emptyDir = Path.Combine(_dir, "empty");
         Directory.CreateDirectory(emptyDir);
         string existing = Write("existing.md", "keep");
@@ -137,20 +138,43 @@ public sealed class CompareCliTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(emptyDir));
     }
 
-    [Fact]
-    public void A_benchmarkdotnet_report_compares_with_another()
-    {
-        static string Report(double hooked) => $$"""
+    internal static string BdnReport(double hooked) => $$"""
             { "Title": "t", "HostEnvironmentInfo": { "ProcessorName": "CPU", "OsVersion": "Linux", "RuntimeVersion": ".NET 10" },
               "Benchmarks": [
                 { "Method": "Unhooked", "Parameters": "Strategy=direct&Args=2&Handler=empty&Mode=throughput", "Statistics": { "OriginalValues": [1.0, 1.01, 0.99], "Median": 1.0 } },
                 { "Method": "Hooked", "Parameters": "Strategy=direct&Args=2&Handler=empty&Mode=throughput",
                   "Statistics": { "OriginalValues": [{{hooked}}, {{hooked + 0.01}}, {{hooked - 0.01}}, {{hooked + 0.005}}], "Median": {{hooked}} } } ] }
             """;
-        string a = Write("bdn-a/results/x-report-full.json", Report(3.0));
-        string b = Write("bdn-b/results/x-report-full.json", Report(4.0));
+
+    [Fact]
+    public void A_benchmarkdotnet_report_compares_with_another()
+    {
+        string a = Write("bdn-a/results/x-report-full.json", BdnReport(3.0));
+        string b = Write("bdn-b/results/x-report-full.json", BdnReport(4.0));
         var (exit, output, _) = Run("compare", Path.Combine(_dir, "bdn-a"), Path.Combine(_dir, "bdn-b"));
         Assert.Equal(1, exit);
         Assert.Contains("direct/2/empty/throughput | ns/call", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_benchmarkdotnet_run_with_launches_compares_one_sample_per_launch()
+    {
+        const string report = """
+            { "Title": "t", "HostEnvironmentInfo": { "ProcessorName": "CPU", "OsVersion": "Linux", "RuntimeVersion": ".NET 10" },
+              "Benchmarks": [ { "Method": "HookedAndUnhooked", "Parameters": "Strategy=direct&Args=2&Handler=empty&Mode=throughput", "Statistics": { "OriginalValues": [1.5], "Median": 1.5 } } ] }
+            """;
+        static string Launches(double overhead) => BdnLaunches.Serialize(new Dictionary<string, IReadOnlyList<BdnLaunch>>
+        {
+            ["direct/2/empty/throughput"] = [.. Enumerable.Range(0, 6).Select(i => new BdnLaunch("direct/2/empty/throughput", overhead + i * 0.01, overhead + 1, 1, 1000))],
+            ["none/2/empty/throughput"] = [.. Enumerable.Range(0, 6).Select(i => new BdnLaunch("none/2/empty/throughput", i * 0.01 - 0.03, 1, 1, 1000))],
+        });
+        Write("launch-a/results/x-report-full.json", report);
+        Write("launch-a/results/" + BdnLaunches.FileName, Launches(2.0));
+        Write("launch-b/results/x-report-full.json", report);
+        Write("launch-b/results/" + BdnLaunches.FileName, Launches(3.0));
+        var (exit, output, _) = Run("compare", Path.Combine(_dir, "launch-a"), Path.Combine(_dir, "launch-b"));
+        Assert.Equal(1, exit);
+        Assert.True(output.Contains("| direct/2/empty/throughput | overhead ns (per launch) | 2.025 | 3.025 | +1.000 [+0.970; +1.030] | 0.101 |", StringComparison.Ordinal), output);
+        Assert.Contains("1 slower, 0 faster, 1 same", output, StringComparison.Ordinal);
     }
 }

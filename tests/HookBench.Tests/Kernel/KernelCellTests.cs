@@ -23,7 +23,7 @@ public class KernelCellTests
 
     static Clocks Clocks() => ClockCalibration.Calibrate(TimeSpan.FromMilliseconds(30));
 
-    static CellSpec Cell(Strategy strategy, ProbeProgram program) => new(strategy, 2, HandlerKind.Empty, MeasurementMode.Throughput, bpf: program);
+    static CellSpec Cell(Strategy strategy, ProbeProgram program) => new(strategy, 2, HandlerKind.Empty, MeasurementMode.Throughput, bpfProgram: program);
 
     /// <summary>Runs a cell on the real kernel, or skips with the one-line reason the kernel gave.</summary>
     static CellSamples RunOrSkip(CellSpec cell, KernelProbes? probes = null)
@@ -90,7 +90,7 @@ public class KernelCellTests
             throw new SkipException(refused.Message);
         }
 
-        Assert.StartsWith("uretprobe/2/empty/throughput/bpf=counter: the BPF counter program counted ", failure.Message, StringComparison.Ordinal);
+        Assert.StartsWith("uretprobe/2/empty/throughput/bpf-prog=counter: the BPF counter program counted ", failure.Message, StringComparison.Ordinal);
         Assert.Contains("cannot be trusted", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', failure.Message);
     }

@@ -69,13 +69,13 @@ public class KernelCliTests
         try
         {
             var (exit, output, _) = RunRefusing("bpf:EPERM",
-                "run", "--strategies", "uprobe-nop5", "--args", "2", "--bpf", "none,counter", "--reps", "5", "--out", dir);
+                "run", "--strategies", "uprobe-nop5", "--args", "2", "--bpf-prog", "none,counter", "--reps", "5", "--out", dir);
             Assert.Equal(0, exit);
-            Assert.Contains("skipped 1 cell (uprobe-nop5/2/empty/throughput/bpf=counter): BPF programs on kernel probes unavailable: bpf(BPF_MAP_CREATE",
+            Assert.Contains("skipped 1 cell (uprobe-nop5/2/empty/throughput/bpf-prog=counter): BPF programs on kernel probes unavailable: bpf(BPF_MAP_CREATE",
                 output.ReplaceLineEndings("\n").Replace("\n", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
             using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
             var cell = Assert.Single(summary.RootElement.GetProperty("cells").EnumerateArray());
-            Assert.Equal("none", cell.GetProperty("bpf").GetString());
+            Assert.Equal("none", cell.GetProperty("bpf_program").GetString());
             Assert.Equal(JsonValueKind.Null, cell.GetProperty("instructions_per_call").ValueKind);
             Assert.StartsWith("uprobe: the kernel runs this part", cell.GetProperty("instructions_not_countable").GetString(), StringComparison.Ordinal);
             Assert.Equal(6, cell.GetProperty("user_instructions_per_call").GetInt32());
@@ -93,7 +93,7 @@ public class KernelCliTests
 
     [Theory]
     [InlineData("run", "--strategies", "uprobe-trap", "--args", "2")]
-    [InlineData("run", "--bpf", "counter", "--args", "2")]
+    [InlineData("run", "--bpf-prog", "counter", "--args", "2")]
     [InlineData("validate", "--strategy", "uretprobe")]
     public void A_kernel_probe_asked_for_on_a_host_without_the_uprobe_pmu_is_one_line_and_exit_2(params string[] args)
     {
@@ -141,9 +141,8 @@ public class KernelCliTests
     }
 
     [Theory]
-    [InlineData("unknown BPF program 'jit'; valid: none, empty, counter", "--bpf", "none,jit")]
-    [InlineData("the selection leaves no cell to measure: min-regs args=2 empty throughput bpf=counter: strategy min-regs has no kernel probe to run BPF program counter on; valid for it: bpf=none (programs run on uprobe-nop5, uprobe-trap, uprobe-sstep, uretprobe)", "--strategies", "min-regs", "--args", "2", "--bpf", "counter")]
-    [InlineData("the selection leaves no cell to measure: uprobe-nop5 args=2 counter throughput: strategy uprobe-nop5 refuses handler counter: the kernel runs the probe, not an emitted handler; choose what runs on each hit with the bpf axis (bpf=none, empty or counter); valid handlers for uprobe-nop5: empty", "--strategies", "uprobe-nop5", "--args", "2", "--handlers", "counter")]
+    [InlineData("unknown BPF program 'jit'; valid: none, empty, counter", "--bpf-prog", "none,jit")]
+    [InlineData("the selection leaves no cell to measure: uprobe-nop5 args=2 counter throughput: strategy uprobe-nop5 refuses handler counter: the kernel runs the probe, not an emitted handler; choose what runs on each hit with the bpf-prog axis (bpf-prog=none, empty or counter); valid handlers for uprobe-nop5: empty", "--strategies", "uprobe-nop5", "--args", "2", "--handlers", "counter")]
     public void Bad_kernel_selections_get_one_line_and_exit_2(string message, params string[] args)
     {
         string dir = TempDir();

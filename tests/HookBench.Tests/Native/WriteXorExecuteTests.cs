@@ -11,7 +11,7 @@ namespace HookBench.Tests.Native;
 public class WriteXorExecuteTests
 {
     /// <summary>The protections /proc/self/maps reports for mappings overlapping [start, end).</summary>
-    static List<string> Permissions(ulong start, ulong end) =>
+    internal static List<string> Permissions(ulong start, ulong end) =>
         [.. File.ReadAllLines("/proc/self/maps")
             .Select(line => line.Split(' ', 3))
             .Select(p => (Range: p[0].Split('-'), Perms: p[1]))

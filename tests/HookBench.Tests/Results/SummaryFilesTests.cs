@@ -23,10 +23,11 @@ public class SummaryFilesTests
         },
         Cells = [.. cells.Select(c => new CellResult
         {
-            Strategy = c.Strategy, Args = 2, Handler = "empty", Mode = "throughput", Reps = 3, DiscardedReps = 0,
+            Strategy = c.Strategy, Args = 2, Handler = "empty", Mode = "throughput", Reps = 12, DiscardedReps = 0,
             NsPerCall = new Estimate(1 + c.Overhead, 0.9 + c.Overhead, 1.1 + c.Overhead),
             OverheadNs = new Estimate(c.Overhead, c.Overhead - 0.1, c.Overhead + 0.1),
-            OverheadSamplesNs = [c.Overhead - 0.05, c.Overhead, c.Overhead + 0.05],
+            OverheadSamplesNs = [.. Enumerable.Range(0, 12).Select(i => c.Overhead + (i % 3 - 1) * 0.05)],
+            OverheadSampleRounds = [.. Enumerable.Range(0, 12)],
             CyclesPerCall = 4 * (1 + c.Overhead), OverheadCycles = 4 * c.Overhead, InstructionsPerCall = 18,
             BaselineNsPerCall = new Estimate(1, 0.9, 1.1), BaselineInstructions = 7, HookInstructions = 11, Ratio = 1 + c.Overhead,
             DiscardReasons = new Dictionary<string, int>(),
@@ -90,11 +91,74 @@ public class SummaryFilesTests
     {
         var summary = Sample(("direct", 2.0), ("full-regs", 5.5));
         Assert.Equal(3, SummaryCsv.Render(summary).Trim().Split('\n').Length);
-        Assert.Contains("| full-regs | 2 | empty | throughput | none | none | 6.50 | 5.50 [5.40; 5.60] |", SummaryMarkdown.Render(summary), StringComparison.Ordinal);
-        // Columns are only ever appended: profile where it always was, the kernel-probe columns after it.
-        Assert.Contains(",outliers,profile,bpf,", SummaryCsv.Header, StringComparison.Ordinal);
-        Assert.All(SummaryCsv.Render(summary).Trim().Split('\n').Skip(1), row => Assert.EndsWith(",none,none,,,,", row, StringComparison.Ordinal));
+        Assert.Contains("| full-regs | 2 | empty | throughput | none | 6.50 | 5.50 [5.40; 5.60] |", SummaryMarkdown.Render(summary), StringComparison.Ordinal);
+        Assert.Contains(",outliers,profile,", SummaryCsv.Header, StringComparison.Ordinal);
+        int profileColumn = Array.IndexOf(SummaryCsv.Header.Split(','), "profile");
+        Assert.All(SummaryCsv.Render(summary).Trim().Split('\n').Skip(1), row => Assert.Equal("none", row.Split(',')[profileColumn]));
+        // Columns are only ever appended: the kernel-probe columns come last.
+        Assert.EndsWith(",bpf_program,user_instructions_per_call,first_hit_overhead_ns,site_after_first_hit,bpf_counted_calls", SummaryCsv.Header, StringComparison.Ordinal);
         Assert.Contains("- CPU: Test CPU (AMD, Zen 3, family 25, model 1, stepping 1, microcode 0x1)\n", SummaryMarkdown.Render(summary), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cell_that_missed_its_precision_target_is_marked_and_counted_in_every_table()
+    {
+        var summary = Sample(("direct", 2.0), ("full-regs", 5.5));
+        summary = summary with
+        {
+            Cells = [summary.Cells[0] with { Precision = new CellPrecision(true, 0.05, 0.1) }, summary.Cells[1] with { Precision = new CellPrecision(false, 0.9, 0.19) }],
+        };
+        string markdown = SummaryMarkdown.Render(summary);
+        Assert.Contains("| full-regs | 2 | empty | throughput | none | 6.50 | 5.50 [5.40; 5.60] † |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| direct | 2 | empty | throughput | none | 3.00 | 2.00 [1.90; 2.10] |", markdown, StringComparison.Ordinal);
+        Assert.Contains("1 of 2 cells (marked †) missed their precision target and are left out of regression gating: full-regs/2/empty/throughput ±0.90 ns against ±0.19 allowed", markdown, StringComparison.Ordinal);
+        Assert.Contains(",no,", SummaryCsv.Render(summary).Split('\n')[2], StringComparison.Ordinal);
+        string page = HookBench.Reporting.ReportBuilder.Render([new HookBench.Reporting.PublishedMachine("m", summary)]);
+        Assert.Contains("5.50 [5.40; 5.60] †", page, StringComparison.Ordinal);
+        Assert.Contains("1 of 2 cells (marked †)", page, StringComparison.Ordinal);
+        string json = SummaryJson.Serialize(summary);
+        Assert.Contains("\"precision\": {", json, StringComparison.Ordinal);
+        Assert.Contains("\"overhead_sample_rounds\": [", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_estimate_without_an_interval_is_written_with_null_bounds_and_read_back()
+    {
+        var summary = Sample(("direct", 2.0));
+        summary = summary with { Cells = [summary.Cells[0] with { OverheadNs = Estimate.PointOnly(2.0) }] };
+        string json = SummaryJson.Serialize(summary);
+        Assert.Contains("\"ci_low\": null", json, StringComparison.Ordinal);
+        Assert.False(SummaryJson.Deserialize(json, "test").Cells[0].OverheadNs.HasInterval);
+        Assert.Contains("2.00 (no 95% interval)", SummaryMarkdown.Render(summary), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Attached_cells_carry_their_axes_in_json_csv_markdown_and_their_key()
+    {
+        var summary = Sample(("ops-list", 20.0), ("direct", 9.0), ("min-regs", 3.0));
+        summary = summary with
+        {
+            Cells =
+            [
+                summary.Cells[0] with { Ops = 8, Match = 0.125m },
+                summary.Cells[1] with { Progs = 4, Bpf = "bpf-6.18", Lookup = "const" },
+                summary.Cells[2],
+            ],
+        };
+        string json = SummaryJson.Serialize(summary);
+        Assert.Contains("\"ops\": 8", json, StringComparison.Ordinal);
+        Assert.Contains("\"match\": 0.125", json, StringComparison.Ordinal);
+        Assert.Contains("\"bpf\": \"bpf-6.18\"", json, StringComparison.Ordinal);
+        var back = SummaryJson.Deserialize(json, "test");
+        Assert.Equal(
+            ["ops-list/2/empty/throughput/ops=8/match=0.125", "direct/2/empty/throughput/progs=4/bpf=bpf-6.18", "min-regs/2/empty/throughput"],
+            back.Cells.Select(c => c.Key));
+        Assert.Equal("ops-list ops=8 match=0.125", back.Cells[0].Variant);
+        Assert.Contains(",ops,match,progs,bpf,lookup,", SummaryCsv.Header, StringComparison.Ordinal);
+        // The kernel-probe columns follow, empty for these cells.
+        Assert.Contains(",8,0.125,,,,,,,,\n", SummaryCsv.Render(back), StringComparison.Ordinal);
+        Assert.Contains(",,,4,bpf-6.18,const,,,,,\n", SummaryCsv.Render(back), StringComparison.Ordinal);
+        Assert.Contains("| direct progs=4 bpf=bpf-6.18 | 2 |", SummaryMarkdown.Render(back), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -105,14 +169,15 @@ public class SummaryFilesTests
         {
             AtomicFiles.WriteAll(dir, new Dictionary<string, string> { ["a.txt"] = "old a", ["b.txt"] = "old b" });
 
-            // Block the second file's temporary name with a folder: the write fails part-way.
-            Directory.CreateDirectory(Path.Combine(dir, $".b.txt.{Environment.ProcessId}.tmp"));
-            Assert.Throws<UsageException>(() => AtomicFiles.WriteAll(dir, new Dictionary<string, string> { ["a.txt"] = "new a", ["b.txt"] = "new b" }));
+            // A folder where the third file goes: a.txt and b.txt are replaced first, then the move fails.
+            Directory.CreateDirectory(Path.Combine(dir, "c.txt"));
+            var error = Assert.Throws<UsageException>(() => AtomicFiles.WriteAll(dir, new Dictionary<string, string> { ["a.txt"] = "new a", ["b.txt"] = "new b", ["c.txt"] = "c" }));
+            Assert.Contains("nothing was changed", error.Message, StringComparison.Ordinal);
             Assert.Equal("old a", File.ReadAllText(Path.Combine(dir, "a.txt")));
             Assert.Equal("old b", File.ReadAllText(Path.Combine(dir, "b.txt")));
-            Assert.False(File.Exists(Path.Combine(dir, $".a.txt.{Environment.ProcessId}.tmp")));
+            Assert.Equal(["a.txt", "b.txt", "c.txt"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
 
-            Directory.Delete(Path.Combine(dir, $".b.txt.{Environment.ProcessId}.tmp"));
+            Directory.Delete(Path.Combine(dir, "c.txt"));
             AtomicFiles.WriteAll(dir, new Dictionary<string, string> { ["a.txt"] = "new a", ["b.txt"] = "new b" });
             Assert.Equal("new b", File.ReadAllText(Path.Combine(dir, "b.txt")));
             Assert.Equal(["a.txt", "b.txt"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
@@ -123,13 +188,39 @@ public class SummaryFilesTests
         }
     }
 
+    /// <summary>A disk that fills up part-way through a file: the half-written temporary must not stay behind.</summary>
+    sealed class FullDiskStream(string path) : FileStream(path, FileMode.CreateNew, FileAccess.Write)
+    {
+        public override void Write(ReadOnlySpan<byte> buffer) => throw new IOException("No space left on device");
+    }
+
+    [Fact]
+    public void A_full_disk_leaves_no_temporary_and_no_new_folder()
+    {
+        string parent = Path.Combine(Path.GetTempPath(), "hookbench-full-" + Guid.NewGuid().ToString("N"));
+        string dir = Path.Combine(parent, "new", "out");
+        Directory.CreateDirectory(parent);
+        try
+        {
+            var error = Assert.Throws<UsageException>(() => AtomicFiles.WriteAll(
+                dir, new Dictionary<string, string> { ["summary.json"] = "{}", ["charts/x.svg"] = "<svg/>" }, replace: true, path => new FullDiskStream(path)));
+            Assert.Contains("No space left on device", error.Message, StringComparison.Ordinal);
+            Assert.Contains("nothing was changed", error.Message, StringComparison.Ordinal);
+            Assert.Empty(Directory.GetFileSystemEntries(parent));
+        }
+        finally
+        {
+            Directory.Delete(parent, recursive: true);
+        }
+    }
+
     [Fact]
     public void Output_folders_that_cannot_take_the_files_are_refused_before_any_work()
     {
         string file = Path.GetTempFileName();
         try
         {
-            var error = Assert.Throws<UsageException>(() => AtomicFiles.EnsureWritableDirectory(file, "--out"));
+            var error = Assert.Throws<UsageException>(() => OutputPaths.CheckFolder(file, "--out", ["a.txt"]));
             Assert.Contains("is an existing file", error.Message);
         }
         finally
@@ -138,6 +229,6 @@ public class SummaryFilesTests
         }
 
         if (OperatingSystem.IsLinux())
-            Assert.Throws<UsageException>(() => AtomicFiles.EnsureWritableDirectory("/proc/hookbench/out", "--out"));
+            Assert.Throws<UsageException>(() => OutputPaths.CheckFolder("/proc/hookbench/out", "--out", ["a.txt"]));
     }
 }
