@@ -3,9 +3,9 @@ using System.Globalization;
 using HookBench.Abi;
 using HookBench.Cells;
 using HookBench.Handlers;
-using HookBench.Kernel;
 using HookBench.Mitigations;
 using HookBench.Strategies;
+using HookBench.Uprobes;
 
 namespace HookBench.Cli;
 

@@ -3,10 +3,10 @@ using HookBench.Abi;
 using HookBench.Disassembly;
 using HookBench.Emission;
 using HookBench.Handlers;
-using HookBench.Kernel;
-using HookBench.Mitigations;
 using HookBench.HookSets;
+using HookBench.Mitigations;
 using HookBench.Strategies;
+using HookBench.Uprobes;
 
 namespace HookBench.Cli;
 

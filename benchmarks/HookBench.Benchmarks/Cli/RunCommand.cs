@@ -2,11 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using HookBench.Cells;
 using HookBench.Handlers;
-using HookBench.Kernel;
 using HookBench.Measurement;
 using HookBench.Measurement.Interference;
 using HookBench.Results;
 using HookBench.Strategies;
+using HookBench.Uprobes;
 using Spectre.Console;
 
 namespace HookBench.Cli;

@@ -29,7 +29,7 @@ public static class ValidateCommand
                     new HookSetOptions(only, Handlers.HandlerKind.Empty, 2, CallingConvention.Host) { Profile = profile }.EnsureValid();
             }
 
-            if (only is { IsKernelProbe: true } && Kernel.KernelProbes.ForThisProcess().MissingFacility() is { } missing)
+            if (only is { IsKernelProbe: true } && Uprobes.KernelProbes.ForThisProcess().MissingFacility() is { } missing)
                 throw new UsageException($"{only.Name} needs kernel uprobes and this host has none: {missing.Line}");
 
             var clock = Stopwatch.StartNew();

@@ -1,9 +1,9 @@
 using System.Globalization;
 using HookBench.Handlers;
 using HookBench.HookSets;
-using HookBench.Kernel;
 using HookBench.Mitigations;
 using HookBench.Strategies;
+using HookBench.Uprobes;
 
 namespace HookBench.Cells;
 

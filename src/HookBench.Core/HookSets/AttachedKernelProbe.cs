@@ -1,4 +1,4 @@
-using HookBench.Kernel;
+using HookBench.Uprobes;
 
 namespace HookBench.HookSets;
 

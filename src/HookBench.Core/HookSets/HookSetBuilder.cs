@@ -1,12 +1,12 @@
 using HookBench.Emission;
 using HookBench.Handlers;
-using HookBench.Kernel;
 using HookBench.Mitigations;
 using HookBench.Native;
 using HookBench.Sites;
 using HookBench.Strategies;
 using HookBench.Targets;
 using HookBench.Trampolines;
+using HookBench.Uprobes;
 
 namespace HookBench.HookSets;
 

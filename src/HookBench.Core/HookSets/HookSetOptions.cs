@@ -1,11 +1,11 @@
 using HookBench.Abi;
 using HookBench.Cells;
 using HookBench.Handlers;
-using HookBench.Kernel;
-using HookBench.Native;
 using HookBench.Mitigations;
+using HookBench.Native;
 using HookBench.Strategies;
 using HookBench.Trampolines;
+using HookBench.Uprobes;
 
 namespace HookBench.HookSets;
 

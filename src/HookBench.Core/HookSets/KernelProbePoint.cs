@@ -1,5 +1,5 @@
 using HookBench.Emission;
-using HookBench.Kernel;
+using HookBench.Uprobes;
 
 namespace HookBench.HookSets;
 

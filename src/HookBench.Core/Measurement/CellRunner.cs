@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using HookBench.HookSets;
-using HookBench.Kernel;
 using HookBench.Statistics;
+using HookBench.Uprobes;
 
 namespace HookBench.Measurement;
 

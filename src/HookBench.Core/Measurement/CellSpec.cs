@@ -2,9 +2,9 @@ using HookBench.Abi;
 using HookBench.Cells;
 using HookBench.Handlers;
 using HookBench.HookSets;
-using HookBench.Kernel;
 using HookBench.Mitigations;
 using HookBench.Strategies;
+using HookBench.Uprobes;
 
 namespace HookBench.Measurement;
 

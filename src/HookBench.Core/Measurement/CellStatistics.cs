@@ -1,10 +1,10 @@
 using HookBench.Bpf;
 using HookBench.Cells;
 using HookBench.Handlers;
-using HookBench.Kernel;
 using HookBench.Measurement.Interference;
 using HookBench.Results;
 using HookBench.Statistics;
+using HookBench.Uprobes;
 
 namespace HookBench.Measurement;
 

@@ -1,7 +1,7 @@
 using HookBench.HookSets;
-using HookBench.Kernel;
 using HookBench.Results;
 using HookBench.Statistics;
+using HookBench.Uprobes;
 
 namespace HookBench.Measurement;
 

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using HookBench.Abi;
-using HookBench.Kernel;
 using HookBench.Machine;
-using HookBench.Mitigations;
 using HookBench.Measurement.Interference;
+using HookBench.Mitigations;
 using HookBench.Native;
 using HookBench.Results;
+using HookBench.Uprobes;
 
 namespace HookBench.Measurement;
 

@@ -1,9 +1,9 @@
 using HookBench.Cells;
 using HookBench.Handlers;
 using HookBench.HookSets;
-using HookBench.Kernel;
 using HookBench.Mitigations;
 using HookBench.Strategies;
+using HookBench.Uprobes;
 
 namespace HookBench.Measurement;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using HookBench.Cells;
-using HookBench.Statistics;
 using HookBench.Machine;
+using HookBench.Statistics;
 
 namespace HookBench.Results;
 
@@ -90,7 +90,7 @@ public sealed record RunEnvironment
     /// Which uprobe paths the kernel has, from /proc/kallsyms (6.11 uretprobe syscall, 6.18 uprobe syscall and
     /// nop5 optimization); null where kallsyms was unreadable or in files older than kernel-probe cells.
     /// </summary>
-    public global::HookBench.Kernel.KernelSymbols? UprobePaths { get; init; }
+    public global::HookBench.Uprobes.KernelSymbols? UprobePaths { get; init; }
 }
 
 /// <summary>The <c>host</c> profile as this machine's kernel chose it.</summary>

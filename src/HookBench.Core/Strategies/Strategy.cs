@@ -1,8 +1,8 @@
 using HookBench.Handlers;
-using HookBench.Kernel;
 using HookBench.Sites;
 using HookBench.Targets;
 using HookBench.Trampolines;
+using HookBench.Uprobes;
 
 namespace HookBench.Strategies;
 

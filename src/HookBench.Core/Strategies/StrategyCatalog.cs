@@ -1,7 +1,7 @@
 using HookBench.Handlers;
-using HookBench.Kernel;
 using HookBench.Targets;
 using HookBench.Trampolines;
+using HookBench.Uprobes;
 using static HookBench.Trampolines.TrampolineFlags;
 
 namespace HookBench.Strategies;

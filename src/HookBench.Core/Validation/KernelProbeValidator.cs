@@ -1,8 +1,8 @@
 using HookBench.Abi;
 using HookBench.HookSets;
-using HookBench.Kernel;
 using HookBench.Native;
 using HookBench.Targets;
+using HookBench.Uprobes;
 using Iced.Intel;
 
 namespace HookBench.Validation;

@@ -12,7 +12,7 @@ public sealed record TransparencyResult(HookSetOptions Case, int Checks, IReadOn
     public int? HandlerEntryRspMod16 { get; init; }
 
     /// <summary>A kernel-probe case this machine would not run: the refusal (which facility, why, how to enable it). No checks ran.</summary>
-    public Kernel.KernelUnavailable? Refused { get; init; }
+    public Uprobes.KernelUnavailable? Refused { get; init; }
 
     /// <summary>The refusal's one line, or null when the case ran.</summary>
     public string? Skipped => Refused?.Line;

@@ -27,12 +27,12 @@ public static class TransparencyValidator
     /// Validates one case. Kernel-probe strategies go to <see cref="KernelProbeValidator"/> (with
     /// <paramref name="probes"/>, or the running kernel as this process sees it).
     /// </summary>
-    public static TransparencyResult Validate(HookSetOptions options, ProbeInputs? inputs = null, Kernel.KernelProbes? probes = null)
+    public static TransparencyResult Validate(HookSetOptions options, ProbeInputs? inputs = null, Uprobes.KernelProbes? probes = null)
     {
         options = options with { Instrumented = true };
         inputs ??= ProbeInputs.Fixed(options.ArgCount);
         if (options.Strategy.IsKernelProbe)
-            return KernelProbeValidator.Validate(options, inputs, probes ?? Kernel.KernelProbes.ForThisProcess());
+            return KernelProbeValidator.Validate(options, inputs, probes ?? Uprobes.KernelProbes.ForThisProcess());
         using var set = HookSetBuilder.Emit(options);
         var probe = ProbeHarness.Emit(set, CallingConvention.Host);
         set.Seal();
@@ -44,7 +44,7 @@ public static class TransparencyValidator
     /// off waits in the kernel for RCU grace periods (50–150 ms each on this VM, uprobe_unregister_sync), and
     /// waits that overlap share them; each case has its own memfd, probe and probe harness.
     /// </summary>
-    public static IReadOnlyList<TransparencyResult> ValidateAll(IReadOnlyList<HookSetOptions> cases, Kernel.KernelProbes? probes = null)
+    public static IReadOnlyList<TransparencyResult> ValidateAll(IReadOnlyList<HookSetOptions> cases, Uprobes.KernelProbes? probes = null)
     {
         var results = new TransparencyResult[cases.Count];
         var kernel = new List<int>();
@@ -58,7 +58,7 @@ public static class TransparencyValidator
 
         if (kernel.Count > 0)
         {
-            probes ??= Kernel.KernelProbes.ForThisProcess();
+            probes ??= Uprobes.KernelProbes.ForThisProcess();
             Parallel.ForEach(kernel, new ParallelOptions { MaxDegreeOfParallelism = KernelCasesAtOnce }, i => results[i] = Validate(cases[i], probes: probes));
         }
 

@@ -3,9 +3,9 @@ using HookBench.Bpf;
 using HookBench.Cells;
 using HookBench.Handlers;
 using HookBench.HookSets;
-using HookBench.Kernel;
 using HookBench.Mitigations;
 using HookBench.Strategies;
+using HookBench.Uprobes;
 
 namespace HookBench.Validation;
 

@@ -1,9 +1,9 @@
 using HookBench.Cells;
 using HookBench.Handlers;
-using HookBench.Kernel;
 using HookBench.Measurement;
 using HookBench.Mitigations;
 using HookBench.Strategies;
+using HookBench.Uprobes;
 using Xunit;
 
 namespace HookBench.Tests.Cells;
@@ -84,10 +84,10 @@ public class CellKeyTests
     public void A_bpf_program_is_written_only_when_it_is_not_none_as_the_last_axis_and_round_trips()
     {
         foreach (var strategy in StrategyCatalog.KernelProbes)
-        foreach (var program in HookBench.Kernel.ProbePrograms.All)
+        foreach (var program in HookBench.Uprobes.ProbePrograms.All)
         {
             var key = new CellKey(strategy, 2, HandlerKind.Empty, MeasurementMode.Latency) { BpfProgram = program };
-            string expected = program == HookBench.Kernel.ProbeProgram.None
+            string expected = program == HookBench.Uprobes.ProbeProgram.None
                 ? $"{strategy.Name}/2/empty/latency"
                 : $"{strategy.Name}/2/empty/latency/bpf-prog={program.Name()}";
             Assert.Equal(expected, key.Text);

@@ -10,7 +10,7 @@ using Xunit;
 namespace HookBench.Tests.Native;
 
 /// <summary>Runs with the kernel-probe tests, alone: one test checks that a released gap in the address space stays free.</summary>
-[Collection(HookBench.Tests.Kernel.KernelProbeCollection.Name)]
+[Collection(HookBench.Tests.Uprobes.KernelProbeCollection.Name)]
 public class FileBackedArenaTests
 {
     static byte[] FileBytes(CodeArena arena, ulong offset, int length)

@@ -180,7 +180,7 @@ public class ReportTests
         var summary = plain with
         {
             Cells = [.. plain.Cells, counter, .. kernel],
-            Environment = plain.Environment with { UprobePaths = new HookBench.Kernel.KernelSymbols(true, true, true) },
+            Environment = plain.Environment with { UprobePaths = new HookBench.Uprobes.KernelSymbols(true, true, true) },
         };
         var machine = new PublishedMachine("amd-epyc-kvm-2cpu", summary);
         string page = ReportBuilder.Render([machine], "HookBench results", null);

@@ -42,7 +42,7 @@ public class TransparencyTests
             profiles.Count * perProfile + profiles.Count(p => !p.CallDepthAccounting) * directCall + (profiles.Count - unaccounted) * opsList
             + ValidationCases.AttachProfiles.Count * attached + kernelProbes,
             Cases.Count);
-        Assert.All(StrategyCatalog.KernelProbes, s => Assert.All(HookBench.Kernel.ProbePrograms.All, p => Assert.Contains(Cases, c => c.Strategy == s && c.Program == p)));
+        Assert.All(StrategyCatalog.KernelProbes, s => Assert.All(HookBench.Uprobes.ProbePrograms.All, p => Assert.Contains(Cases, c => c.Strategy == s && c.Program == p)));
         Assert.Equal((profiles.Count - unaccounted + ValidationCases.AttachProfiles.Count * (ValidationCases.Shapes(StrategyCatalog.OpsList).Count - 1)) * 84,
             Cases.Count(c => c.Strategy == StrategyCatalog.OpsList));
         Assert.All(StrategyCatalog.All, s => Assert.Contains(Cases, c => c.Strategy == s));

@@ -1,4 +1,0 @@
-namespace HookBench.Kernel.Bpf;
-
-/// <summary>A jump target in a <see cref="BpfAssembler"/>, bound to a slot with <see cref="BpfAssembler.Bind"/>.</summary>
-public readonly record struct BpfLabel(int Id);
