@@ -169,4 +169,28 @@ public class ComparerTests
         Assert.All(report.Cells, c => Assert.Equal(Verdict.Same, c.Verdict));
         Assert.Contains("| full-regs/2/empty/throughput | stack bytes | 64 | 72 | more (fails the gate) |", ComparisonMarkdown.Render(report), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_kernel_probe_cell_is_reported_and_never_gated_not_even_on_its_stack()
+    {
+        static CellResult Probed(CellResult c, int stack) => c with
+        {
+            Strategy = "uprobe-nop5", BpfProgram = "counter", StackBytes = stack, InstructionsPerCall = null,
+            Kernel = new KernelProbeResult
+            {
+                Probe = "uprobe", ProbedInstruction = "nop5", KernelPath = "test", FirstHitOverheadNs = Estimate.PointOnly(40000), FirstHitSamplesNs = [40000],
+                SiteAfterFirstHit = "int3", CallsMade = 10, BpfCountedCalls = 10,
+            },
+        };
+        var before = Clocked(4e9, 1.0, ("direct", 2.0), ("uprobe", 400.0));
+        var after = Clocked(4e9, 1.3, ("direct", 2.0), ("uprobe", 400.0));
+        before = before with { Cells = [.. before.Cells.Select(c => c.Strategy == "uprobe" ? Probed(c, 16) : c)] };
+        after = after with { Cells = [.. after.Cells.Select(c => c.Strategy == "uprobe" ? Probed(c, 48) : c)] };
+        var report = Comparer.Compare(RunLoader.FromSummary("a", before), RunLoader.FromSummary("b", after), new Thresholds());
+        var probe = report.Cells.Single(c => c.Key == "uprobe-nop5/2/empty/throughput/bpf-prog=counter");
+        Assert.Equal(Verdict.NotGated, probe.Verdict);
+        Assert.Equal($"base {SummaryCells.KernelProbeNotGated}", probe.Reason);
+        Assert.Empty(report.ExactChanges);          // the stack moved with the kernel's trampoline: not compared
+        Assert.Equal(Verdict.Slower, VerdictOf(report, "direct"));   // the same 30% on an emitted hook is a regression
+    }
 }
