@@ -52,6 +52,8 @@ public class CliTests
             Assert.Contains(name, output, StringComparison.Ordinal);
         foreach (var name in new[] { "retpoline-lfence", "rethunk", "srso", "calldepth", "host", "arch/x86/lib/retpoline.S", "bugs.c" })
             Assert.Contains(name, output, StringComparison.Ordinal);
+        foreach (var name in new[] { "uprobe-nop5", "uprobe-trap", "uprobe-sstep", "uretprobe", "ba2bfc97b462", "ff474a78cef5", "kernel probes: " })
+            Assert.Contains(name, output, StringComparison.Ordinal);
     }
 
     [Fact]
