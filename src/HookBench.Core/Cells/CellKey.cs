@@ -1,4 +1,5 @@
 using System.Globalization;
+using HookBench.Footprint;
 using HookBench.Handlers;
 using HookBench.HookSets;
 using HookBench.Strategies;
@@ -18,14 +19,28 @@ public sealed record CellKey(Strategy Strategy, int Args, HandlerKind Handler, M
 {
     public const char Separator = '/';
 
+    /// <summary>
+    /// How many distinct functions are hooked and called (the footprint axis, <c>/functions=M</c>). 1 is
+    /// the one hot function every earlier result measured.
+    /// </summary>
+    public int Functions { get; init; } = 1;
+
+    /// <summary>The code around each call (the caller-context axis, <c>/caller=name</c>).</summary>
+    public CallerContext Caller { get; init; } = CallerContext.Unrolled;
+
+    /// <summary>The axes written as <c>/axis=value</c> terms, in this order, when not at their default.</summary>
+    public static IReadOnlyList<string> Axes { get; } = ["functions", "caller"];
+
     /// <summary>The key as summary files, compare and report write it.</summary>
-    public string Text => Format(Strategy.Name, Args, Handler.Name(), Mode.Name());
+    public string Text => Format(Strategy.Name, Args, Handler.Name(), Mode.Name(), Functions, Caller.Name());
 
     public override string ToString() => Text;
 
     /// <summary>A key from the names a result file carries (which may name strategies this build does not know).</summary>
-    public static string Format(string strategy, int args, string handler, string mode) =>
-        string.Create(CultureInfo.InvariantCulture, $"{strategy}{Separator}{args}{Separator}{handler}{Separator}{mode}");
+    public static string Format(string strategy, int args, string handler, string mode, int functions = 1, string? caller = null) =>
+        string.Create(CultureInfo.InvariantCulture, $"{strategy}{Separator}{args}{Separator}{handler}{Separator}{mode}")
+        + (functions == 1 ? "" : string.Create(CultureInfo.InvariantCulture, $"{Separator}functions={functions}"))
+        + (caller is null || caller == CallerContext.Unrolled.Name() ? "" : $"{Separator}caller={caller}");
 
     /// <summary>What this cell builds: the hook set under <paramref name="abi"/>.</summary>
     public HookSetOptions HookSet(Abi.CallingConvention abi, StackAlignment alignment = StackAlignment.Kernel) =>
@@ -42,6 +57,20 @@ public sealed record CellKey(Strategy Strategy, int Args, HandlerKind Handler, M
             return false;
         }
 
+        if (!FootprintBudget.TryCheck(Functions, out error))
+            return false;
+        if (Functions > 1 && !FootprintShapes.TryFor(Strategy, out _, out string? why))
+        {
+            error = $"{why}; valid with functions > 1: {FootprintShapes.SupportedNames}";
+            return false;
+        }
+
+        if (Functions > 1 && Caller == CallerContext.Rolled)
+        {
+            error = $"caller rolled calls one function from one call site; several functions (functions={Functions}) are called from the unrolled or busy sequence";
+            return false;
+        }
+
         error = null;
         return true;
     }
@@ -49,24 +78,39 @@ public sealed record CellKey(Strategy Strategy, int Args, HandlerKind Handler, M
     /// <summary>Throws the <see cref="TryValidate"/> reason as bad input.</summary>
     public CellKey Validate() => TryValidate(out string? error) ? this : throw new UsageException(error!);
 
-    /// <summary>Parses <c>strategy/args/handler/mode</c>; false with a one-line reason when a part is unknown or malformed.</summary>
+    /// <summary>
+    /// Parses <c>strategy/args/handler/mode</c> followed by any <c>/axis=value</c> terms; false with a
+    /// one-line reason when a part is unknown or malformed.
+    /// </summary>
     public static bool TryParse(string text, out CellKey? key, out string? error)
     {
         key = null;
         string[] parts = text.Split(Separator);
-        if (parts.Length != 4)
+        if (parts.Length < 4)
         {
-            error = $"cell key '{text}' is not strategy{Separator}args{Separator}handler{Separator}mode";
+            error = $"cell key '{text}' is not strategy{Separator}args{Separator}handler{Separator}mode[{Separator}axis=value...]";
             return false;
         }
 
         try
         {
-            key = new CellKey(
+            var parsed = new CellKey(
                 StrategyCatalog.Parse(parts[0]),
                 CellAxes.ParseArgCount(parts[1], "args"),
                 HandlerKinds.Parse(parts[2]),
                 MeasurementModes.Parse(parts[3]));
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (string term in parts.Skip(4))
+            {
+                string[] pair = term.Split('=', 2);
+                if (pair.Length != 2 || !Axes.Contains(pair[0]) || !seen.Add(pair[0]))
+                    throw new UsageException($"'{term}' is not one axis=value term; valid axes, each at most once: {string.Join(", ", Axes)}");
+                parsed = pair[0] == "functions"
+                    ? parsed with { Functions = CellAxes.ParseFunctionCount(pair[1], "functions") }
+                    : parsed with { Caller = CallerContexts.Parse(pair[1]) };
+            }
+
+            key = parsed;
         }
         catch (UsageException e)
         {

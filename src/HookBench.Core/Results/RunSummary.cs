@@ -111,6 +111,21 @@ public sealed record CellResult
     /// <summary>Why repetitions were discarded: interference kind → repetitions.</summary>
     public IReadOnlyDictionary<string, int>? DiscardReasons { get; init; }
 
+    /// <summary>Distinct hooked functions the cell called (absent, so 1, in files older than the footprint axis).</summary>
+    public int Functions { get; init; } = 1;
+
+    /// <summary>The code around each call (absent, so unrolled, in files older than the caller axis).</summary>
+    public string Caller { get; init; } = CallerContext.Unrolled.Name();
+
+    /// <summary>Bytes of distinct hook code (trampolines, lookup, handlers) one pass over the cell's functions executes.</summary>
+    public int? HookCodeBytes { get; init; }
+
+    /// <summary>Instructions the caller runs per call besides the call's own path (the call instruction and loop overhead included).</summary>
+    public double? CallerInstructionsPerCall { get; init; }
+
+    /// <summary>What one pass over several hooked functions ran (null for one function).</summary>
+    public FootprintResult? Footprint { get; init; }
+
     [JsonIgnore]
-    public string Key => CellKey.Format(Strategy, Args, Handler, Mode);
+    public string Key => CellKey.Format(Strategy, Args, Handler, Mode, Functions, Caller);
 }

@@ -27,6 +27,59 @@ public class CellKeyTests
         Assert.True(valid > 100);
     }
 
+    [Fact]
+    public void Keys_with_axis_terms_round_trip_and_name_only_axes_off_their_default()
+    {
+        var plain = new CellKey(StrategyCatalog.MinRegs, 2, HandlerKind.Empty, MeasurementMode.Throughput);
+        Assert.Equal("min-regs/2/empty/throughput", (plain with { Functions = 1, Caller = CallerContext.Unrolled }).Text);
+        Assert.Equal("min-regs/2/empty/throughput/functions=256", (plain with { Functions = 256 }).Text);
+        Assert.Equal("min-regs/2/empty/throughput/caller=rolled", (plain with { Caller = CallerContext.Rolled }).Text);
+        Assert.Equal("min-regs/2/empty/throughput/functions=16/caller=busy", (plain with { Functions = 16, Caller = CallerContext.Busy }).Text);
+
+        int valid = 0;
+        foreach (var strategy in StrategyCatalog.All)
+        foreach (var mode in MeasurementModes.All)
+        foreach (var caller in CallerContexts.All)
+        foreach (int functions in new[] { 1, 2, 16, 4096, HookBench.Footprint.FootprintBudget.MaxFunctions })
+        {
+            var key = new CellKey(strategy, 2, HandlerKind.Counter, mode) { Functions = functions, Caller = caller };
+            if (!key.TryValidate(out _))
+                continue;
+            valid++;
+            Assert.True(CellKey.TryParse(key.Text, out var parsed, out string? error), error);
+            Assert.Equal(key, parsed);
+        }
+
+        Assert.True(valid > 150, $"{valid} valid keys");
+        Assert.True(CellKey.TryParse("direct/2/empty/throughput/caller=busy/functions=16", out var reordered, out _));
+        Assert.Equal("direct/2/empty/throughput/functions=16/caller=busy", reordered!.Text);
+    }
+
+    [Fact]
+    public void A_result_row_keys_itself_with_the_same_terms()
+    {
+        var key = new CellKey(StrategyCatalog.Direct, 2, HandlerKind.Empty, MeasurementMode.Throughput) { Functions = 4096, Caller = CallerContext.Busy };
+        var row = HookBench.Tests.Results.SummaryFilesTests.Sample(("direct", 2.0)).Cells[0] with { Functions = 4096, Caller = "busy" };
+        Assert.Equal(key.Text, row.Key);
+        Assert.Equal("direct/2/empty/throughput", HookBench.Tests.Results.SummaryFilesTests.Sample(("direct", 2.0)).Cells[0].Key);
+    }
+
+    [Theory]
+    [InlineData("min-regs/2/empty/throughput/functions=0", "functions must be an integer in 1..2581031; got '0'")]
+    [InlineData("min-regs/2/empty/throughput/functions=many", "functions must be an integer in 1..2581031; got 'many'")]
+    [InlineData("min-regs/2/empty/throughput/functions=3000000", "functions: 3000000 functions need 2.3 GiB of code and data in one arena, beyond the 2 GiB that rel32 calls reach across; valid: 1..2581031")]
+    [InlineData("min-regs/2/empty/throughput/caller=sideways", "unknown caller 'sideways'; valid: unrolled, rolled, busy")]
+    [InlineData("min-regs/2/empty/throughput/caller=serialized", "caller 'serialized' is the measurement mode of that name: use --mode serialized (it applies to every caller); valid callers: unrolled, rolled, busy")]
+    [InlineData("ipmodify-min/2/empty/throughput/functions=16", "strategy ipmodify-min redirects each call to its own livepatch replacement, which a footprint set does not emit; valid with functions > 1: none, full-regs, min-regs, direct, direct-fexit, direct-call")]
+    [InlineData("direct/2/empty/throughput/functions=16/caller=rolled", "caller rolled calls one function from one call site")]
+    [InlineData("direct/2/empty/throughput/speed=3", "'speed=3' is not one axis=value term; valid axes, each at most once: functions, caller")]
+    [InlineData("direct/2/empty/throughput/functions=2/functions=2", "valid axes, each at most once")]
+    public void Invalid_axis_terms_are_refused_with_a_reason_naming_what_is_valid(string text, string reason)
+    {
+        Assert.False(CellKey.TryParse(text, out _, out string? error));
+        Assert.Contains(reason, error);
+    }
+
     [Theory]
     [InlineData("min-regs/2/empty", "is not strategy/args/handler/mode")]
     [InlineData("nope/2/empty/throughput", "unknown strategy 'nope'; valid: none, full-regs")]
