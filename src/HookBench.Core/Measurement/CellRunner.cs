@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using HookBench.Abi;
-using HookBench.HookSets;
 using HookBench.Statistics;
 
 namespace HookBench.Measurement;
@@ -15,8 +13,8 @@ namespace HookBench.Measurement;
 /// </summary>
 public sealed class CellRunner : IDisposable
 {
-    readonly Side _baseline;
-    readonly Side _hooked;
+    readonly MeasuredCode _baseline;
+    readonly MeasuredCode _hooked;
     readonly Clocks _clocks;
     readonly ulong _iterations;
     readonly List<RepetitionSample> _reps = [];
@@ -26,10 +24,10 @@ public sealed class CellRunner : IDisposable
         spec.Key.Validate();
         Spec = spec;
         _clocks = clocks;
-        _baseline = Side.Prepare(spec);
+        _baseline = MeasuredCode.Prepare(spec);
         try
         {
-            _hooked = Side.Prepare(spec);
+            _hooked = MeasuredCode.Prepare(spec);
         }
         catch
         {
@@ -37,17 +35,24 @@ public sealed class CellRunner : IDisposable
             throw;
         }
 
-        BaselinePath = ExecutedPath.Walk(_baseline.Set);
-        _hooked.Set.Attach();
-        HookedPath = ExecutedPath.Walk(_hooked.Set);
+        var baselineWalk = _baseline.Walk();
+        _hooked.Attach();
+        var hookedWalk = _hooked.Walk();
+        BaselinePath = baselineWalk.PerCall;
+        HookedPath = hookedWalk.PerCall;
+        Code = CodeFacts(spec, baselineWalk, hookedWalk);
         _iterations = Calibrate(_hooked, clocks, settings.MeasurementTime);
     }
 
     public CellSpec Spec { get; }
     public PathWalk BaselinePath { get; }
     public PathWalk HookedPath { get; }
+
+    /// <summary>Hook code footprint, the caller's own instructions, and (several functions) what a pass ran.</summary>
+    public CellCodeFacts Code { get; }
+
     public int Count => _reps.Count;
-    ulong Calls => _iterations * TimingHarness.Unroll;
+    ulong Calls => _iterations * (ulong)_hooked.CallsPerIteration;
 
     /// <summary>Measures one cell start to finish (tests and the cross-check use this; runs use batches).</summary>
     public static CellSamples Run(CellSpec spec, MeasurementSettings settings, Clocks clocks)
@@ -92,7 +97,7 @@ public sealed class CellRunner : IDisposable
     public Estimate Overhead() =>
         RobustStatistics.Shift([.. _reps.Select(r => r.BaselineNs)], [.. _reps.Select(r => r.HookedNs)]);
 
-    public CellSamples Samples() => new(Spec, [.. _reps], Calls, HookedPath, BaselinePath);
+    public CellSamples Samples() => new(Spec, [.. _reps], Calls, HookedPath, BaselinePath) { Code = Code };
 
     public void Dispose()
     {
@@ -100,10 +105,10 @@ public sealed class CellRunner : IDisposable
         _hooked.Dispose();
     }
 
-    double Measure(Side side) => _clocks.TicksToNs(side.Run(_iterations)) / Calls;
+    double Measure(MeasuredCode side) => _clocks.TicksToNs(side.Run(_iterations)) / Calls;
 
     /// <summary>Loop iterations that make one hooked measurement last about <paramref name="target"/>.</summary>
-    static ulong Calibrate(Side side, Clocks clocks, TimeSpan target)
+    static ulong Calibrate(MeasuredCode side, Clocks clocks, TimeSpan target)
     {
         ulong iterations = 16;
         double targetNs = target.TotalMilliseconds * 1e6;
@@ -116,27 +121,15 @@ public sealed class CellRunner : IDisposable
         }
     }
 
-    /// <summary>One copy of the cell's code with its timing loop.</summary>
-    sealed record Side(HookSet Set, TimingHarness Harness) : IDisposable
-    {
-        public static Side Prepare(CellSpec spec)
+    static CellCodeFacts CodeFacts(CellSpec spec, CodeWalk baseline, CodeWalk hooked) => new(
+        hooked.HookCodeBytes,
+        hooked.CallerInstructionsPerCall,
+        hooked.CallsPerPass is int calls ? new Results.FootprintResult
         {
-            var set = HookSetBuilder.Emit(spec.HookSet);
-            try
-            {
-                var harness = TimingHarness.Emit(set, CallingConvention.Host, spec.Mode, spec.Loop);
-                set.Seal();
-                return new Side(set, harness);
-            }
-            catch
-            {
-                set.Dispose();
-                throw;
-            }
-        }
-
-        public ulong Run(ulong iterations) => Set.Arena.Invoke(Harness.Blob.Address, iterations);
-
-        public void Dispose() => Set.Dispose();
-    }
+            Shape = Footprint.FootprintShapes.Name(Footprint.FootprintShapes.For(spec.Strategy)),
+            CallsPerPass = calls,
+            InstructionsPerPass = hooked.PassInstructions!.Value,
+            BaselineInstructionsPerPass = baseline.PassInstructions!.Value,
+            LookupDataBytes = hooked.LookupDataBytes,
+        } : null);
 }

@@ -6,4 +6,8 @@ public sealed record CellSamples(
     IReadOnlyList<RepetitionSample> Reps,
     ulong CallsPerMeasurement,
     PathWalk HookedPath,
-    PathWalk BaselinePath);
+    PathWalk BaselinePath)
+{
+    /// <summary>Hook code footprint, the caller's own work and a footprint pass; null where nothing walked the code (tests).</summary>
+    public CellCodeFacts? Code { get; init; }
+}

@@ -64,6 +64,11 @@ public static class CellStatistics
             Outliers = RobustStatistics.CountOutliers(overheadSamples),
             CallsPerMeasurement = samples.CallsPerMeasurement,
             DiscardReasons = reasons,
+            Functions = spec.Key.Functions,
+            Caller = spec.Key.Caller.Name(),
+            HookCodeBytes = samples.Code?.HookCodeBytes,
+            CallerInstructionsPerCall = samples.Code?.CallerInstructionsPerCall,
+            Footprint = samples.Code?.Footprint,
         };
     }
 }

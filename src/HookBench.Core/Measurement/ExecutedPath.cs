@@ -20,18 +20,23 @@ public static class ExecutedPath
     /// <summary>The path of one call with the site as it is now (attached or not).</summary>
     public static PathWalk Walk(HookSet set) => Walk(set.Arena, set.Target.Address, set.PathFacts);
 
-    public static PathWalk Walk(CodeArena arena, ulong entry, PathFacts facts)
+    /// <param name="visit">Called with every instruction as it is executed (hook-code footprints are counted this way).</param>
+    /// <param name="limit">Instructions after which the walk is a runaway; a pass over thousands of hooked functions needs more than one call's default.</param>
+    public static PathWalk Walk(CodeArena arena, ulong entry, PathFacts facts, Action<Instruction>? visit = null, int limit = Runaway)
     {
         var cursor = facts.Walk();
         var returns = new Stack<ulong>();
+        var decoded = new Dictionary<ulong, Instruction>();
         int count = 0;
         ulong pc = entry;
-        while (count < Runaway)
+        while (count < limit)
         {
             if (cursor.NotStaticAt(pc) is string reason)
                 return new PathWalk(count, reason);
-            Instruction instruction = DecodeAt(arena, pc);
+            if (!decoded.TryGetValue(pc, out Instruction instruction))
+                decoded[pc] = instruction = DecodeAt(arena, pc);
             count++;
+            visit?.Invoke(instruction);
             switch (instruction.FlowControl)
             {
                 case FlowControl.Next:
@@ -73,7 +78,7 @@ public static class ExecutedPath
             }
         }
 
-        throw new InvalidOperationException($"runaway walk from 0x{entry:X}: more than {Runaway} instructions");
+        throw new InvalidOperationException($"runaway walk from 0x{entry:X}: more than {limit} instructions");
     }
 
     static ulong Transfer(PathFacts.Cursor cursor, ulong pc, in Instruction instruction) =>
