@@ -117,7 +117,7 @@ public static class HookSetBuilder
         };
     }
 
-    static (EmittedBlob Blob, HandlerSlots Slots, ObservationSlots? Observation) EmitHandler(
+    internal static (EmittedBlob Blob, HandlerSlots Slots, ObservationSlots? Observation) EmitHandler(
         CodeImage image, HookSetOptions options, ContextLayout context, HandlerRole role, ulong? redirectTo)
     {
         string owner = role == HandlerRole.Entry ? "handler" : "exit_handler";

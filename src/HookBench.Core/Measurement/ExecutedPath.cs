@@ -63,9 +63,10 @@ public static class ExecutedPath
                     if (cursor.TryTransfer(pc, out ulong rewritten))
                     {
                         returns.TryPop(out _);
-                        if (rewritten == PathFacts.ReturnToCaller)
+                        if (rewritten != PathFacts.ReturnToCaller)
+                            pc = rewritten;
+                        else if (!returns.TryPop(out pc))      // past the target: to whoever called it, if the walk began above it
                             return new PathWalk(count, null);
-                        pc = rewritten;
                     }
                     else if (!returns.TryPop(out pc))
                     {

@@ -14,9 +14,7 @@ public abstract class MeasuredCode : IDisposable
         var key = spec.Key;
         if (spec.Loop != LoopShape.Unrolled && (key.Functions > 1 || key.Caller != CallerContext.Unrolled))
             throw new UsageException($"--loop {spec.Loop.Name()} replaces the unrolled loop of one function; it does not combine with {key.Text}; valid with --loop: functions 1 and caller {CallerContext.Unrolled.Name()}");
-        if (key.Functions > 1)
-            throw new UsageException($"{key.Text}: several hooked functions are not measured by this build yet");
-        return OneFunctionCode.Prepare(spec);
+        return key.Functions > 1 ? Footprint.FootprintCode.Prepare(spec) : OneFunctionCode.Prepare(spec);
     }
 
     /// <summary>Calls one iteration of the timing loop makes.</summary>
