@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using HookBench.Abi;
+using HookBench.Footprint;
 using HookBench.HookSets;
 using HookBench.Strategies;
 using HookBench.Validation;
@@ -14,7 +15,7 @@ public static class ValidateCommand
     public static Command Create(TextWriter output)
     {
         var strategy = CommonOptions.Strategy(required: false);
-        var command = new Command("validate", "Prove every strategy × handler × args 0..6 × ABI × alignment transparent.") { strategy };
+        var command = new Command("validate", "Prove every strategy × handler × args 0..6 × ABI × alignment transparent, and every footprint set (16, 256, 4096 hooked functions).") { strategy };
         command.SetAction(parse =>
         {
             string? name = parse.GetValue(strategy);
@@ -22,8 +23,13 @@ public static class ValidateCommand
             var clock = Stopwatch.StartNew();
             var results = ValidationCases.All(only).Select(c => TransparencyValidator.Validate(c)).ToList();
             clock.Stop();
-            Report(Consoles.For(output), results, clock.Elapsed);
-            return results.All(r => r.Passed) ? HookBenchCli.Ok : HookBenchCli.Failed;
+            var console = Consoles.For(output);
+            Report(console, results, clock.Elapsed);
+            clock.Restart();
+            var footprints = FootprintValidationCases.All(only).Select(c => FootprintValidator.Validate(c.Options, c.Functions)).ToList();
+            clock.Stop();
+            ReportFootprints(console, footprints, clock.Elapsed);
+            return results.All(r => r.Passed) && footprints.All(r => r.Passed) ? HookBenchCli.Ok : HookBenchCli.Failed;
         });
         return command;
     }
@@ -51,6 +57,33 @@ public static class ValidateCommand
         int passed = results.Count(r => r.Passed);
         console.MarkupLineInterpolated(
             $"{passed} of {results.Count} cases passed ({results.Sum(r => r.Checks)} checks, {CallingConvention.All.Count} ABIs, args 0..{HookSetOptions.MaxArgs}) in {elapsed.TotalSeconds:F2} s");
+    }
+
+    static void ReportFootprints(IAnsiConsole console, IReadOnlyList<FootprintValidationResult> results, TimeSpan elapsed)
+    {
+        if (results.Count == 0)
+            return;
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn("strategy").AddColumn("shape").AddColumn("sets", c => c.RightAligned()).AddColumn("functions")
+            .AddColumn("checks", c => c.RightAligned()).AddColumn("handler RSP mod 16").AddColumn("result");
+        foreach (var group in results.GroupBy(r => r.Case.Strategy))
+        {
+            int failed = group.Count(r => !r.Passed);
+            table.AddRow(
+                Markup.Escape(group.Key.Name),
+                Markup.Escape(FootprintShapes.Name(FootprintShapes.For(group.Key))),
+                group.Count().ToString(),
+                string.Join(", ", group.Select(r => r.Functions).Distinct().Order()),
+                group.Sum(r => r.Checks).ToString(),
+                string.Join(",", group.Select(r => r.HandlerEntryRspMod16).Where(m => m is not null).Distinct().Order()) is { Length: > 0 } mods ? mods : "-",
+                failed == 0 ? "[green]pass[/]" : $"[red]{failed} failed[/]");
+        }
+
+        console.Write(table);
+        foreach (var failure in results.Where(r => !r.Passed).Take(50))
+            console.MarkupLineInterpolated($"[red]FAIL[/] {failure}: {string.Join("; ", failure.Failures)}");
+        console.MarkupLineInterpolated(
+            $"{results.Count(r => r.Passed)} of {results.Count} footprint sets passed ({results.Sum(r => r.Checks)} checks: every function's body and hook counted exactly, through a probe and the measurement's driver) in {elapsed.TotalSeconds:F2} s");
     }
 
     static string AlignmentSummary(IEnumerable<TransparencyResult> results)

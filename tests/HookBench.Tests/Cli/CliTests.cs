@@ -54,6 +54,7 @@ public class CliTests
         var (exit, output, _) = Run("validate", "--strategy", "direct");
         Assert.Equal(0, exit);
         Assert.Contains("84 of 84 cases passed", output, StringComparison.Ordinal);
+        Assert.Contains("49 of 49 footprint sets passed", output, StringComparison.Ordinal);
     }
 
     [Fact]
