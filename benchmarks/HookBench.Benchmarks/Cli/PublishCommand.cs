@@ -15,7 +15,7 @@ using Spectre.Console;
 namespace HookBench.Cli;
 
 /// <summary>
-/// <c>hookbench publish</c>: the quick matrix and the BenchmarkDotNet publish config on this machine, written to
+/// <c>hookbench publish</c>: the quick matrix with the footprint and caller sweeps (<see cref="RunPlan.Published"/>) and the BenchmarkDotNet publish config on this machine, written to
 /// results/&lt;machine&gt;/ with charts and the disassembly that produced them; then results/README.md is regenerated
 /// from every machine folder.
 /// </summary>
@@ -40,7 +40,7 @@ public static class PublishCommand
             {
                 using var monitor = new EventPipeInterferenceMonitor();
                 string last = string.Empty;
-                summary = RunEngine.Execute(RunPlan.Quick(), new MeasurementSettings(), monitor, p =>
+                summary = RunEngine.Execute(RunPlan.Published(), new MeasurementSettings(), monitor, p =>
                 {
                     if (p.Stage != last)
                         ctx.Status(Markup.Escape($"quick matrix: {last = p.Stage}"));

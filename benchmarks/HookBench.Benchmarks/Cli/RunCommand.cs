@@ -28,13 +28,15 @@ public static class RunCommand
         var cpu = new Option<string>("--cpu") { Description = "CPU to pin the measuring thread to (default: the last one available)" };
         var seed = new Option<string>("--seed") { Description = "Seed of the cell-order shuffle (default: 1)" };
         var loop = CommonOptions.Loop();
+        var functions = CommonOptions.Functions();
+        var callers = CommonOptions.Callers();
         var command = new Command("run", "Measure per-call hook overhead (the quick matrix by default).")
         {
-            strategies, args, handlers, modes, reps, ms, outDir, cpu, seed, loop,
+            strategies, args, handlers, modes, reps, ms, outDir, cpu, seed, loop, functions, callers,
         };
         command.SetAction(parse =>
         {
-            bool selected = new[] { strategies, args, handlers, modes }.Any(o => parse.GetValue(o) is not null);
+            bool selected = new[] { strategies, args, handlers, modes, functions, callers }.Any(o => parse.GetValue(o) is not null);
             IReadOnlyList<string> skipped = [];
             IReadOnlyList<CellSpec> plan = selected
                 ? RunPlan.Select(
@@ -42,11 +44,21 @@ public static class RunCommand
                     CellAxes.ParseArgs(parse.GetValue(args) ?? "0-6"),
                     CellAxes.ParseHandlers(parse.GetValue(handlers) ?? HandlerKind.Empty.Name()),
                     CellAxes.ParseModes(parse.GetValue(modes) ?? MeasurementMode.Throughput.Name()),
+                    CellAxes.ParseFunctions(parse.GetValue(functions) ?? "1"),
+                    CellAxes.ParseCallers(parse.GetValue(callers) ?? CallerContext.Unrolled.Name()),
                     out skipped)
                 : RunPlan.Quick();
             if (parse.GetValue(loop) is string loopName)
             {
                 var shape = LoopShapes.Parse(loopName);
+                if (shape != LoopShape.Unrolled)
+                {
+                    // The cross-check loop replaces the unrolled loop of one function; other cells have their own loops.
+                    static bool Plain(CellSpec c) => c.Key.Functions == 1 && c.Key.Caller == CallerContext.Unrolled;
+                    skipped = [.. skipped, .. plan.Where(c => !Plain(c)).Select(c => $"{c}: --loop {shape.Name()} applies to one function under the {CallerContext.Unrolled.Name()} caller")];
+                    plan = [.. plan.Where(Plain)];
+                }
+
                 plan = [.. plan.Select(c => c with { Loop = shape })];
             }
 

@@ -29,5 +29,8 @@ public sealed record CellSpec(CellKey Key)
     /// <summary>Sensitivity runs only (see <see cref="Sensitivity"/>): extra dependent cycles in the trampoline.</summary>
     internal int InjectedLatency { get; init; }
 
-    public override string ToString() => $"{Strategy.Name} args={ArgCount} {Handler.Name()} {Mode.Name()}";
+    public override string ToString() =>
+        $"{Strategy.Name} args={ArgCount} {Handler.Name()} {Mode.Name()}"
+        + (Key.Functions == 1 ? "" : $" functions={Key.Functions}")
+        + (Key.Caller == CallerContext.Unrolled ? "" : $" caller={Key.Caller.Name()}");
 }

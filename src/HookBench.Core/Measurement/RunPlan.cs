@@ -11,7 +11,8 @@ public static class RunPlan
     /// <summary>
     /// The quick matrix (<c>./run-bench.sh</c>): every strategy × args 0..6 with the empty handler in
     /// throughput mode, plus the counter and args handlers, latency mode and serialized mode at 2 arguments
-    /// (serialized cells are where the regression gate sees a single added cycle).
+    /// (serialized cells are where the regression gate sees a single added cycle), then the three
+    /// many-function shapes at 256 functions and every strategy from a rolled loop, at 2 arguments.
     /// </summary>
     public static IReadOnlyList<CellSpec> Quick()
     {
@@ -31,8 +32,45 @@ public static class RunPlan
             cells.Add(new CellSpec(strategy, 2, HandlerKind.Empty, MeasurementMode.Serialized));
         }
 
+        // Beyond one hot function: the three many-function shapes at 256 functions, and every strategy
+        // called from a rolled loop, at 2 arguments (after the cells above, so older keys keep their order).
+        foreach (var strategy in FootprintShapesMeasured)
+            cells.Add(new CellSpec(TwoArgs(strategy) with { Functions = 256 }));
+        foreach (var strategy in StrategyCatalog.All)
+            cells.Add(new CellSpec(TwoArgs(strategy) with { Caller = CallerContext.Rolled }));
         return cells;
     }
+
+    /// <summary>The function counts a footprint sweep measures: one hot function up to thousands, as bpftrace or retsnoop attach.</summary>
+    public static IReadOnlyList<int> FunctionSweep { get; } = [1, 16, 256, 4096];
+
+    /// <summary>One strategy of each many-function shape: shared (ftrace), per function (BPF), direct call.</summary>
+    public static IReadOnlyList<Strategy> FootprintShapesMeasured { get; } = [StrategyCatalog.MinRegs, StrategyCatalog.Direct, StrategyCatalog.DirectCall];
+
+    /// <summary>
+    /// What <c>publish</c> measures: the quick matrix, each many-function shape (and the unhooked control)
+    /// at every count of <see cref="FunctionSweep"/>, and every strategy under every caller, at 2 arguments.
+    /// </summary>
+    public static IReadOnlyList<CellSpec> Published()
+    {
+        var cells = new List<CellSpec>(Quick());
+        var keys = cells.Select(c => c.Key).ToHashSet();
+        void Add(CellKey key)
+        {
+            if (keys.Add(key))
+                cells.Add(new CellSpec(key));
+        }
+
+        foreach (var strategy in FootprintShapesMeasured.Prepend(StrategyCatalog.None))
+        foreach (int functions in FunctionSweep)
+            Add(TwoArgs(strategy) with { Functions = functions });
+        foreach (var strategy in StrategyCatalog.All)
+        foreach (var caller in CallerContexts.All)
+            Add(TwoArgs(strategy) with { Caller = caller });
+        return cells;
+    }
+
+    static CellKey TwoArgs(Strategy strategy) => new(strategy, 2, HandlerKind.Empty, MeasurementMode.Throughput);
 
     /// <summary>
     /// The cross product of a selection. Combinations the cell rules refuse (a handler a strategy refuses,
@@ -40,7 +78,13 @@ public static class RunPlan
     /// </summary>
     public static IReadOnlyList<CellSpec> Select(
         IReadOnlyList<Strategy> strategies, IReadOnlyList<int> args, IReadOnlyList<HandlerKind> handlers,
-        IReadOnlyList<MeasurementMode> modes, out IReadOnlyList<string> skipped)
+        IReadOnlyList<MeasurementMode> modes, out IReadOnlyList<string> skipped) =>
+        Select(strategies, args, handlers, modes, [1], [CallerContext.Unrolled], out skipped);
+
+    /// <summary>The cross product including the function counts and caller contexts.</summary>
+    public static IReadOnlyList<CellSpec> Select(
+        IReadOnlyList<Strategy> strategies, IReadOnlyList<int> args, IReadOnlyList<HandlerKind> handlers,
+        IReadOnlyList<MeasurementMode> modes, IReadOnlyList<int> functions, IReadOnlyList<CallerContext> callers, out IReadOnlyList<string> skipped)
     {
         var cells = new List<CellSpec>();
         var skips = new List<string>();
@@ -48,8 +92,10 @@ public static class RunPlan
         foreach (var n in args)
         foreach (var handler in handlers)
         foreach (var mode in modes)
+        foreach (int m in functions)
+        foreach (var caller in callers)
         {
-            var cell = new CellSpec(strategy, n, handler, mode);
+            var cell = new CellSpec(new CellKey(strategy, n, handler, mode) { Functions = m, Caller = caller });
             if (cell.Key.TryValidate(out string? why))
                 cells.Add(cell);
             else

@@ -9,7 +9,7 @@ public static class SummaryCsv
     public const string Header =
         "strategy,args,handler,mode,reps,discarded_reps,ns_per_call,ns_per_call_ci_low,ns_per_call_ci_high,"
         + "baseline_ns_per_call,overhead_ns,overhead_ns_ci_low,overhead_ns_ci_high,cycles_per_call,overhead_cycles,"
-        + "instructions_per_call,hook_instructions,ratio,outliers";
+        + "instructions_per_call,hook_instructions,ratio,outliers,functions,caller,hook_code_bytes,caller_instructions_per_call";
 
     public static string Render(RunSummary summary)
     {
@@ -24,6 +24,7 @@ public static class SummaryCsv
                 F(c.BaselineNsPerCall?.Median ?? double.NaN),
                 F(c.OverheadNs.Median), F(c.OverheadNs.CiLow), F(c.OverheadNs.CiHigh),
                 F(c.CyclesPerCall), F(c.OverheadCycles), N(c.InstructionsPerCall), N(c.HookInstructions), F(c.Ratio), N(c.Outliers),
+                N(c.Functions), c.Caller, N(c.HookCodeBytes), c.CallerInstructionsPerCall is double ci ? F(ci) : string.Empty,
             ];
             text.Append(string.Join(',', fields)).Append('\n');
         }
