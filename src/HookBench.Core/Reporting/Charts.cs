@@ -10,7 +10,7 @@ namespace HookBench.Reporting;
 /// SVG charts drawn with OxyPlot's managed SVG exporter: no native graphics library, so they render the
 /// same on a headless CI runner as on a desktop.
 /// </summary>
-public static class Charts
+public static partial class Charts
 {
     public const int Width = 1000, Height = 540;
 
@@ -81,6 +81,9 @@ public static class Charts
             LegendBorder = OxyColors.Transparent,
             LegendItemSpacing = 30,
             LegendFontSize = 11,
+            // The exporter measures text without a font (textMeasurer: null) and underestimates it; the legend's
+            // clip box is sized from that estimate, so without room to spare the last entry was cut ("direct-ca").
+            LegendPadding = 24,
         });
         return model;
     }

@@ -9,17 +9,23 @@ namespace HookBench.Reporting;
 /// cycles), instructions, × baseline and the environment; then one table across machines. Charts are
 /// referenced as <c>&lt;slug&gt;/charts/*.svg</c> relative to the page.
 /// </summary>
-public static class ReportBuilder
+public static partial class ReportBuilder
 {
     public const string ArgsChart = "overhead-vs-args.svg";
     public const string BarChart = "overhead-at-2-args.svg";
 
     /// <summary>The chart files for a machine, by path relative to the page.</summary>
-    public static IReadOnlyDictionary<string, string> ChartFiles(PublishedMachine machine) => new Dictionary<string, string>
+    public static IReadOnlyDictionary<string, string> ChartFiles(PublishedMachine machine)
     {
-        [$"{machine.Slug}/charts/{ArgsChart}"] = Charts.OverheadVersusArgs(machine.Summary, $"Hook overhead vs arguments — {machine.Summary.Environment.Cpu}"),
-        [$"{machine.Slug}/charts/{BarChart}"] = Charts.OverheadAtTwoArgs(machine.Summary, $"Hook overhead at 2 arguments — {machine.Summary.Environment.Cpu}"),
-    };
+        var plain = machine with { Summary = PlainCells(machine.Summary) };
+        var files = new Dictionary<string, string>
+        {
+            [$"{machine.Slug}/charts/{ArgsChart}"] = Charts.OverheadVersusArgs(plain.Summary, $"Hook overhead vs arguments — {machine.Summary.Environment.Cpu}"),
+            [$"{machine.Slug}/charts/{BarChart}"] = Charts.OverheadAtTwoArgs(plain.Summary, $"Hook overhead at 2 arguments — {machine.Summary.Environment.Cpu}"),
+        };
+        AddSweepCharts(files, machine);
+        return files;
+    }
 
     public const string Title = "HookBench results";
 
@@ -58,7 +64,7 @@ public static class ReportBuilder
             text.Append("| ").Append(strategy).Append(" |");
             foreach (var m in machines)
             {
-                var cell = m.Summary.Cells.FirstOrDefault(c => c.Strategy == strategy && c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput");
+                var cell = PlainCells(m.Summary).Cells.FirstOrDefault(c => c.Strategy == strategy && c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput");
                 text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadNs.Median:F2} ({cell.OverheadCycles:F1}) |"));
             }
 
@@ -70,13 +76,14 @@ public static class ReportBuilder
 
     static void Machine(StringBuilder text, PublishedMachine machine)
     {
-        var summary = machine.Summary;
+        var summary = PlainCells(machine.Summary);
         var e = summary.Environment;
         text.Append("## ").Append(machine.Slug).Append("\n\n");
         text.Append(Invariant($"- CPU: {e.Cpu} (family {e.CpuFamily}, model {e.CpuModel}, microcode {e.Microcode})\n"));
         text.Append(Invariant($"- OS: {e.Os}; kernel {e.Kernel}; hypervisor: {e.Hypervisor ?? "none (bare metal)"}; {e.Runtime}\n"));
         text.Append(Invariant($"- Clocks: TSC {e.TscHz / 1e9:F3} GHz; core ≈ {e.CoreHzEstimate / 1e9:F3} GHz (dependent-add estimate; cycles below are core cycles)\n"));
-        text.Append(Invariant($"- Run: {summary.Run.StartedUtc}, {summary.Cells.Count} cells, {summary.Cells.Sum(c => c.Reps)} repetitions ({summary.Cells.Sum(c => c.DiscardedReps)} discarded for runtime interference), {summary.Run.WallSeconds:F1} s\n"));
+        var all = machine.Summary.Cells;
+        text.Append(Invariant($"- Run: {summary.Run.StartedUtc}, {all.Count} cells, {all.Sum(c => c.Reps)} repetitions ({all.Sum(c => c.DiscardedReps)} discarded for runtime interference), {summary.Run.WallSeconds:F1} s\n"));
         if (e.Mitigations.Count > 0)
         {
             text.Append("\n<details><summary>CPU vulnerability mitigations (the kernel's words)</summary>\n\n");
@@ -121,6 +128,7 @@ public static class ReportBuilder
         }
 
         text.Append('\n');
+        Sweeps(text, machine);
     }
 
     static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);

@@ -23,11 +23,13 @@ public sealed class PublishTests : IDisposable
         Assert.True(exit == 0, error);
         string machine = Assert.Single(Directory.GetDirectories(_results));
         string slug = Path.GetFileName(machine);
-        foreach (string file in new[] { "summary.json", "summary.md", "summary.csv", "charts/overhead-vs-args.svg", "charts/overhead-at-2-args.svg", "disasm/direct.txt", "disasm/full-regs.txt" })
+        foreach (string file in new[] { "summary.json", "summary.md", "summary.csv", "charts/overhead-vs-args.svg", "charts/overhead-at-2-args.svg", "charts/overhead-vs-functions.svg", "charts/overhead-by-caller.svg", "disasm/direct.txt", "disasm/full-regs.txt" })
             Assert.True(File.Exists(Path.Combine(machine, file)), file);
         Assert.Contains("push   rbp", File.ReadAllText(Path.Combine(machine, "disasm", "direct.txt")), StringComparison.Ordinal);
         string page = File.ReadAllText(Path.Combine(_results, "README.md"));
         Assert.Contains($"## {slug}", page, StringComparison.Ordinal);
         Assert.Contains($"({slug}/charts/overhead-vs-args.svg)", page, StringComparison.Ordinal);
+        Assert.Contains("| min-regs | shared trampoline + lookup by ip |", page, StringComparison.Ordinal);
+        Assert.Contains($"({slug}/charts/overhead-by-caller.svg)", page, StringComparison.Ordinal);
     }
 }
