@@ -130,6 +130,10 @@ public sealed class CellRunner : IDisposable
             CallsPerPass = calls,
             InstructionsPerPass = hooked.PassInstructions!.Value,
             BaselineInstructionsPerPass = baseline.PassInstructions!.Value,
+            CodeBytesPerPass = hooked.PassCodeBytes!.Value,
+            BaselineCodeBytesPerPass = baseline.PassCodeBytes!.Value,
+            BranchesPerPass = hooked.PassBranches!.Value,
+            BaselineBranchesPerPass = baseline.PassBranches!.Value,
             LookupDataBytes = hooked.LookupDataBytes,
         } : null);
 }

@@ -12,6 +12,12 @@ public sealed record CodeWalk(PathWalk PerCall, int HookCodeBytes, double Caller
     /// <summary>Several functions only: instructions one pass runs in targets and hooks, the driver's own excluded.</summary>
     public int? PassInstructions { get; init; }
 
+    /// <summary>Several functions only: distinct bytes of code a pass executes, driver, targets and hooks.</summary>
+    public int? PassCodeBytes { get; init; }
+
+    /// <summary>Several functions only: distinct branch instructions (calls, returns, jumps) a pass executes.</summary>
+    public int? PassBranches { get; init; }
+
     /// <summary>Several functions only: bytes of the shared lookup's buckets and entries.</summary>
     public int LookupDataBytes { get; init; }
 }

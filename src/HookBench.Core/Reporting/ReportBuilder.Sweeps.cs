@@ -56,14 +56,14 @@ public static partial class ReportBuilder
             text.Append('\n');
         }
 
-        text.Append("\nHook code executed across the functions of one pass (distinct bytes) · hook instructions per call (mean over the pass)\n\n");
+        text.Append("\nWhat one pass over the functions executes: distinct bytes of hook code · hook instructions per call (mean) · distinct branch instructions, hooked (unhooked)\n\n");
         text.Append("| strategy |").Append(string.Concat(counts.Select(m => Invariant($" {m} |")))).Append('\n');
         text.Append("|---|").Append(string.Concat(counts.Select(_ => "---:|"))).Append('\n');
         foreach (var (strategy, cells) in rows)
         {
             text.Append(Invariant($"| {strategy} |"));
             foreach (int m in counts)
-                text.Append(cells.FirstOrDefault(c => c.Functions == m) is CellResult cell ? Invariant($" {Bytes(cell.HookCodeBytes)} · {HookInstructionsPerCall(cell)} |") : " – |");
+                text.Append(cells.FirstOrDefault(c => c.Functions == m) is CellResult cell ? Invariant($" {Bytes(cell.HookCodeBytes)} · {HookInstructionsPerCall(cell)} · {Branches(cell)} |") : " – |");
             text.Append('\n');
         }
 
@@ -121,6 +121,10 @@ public static partial class ReportBuilder
         Invariant($" {cell.OverheadNs.Median:F2} [{cell.OverheadNs.CiLow:F2}; {cell.OverheadNs.CiHigh:F2}] · {cell.OverheadCycles:F1} |");
 
     static string Bytes(int? bytes) => bytes is int b ? Invariant($"{b:N0} B") : "–";
+
+    static string Branches(CellResult cell) => cell.Footprint is FootprintResult f && f.BranchesPerPass > 0
+        ? Invariant($"{f.BranchesPerPass:N0} ({f.BaselineBranchesPerPass:N0}) br")
+        : "–";
 
     static string HookInstructionsPerCall(CellResult cell) => cell.Footprint is FootprintResult f
         ? Invariant($"{f.HookInstructionsPerPass / (double)f.CallsPerPass:0.#}")

@@ -20,6 +20,20 @@ public sealed record FootprintResult
     /// <summary>Instructions the hooks add over one pass: exact, where the per-call figure may be rounded.</summary>
     public int HookInstructionsPerPass => InstructionsPerPass - BaselineInstructionsPerPass;
 
+    /// <summary>
+    /// Distinct bytes of code one pass executes (driver, targets and hooks), hooked and unhooked: the
+    /// instruction footprint the front end must hold, of which the hooks bring the difference.
+    /// </summary>
+    public int CodeBytesPerPass { get; init; }
+    public int BaselineCodeBytesPerPass { get; init; }
+
+    /// <summary>
+    /// Distinct branch instructions (calls, returns, jumps) one pass executes, hooked and unhooked: each
+    /// needs a branch-target-buffer entry to be predicted before it is decoded.
+    /// </summary>
+    public int BranchesPerPass { get; init; }
+    public int BaselineBranchesPerPass { get; init; }
+
     /// <summary>The shared lookup's data: its buckets and hash entries (0 for the other shapes).</summary>
     public required int LookupDataBytes { get; init; }
 }

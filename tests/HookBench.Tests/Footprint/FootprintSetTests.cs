@@ -134,6 +134,11 @@ public class FootprintSetTests
             Assert.Equal(m * 7, baseline.PassInstructions);                   // nop, mov rax, seed, (imul, xor) × 2, ret
             Assert.Equal(m * code.Set.Functions[0].Trampoline!.Length + code.Set.Entry!.Blob.Length, hooked.HookCodeBytes);
             Assert.Equal(0, hooked.LookupDataBytes);
+            // Branches the front end must know: the driver's call and the target's ret per function, the loop
+            // branch and the driver's ret; hooked, each site's call and its trampoline's call and ret, and the handler's ret.
+            Assert.Equal(2 * m + 2, baseline.PassBranches);
+            Assert.Equal(3 * m + 1, hooked.PassBranches - baseline.PassBranches);
+            Assert.Equal(hooked.HookCodeBytes, hooked.PassCodeBytes - baseline.PassCodeBytes);
         }
 
         using (var code = FootprintCode.Prepare(Spec(StrategyCatalog.DirectCall, m)))
