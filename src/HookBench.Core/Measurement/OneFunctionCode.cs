@@ -38,7 +38,10 @@ public sealed class OneFunctionCode : MeasuredCode
             }
             else
             {
-                var harness = CallerHarness.Emit(set.Image, host, set.Options.Abi, set.Options.ArgCount, spec.Mode, spec.Key.Caller, [set.Target.Address]);
+                // The rolled loop makes one call per trip; the busy one is the unrolled loop with work after each of its 16 calls.
+                int listed = spec.Key.Caller == CallerContext.Rolled ? 1 : TimingHarness.Unroll;
+                var harness = CallerHarness.Emit(set.Image, host, set.Options.Abi, set.Options.ArgCount, spec.Mode, spec.Key.Caller,
+                    [.. Enumerable.Repeat(set.Target.Address, listed)]);
                 code = new OneFunctionCode(set, harness.Blob, harness.CallsPerIteration);
             }
 

@@ -116,6 +116,17 @@ public class CallerHarnessTests
         }
     }
 
+    [Theory]
+    [InlineData(CallerContext.Rolled, 7.0)]
+    [InlineData(CallerContext.Busy, 3.125 + CallerHarness.BusyInstructions)]
+    public void A_cell_under_each_caller_makes_sixteen_calls_per_iteration(CallerContext caller, double callerInstructions)
+    {
+        var key = new CellKey(StrategyCatalog.Direct, 2, HandlerKind.Empty, MeasurementMode.Throughput) { Caller = caller };
+        using var code = OneFunctionCode.Prepare(new CellSpec(key));
+        Assert.Equal(TimingHarness.Unroll, code.CallsPerIteration);
+        Assert.Equal(callerInstructions, code.Walk().CallerInstructionsPerCall);
+    }
+
     [Fact]
     public void A_managed_shaped_loop_does_not_combine_with_another_caller()
     {
