@@ -179,6 +179,27 @@ public class FootprintSetTests
     }
 
     [Fact]
+    public void The_largest_pieces_fit_the_per_function_budget_that_bounds_the_reach()
+    {
+        static int Padded(int length) => (length + 63) & ~63;
+        foreach (var strategy in FootprintShapes.Supported)
+        foreach (var abi in CallingConvention.All)
+        foreach (var handler in HandlerKinds.All)
+        {
+            var options = new HookSetOptions(strategy, handler, HookSetOptions.MaxArgs, abi) { Instrumented = true };
+            if (!options.TryValidate(out _))
+                continue;
+            using var set = FootprintSetBuilder.Emit(options, 16);
+            int dataBefore = set.Image.Data.Slots.Sum(slot => 8 * slot.Count);
+            Assert.All(set.Functions, f => Assert.InRange(Padded(f.Target.Length), 0, FootprintBudget.TargetBytes));
+            Assert.All(set.Functions.Where(f => f.Trampoline is not null), f => Assert.InRange(Padded(f.Trampoline!.Length), 0, FootprintBudget.TrampolineBytes));
+            Assert.InRange(dataBefore, 0, 16 * FootprintBudget.DataBytesPerFunction + FootprintBudget.FixedDataBytes);
+            var driver = CallerHarness.Emit(set.Image, CallingConvention.Host, abi, HookSetOptions.MaxArgs, MeasurementMode.Serialized, CallerContext.Busy, set.PassCallees);
+            Assert.InRange(driver.Blob.Length, 0, 16 * FootprintBudget.DriverCallBytes);
+        }
+    }
+
+    [Fact]
     public void Footprint_sets_are_built_at_kernel_alignment_only()
     {
         var options = new HookSetOptions(StrategyCatalog.Direct, HandlerKind.Empty, 2, CallingConvention.Host, StackAlignment.CAbi);
