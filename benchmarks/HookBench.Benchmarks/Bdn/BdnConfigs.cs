@@ -4,6 +4,7 @@ using BenchmarkDotNet.Exporters.Csv;
 using BenchmarkDotNet.Exporters.Json;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
+using HookBench.Comparison;
 using Perfolizer.Horology;
 
 namespace HookBench.Cli.Bdn;
@@ -17,20 +18,30 @@ public enum BdnProfile
 
 public static class BdnConfigs
 {
-    public static ManualConfig Create(BdnProfile profile, BdnMatrix matrix, string artifactsPath, double coreHz, bool quiet = false)
+    /// <summary>Benchmark processes per case.</summary>
+    public const int Launches = 6;
+
+    /// <summary>Where the benchmark processes leave their launch files.</summary>
+    public static string LaunchDirectory(string artifactsPath) => Path.Combine(Path.GetFullPath(artifactsPath), "launches");
+
+    public static ManualConfig Create(BdnProfile profile, BdnMatrix matrix, string artifactsPath, double coreHz, bool quiet = false, IReadOnlySet<string>? cells = null)
     {
-        // Publish: 30 measured iterations, enough for a rank test (Mann–Whitney, ResultsComparer) on every
-        // case. CI: 12, still >= 10, in a quarter of the time.
+        // A launch (benchmark process) is one sample of the overhead: what differs between processes (the JIT's
+        // placement of the call loop, the process's pages) is frozen within one, so iterations inside a launch
+        // only make that launch's figure precise. Six launches are the fewest with an exact 95% signed-rank
+        // interval. Publish: 10 iterations of 100 ms per launch after 4 warm-ups; CI: 6 of 50 ms after 3.
         var job = profile == BdnProfile.Publish
-            ? Job.Default.WithId("publish").WithWarmupCount(6).WithIterationCount(30).WithIterationTime(TimeInterval.FromMilliseconds(100))
-            : Job.Default.WithId("ci").WithWarmupCount(4).WithIterationCount(12).WithIterationTime(TimeInterval.FromMilliseconds(60));
+            ? Job.Default.WithId("publish").WithLaunchCount(Launches).WithWarmupCount(4).WithIterationCount(10).WithIterationTime(TimeInterval.FromMilliseconds(100))
+            : Job.Default.WithId("ci").WithLaunchCount(Launches).WithWarmupCount(3).WithIterationCount(6).WithIterationTime(TimeInterval.FromMilliseconds(50));
 
         // EvaluateOverhead is set, not inherited: 0.15.8 defaults it to true and BenchmarkDotNet's master
         // flipped the default to false in Feb 2026 (PR #3007), which would silently change what Mean means
-        // across a package bump. We turn it off: every case has an explicit baseline (Unhooked) through
-        // the very same call path, so the overhead we publish is a difference of two measured means and
-        // needs no subtraction of an empty-delegate estimate, which would only add its own noise.
-        job = job.WithEvaluateOverhead(false).AsDefault();
+        // across a package bump. We turn it off: the overhead we publish is hooked − unhooked inside each
+        // invocation, and BenchmarkDotNet's Mean (per call of either copy) needs no empty-delegate subtraction.
+        job = job.WithEvaluateOverhead(false)
+            .WithEnvironmentVariable(BdnLaunches.DirectoryVariable, LaunchDirectory(artifactsPath))
+            .AsDefault();
+        var launches = new LaunchTable(LaunchDirectory(artifactsPath));
 
         var config = ManualConfig.CreateEmpty();
         if (!quiet)
@@ -40,9 +51,9 @@ public static class BdnConfigs
             .AddColumnProvider(DefaultConfig.Instance.GetColumnProviders().ToArray())
             .AddAnalyser(DefaultConfig.Instance.GetAnalysers().ToArray())
             .AddValidator(DefaultConfig.Instance.GetValidators().ToArray())
-            .AddColumn(new OverheadColumn(), new MedianRatioColumn(), new OverheadCyclesColumn(coreHz), new InstructionsColumn())
+            .AddColumn(new OverheadColumn(launches), new OverheadCyclesColumn(launches, coreHz), new HookedUnhookedColumn(launches), new LaunchesColumn(launches), new InstructionsColumn())
             .AddExporter(JsonExporter.Full, MarkdownExporter.GitHub, CsvExporter.Default)
-            .AddFilter(new MatrixFilter(matrix))
+            .AddFilter(new MatrixFilter(matrix, cells))
             .WithArtifactsPath(artifactsPath)
             .WithSummaryStyle(SummaryStyle.Default.WithTimeUnit(TimeUnit.Nanosecond))
             .WithOptions(ConfigOptions.JoinSummary);

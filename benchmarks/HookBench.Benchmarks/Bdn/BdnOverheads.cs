@@ -1,26 +1,31 @@
-using BenchmarkDotNet.Reports;
-using HookBench.Cells;
+using HookBench.Comparison;
 
 namespace HookBench.Cli.Bdn;
 
-/// <summary>Per-cell overheads read back from a BenchmarkDotNet summary: median(Hooked) − median(Unhooked).</summary>
+/// <summary>Per-cell overheads of a BenchmarkDotNet run, from its launches: the pseudo-median over launches.</summary>
 public static class BdnOverheads
 {
-    public static Dictionary<string, (double HookedNs, double BaselineNs)> FromSummary(Summary summary)
+    public static Dictionary<string, (double OverheadNs, double BaselineNs)> FromLaunches(string directory)
     {
         var result = new Dictionary<string, (double, double)>(StringComparer.Ordinal);
-        foreach (var group in summary.Reports.Where(r => r.Success && r.ResultStatistics is not null)
-                     .GroupBy(r => r.BenchmarkCase.Parameters.DisplayInfo))
-        {
-            var hooked = group.FirstOrDefault(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == nameof(HookBenchmarks.Hooked));
-            var baseline = group.FirstOrDefault(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == nameof(HookBenchmarks.Unhooked));
-            if (hooked is null || baseline is null)
-                continue;
-            var p = hooked.BenchmarkCase.Parameters;
-            string key = CellKey.Format((string)p["Strategy"], (int)p["Args"], (string)p["Handler"], (string)p["Mode"]);
-            result[key] = (hooked.ResultStatistics!.Median, baseline.ResultStatistics!.Median);
-        }
-
+        foreach (var (key, launches) in BdnLaunches.ReadLaunches(directory))
+            result[key] = (BdnLaunches.Overhead(launches).Median, launches.Select(l => l.UnhookedNs).Order().ElementAt(launches.Count / 2));
         return result;
+    }
+
+    /// <summary>Empties the launch folder before a run, so launches of an earlier run in the same folder never mix in.</summary>
+    public static void Reset(string launchDirectory)
+    {
+        if (Directory.Exists(launchDirectory))
+            Directory.Delete(launchDirectory, recursive: true);
+    }
+
+    /// <summary>Collects the benchmark processes' launch files into one file beside BenchmarkDotNet's reports (for compare).</summary>
+    public static void Publish(string launchDirectory, string resultsDirectory)
+    {
+        var launches = BdnLaunches.ReadLaunches(launchDirectory);
+        if (launches.Count == 0 || !Directory.Exists(resultsDirectory))
+            return;
+        Results.AtomicFiles.WriteAll(resultsDirectory, new Dictionary<string, string> { [BdnLaunches.FileName] = BdnLaunches.Serialize(launches) });
     }
 }

@@ -1,30 +1,43 @@
+using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
-using HookBench.Cells;
 using HookBench.Abi;
+using HookBench.Cells;
+using HookBench.Comparison;
 using HookBench.Handlers;
 using HookBench.HookSets;
 using HookBench.Measurement;
+using HookBench.Mitigations;
 using HookBench.Native;
 using HookBench.Strategies;
 
 namespace HookBench.Cli.Bdn;
 
 /// <summary>
-/// The strategies under BenchmarkDotNet. Each case emits, in [GlobalSetup] inside the benchmark
-/// process, two byte-identical copies of the hook set; <see cref="Unhooked"/> (the baseline) and
-/// <see cref="Hooked"/> call them through the same <c>delegate* unmanaged[SuppressGCTransition]</c>
-/// loop, so the harness cost cancels in the overhead column. Which parameter combinations run is
-/// decided by <see cref="MatrixFilter"/>.
+/// The strategies under BenchmarkDotNet. Each case emits, in [GlobalSetup] inside the benchmark process, two
+/// byte-identical copies of the hook set, one left unpatched. Every invocation of <see cref="HookedAndUnhooked"/>
+/// runs a loop of calls through each copy, hooked first on even invocations and unhooked first on odd ones,
+/// timing each loop; both loops are the same JIT-compiled method with the same placement, in the same process,
+/// moments apart, so the loop's alignment (which moves a separate benchmark's baseline between ~1.2 and ~1.7 ns
+/// per call from one process to the next) cancels in their difference. At [GlobalCleanup] the process records
+/// the median per-invocation difference as one launch (see <see cref="BdnLaunches"/>); the job runs several
+/// launches, and the overhead is estimated over launches. BenchmarkDotNet's own Mean is per call of either copy.
 /// </summary>
 public class HookBenchmarks
 {
-    /// <summary>Calls per benchmark invocation; BenchmarkDotNet divides by it.</summary>
+    /// <summary>Calls per loop; an invocation runs two loops (hooked and unhooked).</summary>
     public const int CallsPerInvoke = 1024;
+
+    /// <summary>Invocations recorded per launch at most (the median needs no more).</summary>
+    const int MaxRecorded = 1 << 21;
 
     HookPair? _pair;
     ulong _unhooked;
     ulong _hooked;
     MeasurementMode _mode;
+    float[] _hookedNs = [];
+    float[] _unhookedNs = [];
+    int _recorded;
+    long _invocations;
 
     [ParamsSource(nameof(StrategyNames))]
     public string Strategy { get; set; } = StrategyCatalog.None.Name;
@@ -38,6 +51,9 @@ public class HookBenchmarks
     [ParamsSource(nameof(ModeNames))]
     public string Mode { get; set; } = MeasurementMode.Throughput.Name();
 
+    [ParamsSource(nameof(ProfileNames))]
+    public string Profile { get; set; } = MitigationProfiles.None.Name;
+
     public static IEnumerable<string> StrategyNames => StrategyCatalog.All.Select(s => s.Name);
 
     public static IEnumerable<int> ArgCounts => Enumerable.Range(0, HookSetOptions.MaxArgs + 1);
@@ -46,23 +62,70 @@ public class HookBenchmarks
 
     public static IEnumerable<string> ModeNames => MeasurementModes.All.Select(m => m.Name());
 
+    public static IEnumerable<string> ProfileNames => MitigationProfiles.Names;
+
+    public string Key => CellKey.Format(Strategy, Args, Handler, Mode, (CellKeyTerms.Profile, Profile));
+
     [GlobalSetup]
     public void Setup()
     {
         _pair = HookPair.Build(Options());
-        _unhooked = _pair.Unhooked.Target.Address;
-        _hooked = _pair.Hooked.Target.Address;
+        _unhooked = _pair.Unhooked.EntryPoint;
+        _hooked = _pair.Hooked.EntryPoint;
         _mode = MeasurementModes.Parse(Mode);
+        _hookedNs = new float[MaxRecorded];
+        _unhookedNs = new float[MaxRecorded];
+        _recorded = 0;
+        _invocations = 0;
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _pair?.Dispose();
+    public void Cleanup()
+    {
+        _pair?.Dispose();
+        if (Launch() is { } launch && Environment.GetEnvironmentVariable(BdnLaunches.DirectoryVariable) is { Length: > 0 } directory)
+            BdnLaunches.WriteLaunch(directory, launch);
+    }
 
-    [Benchmark(Baseline = true, OperationsPerInvoke = CallsPerInvoke)]
-    public ulong Unhooked() => Call(_unhooked);
+    [Benchmark(OperationsPerInvoke = 2 * CallsPerInvoke)]
+    public ulong HookedAndUnhooked()
+    {
+        bool hookedFirst = _invocations++ % 2 == 0;
+        long t0 = Stopwatch.GetTimestamp();
+        ulong first = Call(hookedFirst ? _hooked : _unhooked);
+        long t1 = Stopwatch.GetTimestamp();
+        ulong second = Call(hookedFirst ? _unhooked : _hooked);
+        long t2 = Stopwatch.GetTimestamp();
+        if (_recorded < _hookedNs.Length)
+        {
+            float a = PerCall(t1 - t0), b = PerCall(t2 - t1);
+            _hookedNs[_recorded] = hookedFirst ? a : b;
+            _unhookedNs[_recorded] = hookedFirst ? b : a;
+            _recorded++;
+        }
 
-    [Benchmark(OperationsPerInvoke = CallsPerInvoke)]
-    public ulong Hooked() => Call(_hooked);
+        return first ^ second;
+    }
+
+    /// <summary>This process's launch so far: medians over its invocations, or null before any.</summary>
+    public BdnLaunch? Launch()
+    {
+        if (_recorded == 0)
+            return null;
+        var difference = new float[_recorded];
+        for (int i = 0; i < _recorded; i++)
+            difference[i] = _hookedNs[i] - _unhookedNs[i];
+        return new BdnLaunch(Key, Median(difference), Median(_hookedNs.AsSpan(0, _recorded).ToArray()), Median(_unhookedNs.AsSpan(0, _recorded).ToArray()), _invocations);
+    }
+
+    static float PerCall(long ticks) => (float)(ticks * 1e9 / Stopwatch.Frequency / CallsPerInvoke);
+
+    static double Median(float[] values)
+    {
+        Array.Sort(values);
+        int n = values.Length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + (double)values[n / 2]) / 2;
+    }
 
     ulong Call(ulong entry) => _mode switch
     {
@@ -72,5 +135,5 @@ public class HookBenchmarks
     };
 
     HookSetOptions Options() =>
-        new(StrategyCatalog.Parse(Strategy), HandlerKinds.Parse(Handler), Args, CallingConvention.Host);
+        new(StrategyCatalog.Parse(Strategy), HandlerKinds.Parse(Handler), Args, CallingConvention.Host) { Profile = MitigationProfiles.Parse(Profile) };
 }

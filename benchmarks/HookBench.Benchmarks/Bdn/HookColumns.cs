@@ -3,6 +3,8 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using HookBench.Abi;
+using HookBench.Cells;
+using HookBench.Comparison;
 using HookBench.Handlers;
 using HookBench.HookSets;
 using HookBench.Measurement;
@@ -11,10 +13,11 @@ using HookBench.Strategies;
 namespace HookBench.Cli.Bdn;
 
 /// <summary>
-/// Columns that put a hooked case next to its own baseline (the Unhooked benchmark with the same
-/// parameters): overhead in ns and in core cycles, the median ratio, and the instructions the hook adds.
+/// Columns read from the case's launches (each benchmark process's hooked and unhooked loops, alternated inside
+/// every invocation; see <see cref="HookBenchmarks"/>): the overhead over launches with its interval, in ns and
+/// core cycles, the hooked and unhooked ns per call, and the instructions the hook adds.
 /// </summary>
-public abstract class HookColumn(string id, string name, string legend, UnitType unit) : IColumn
+public abstract class HookColumn(string id, string name, string legend) : IColumn
 {
     public string Id => id;
     public string ColumnName => name;
@@ -22,7 +25,7 @@ public abstract class HookColumn(string id, string name, string legend, UnitType
     public ColumnCategory Category => ColumnCategory.Custom;
     public int PriorityInCategory => 0;
     public bool IsNumeric => true;
-    public UnitType UnitType => unit;
+    public UnitType UnitType => UnitType.Dimensionless;
     public string Legend => legend;
 
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
@@ -31,61 +34,77 @@ public abstract class HookColumn(string id, string name, string legend, UnitType
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
 
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-    {
-        bool hooked = benchmarkCase.Descriptor.WorkloadMethod.Name == nameof(HookBenchmarks.Hooked);
-        return Value(summary, benchmarkCase, hooked) ?? "-";
-    }
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => Value(benchmarkCase) ?? "-";
 
-    protected abstract string? Value(Summary summary, BenchmarkCase benchmarkCase, bool hooked);
+    protected abstract string? Value(BenchmarkCase benchmarkCase);
 
-    /// <summary>Median ns/call of the hooked case and of its baseline, or null when either did not run.</summary>
-    protected static (double Hooked, double Baseline)? Medians(Summary summary, BenchmarkCase hookedCase)
+    protected static string KeyOf(BenchmarkCase benchmarkCase)
     {
-        var baselineCase = summary.BenchmarksCases.FirstOrDefault(c =>
-            c.Descriptor.WorkloadMethod.Name == nameof(HookBenchmarks.Unhooked)
-            && c.Parameters.DisplayInfo == hookedCase.Parameters.DisplayInfo
-            && c.Job == hookedCase.Job);
-        var hooked = summary[hookedCase]?.ResultStatistics;
-        var baseline = baselineCase is null ? null : summary[baselineCase]?.ResultStatistics;
-        return hooked is null || baseline is null ? null : (hooked.Median, baseline.Median);
+        var p = benchmarkCase.Parameters;
+        return CellKey.Format((string)p["Strategy"], (int)p["Args"], (string)p["Handler"], (string)p["Mode"]);
     }
 
     public override string ToString() => ColumnName;
 }
 
-public sealed class OverheadColumn() : HookColumn("HookOverheadNs", "Overhead ns", "Median(Hooked) − Median(Unhooked) with the same parameters, ns per call", UnitType.Dimensionless)
+/// <summary>A case's launches, read from the folder the benchmark processes wrote them to.</summary>
+public sealed class LaunchTable(string directory)
 {
-    protected override string? Value(Summary summary, BenchmarkCase benchmarkCase, bool hooked) =>
-        hooked && Medians(summary, benchmarkCase) is var (h, b) ? $"{h - b:F2}" : null;
+    public string Directory => directory;
+
+    public IReadOnlyList<BdnLaunch> For(string key) => BdnLaunches.ReadLaunches(directory).GetValueOrDefault(key) ?? [];
 }
 
-public sealed class MedianRatioColumn() : HookColumn("HookRatio", "× baseline", "Median(Hooked) / Median(Unhooked)", UnitType.Dimensionless)
+public sealed class OverheadColumn(LaunchTable launches) : HookColumn("HookOverheadNs", "Overhead ns [95% CI]",
+    "Pseudo-median over launches of each launch's median (hooked − unhooked) per call, hooked and unhooked alternated in every invocation; signed-rank interval (none below 6 launches)")
 {
-    protected override string? Value(Summary summary, BenchmarkCase benchmarkCase, bool hooked) =>
-        hooked && Medians(summary, benchmarkCase) is var (h, b) ? $"{h / b:F2}" : null;
+    protected override string? Value(BenchmarkCase benchmarkCase) =>
+        launches.For(KeyOf(benchmarkCase)) is { Count: > 0 } l ? BdnLaunches.Overhead(l).Format() : null;
 }
 
-public sealed class OverheadCyclesColumn(double coreHz) : HookColumn("HookOverheadCycles", "Overhead cycles", "Overhead in core cycles at the calibrated core clock (dependent-add estimate), not TSC ticks", UnitType.Dimensionless)
+public sealed class LaunchesColumn(LaunchTable launches) : HookColumn("HookLaunches", "Launches", "Benchmark processes of this case; each is one sample of the overhead")
 {
-    protected override string? Value(Summary summary, BenchmarkCase benchmarkCase, bool hooked) =>
-        hooked && Medians(summary, benchmarkCase) is var (h, b) ? $"{(h - b) * coreHz / 1e9:F1}" : null;
+    protected override string? Value(BenchmarkCase benchmarkCase) => launches.For(KeyOf(benchmarkCase)).Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
-public sealed class InstructionsColumn() : HookColumn("HookInstructions", "Instructions", "Instructions executed per call, site to return (walked with Iced's decoder); hooked rows add the hook's share", UnitType.Dimensionless)
+public sealed class HookedUnhookedColumn(LaunchTable launches) : HookColumn("HookedUnhookedNs", "Hooked / unhooked ns", "Median ns per call of each loop, median over launches")
+{
+    protected override string? Value(BenchmarkCase benchmarkCase) =>
+        launches.For(KeyOf(benchmarkCase)) is { Count: > 0 } l
+            ? $"{Middle(l.Select(x => x.HookedNs)):F2} / {Middle(l.Select(x => x.UnhookedNs)):F2}"
+            : null;
+
+    static double Middle(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+}
+
+public sealed class OverheadCyclesColumn(LaunchTable launches, double coreHz) : HookColumn("HookOverheadCycles", "Overhead cycles",
+    "The overhead in core cycles at the calibrated core clock (dependent add rax, rdx chain), not TSC ticks")
+{
+    protected override string? Value(BenchmarkCase benchmarkCase) =>
+        launches.For(KeyOf(benchmarkCase)) is { Count: > 0 } l ? BdnLaunches.Overhead(l).Times(coreHz / 1e9).Format("F1") : null;
+}
+
+public sealed class InstructionsColumn() : HookColumn("HookInstructions", "Instructions", "Instructions executed per hooked call, site to return (walked with Iced's decoder), and the hook's share")
 {
     static readonly ConcurrentDictionary<string, (int Baseline, int Hooked)> Counts = new();
 
-    protected override string? Value(Summary summary, BenchmarkCase benchmarkCase, bool hooked)
+    protected override string? Value(BenchmarkCase benchmarkCase)
     {
         var p = benchmarkCase.Parameters;
         var options = new HookSetOptions(
-            StrategyCatalog.Parse((string)p["Strategy"]), HandlerKinds.Parse((string)p["Handler"]), (int)p["Args"], CallingConvention.Host);
+            StrategyCatalog.Parse((string)p["Strategy"]), HandlerKinds.Parse((string)p["Handler"]), (int)p["Args"], CallingConvention.Host)
+        {
+            Profile = Mitigations.MitigationProfiles.Parse((string)p["Profile"]),
+        };
         var (baseline, withHook) = Counts.GetOrAdd(options.ToString(), _ =>
         {
             using var pair = HookPair.Build(options);
             return (pair.BaselinePath.Instructions, pair.HookedPath.Instructions);
         });
-        return hooked ? $"{withHook} (+{withHook - baseline})" : $"{baseline}";
+        return $"{withHook} (+{withHook - baseline})";
     }
 }

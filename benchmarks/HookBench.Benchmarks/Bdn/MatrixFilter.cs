@@ -3,6 +3,7 @@ using BenchmarkDotNet.Running;
 using HookBench.Cells;
 using HookBench.Handlers;
 using HookBench.Measurement;
+using HookBench.Mitigations;
 using HookBench.Strategies;
 
 namespace HookBench.Cli.Bdn;
@@ -13,8 +14,11 @@ public enum BdnMatrix
     /// <summary>Every strategy at 0, 2 and 6 args with the empty handler, and both modes at 2 args.</summary>
     Standard,
 
-    /// <summary>The whole valid cross product: strategies × args 0..6 × handlers × modes.</summary>
+    /// <summary>The whole valid cross product: strategies × args 0..6 × handlers × modes (profile none).</summary>
     Full,
+
+    /// <summary>What mitigations cost a hook: every strategy at 2 args, empty handler, throughput, under every profile.</summary>
+    Mitigations,
 
     /// <summary>What <c>hookbench crosscheck</c> compares: every strategy at 0, 2 and 6 args, empty handler, throughput.</summary>
     Crosscheck,
@@ -24,7 +28,8 @@ public enum BdnMatrix
 /// BenchmarkDotNet builds the cross product of the [ParamsSource] values; this filter keeps the chosen
 /// matrix and drops what cannot be built (a handler the strategy refuses, latency with nothing to chain).
 /// </summary>
-public sealed class MatrixFilter(BdnMatrix matrix) : IFilter
+/// <remarks><paramref name="cells"/>, when given, keeps only those cell keys (HookBench's <c>--cells</c>).</remarks>
+public sealed class MatrixFilter(BdnMatrix matrix, IReadOnlySet<string>? cells = null) : IFilter
 {
     public bool Predicate(BenchmarkCase benchmarkCase)
     {
@@ -33,15 +38,23 @@ public sealed class MatrixFilter(BdnMatrix matrix) : IFilter
         int args = (int)p["Args"];
         string handler = (string)p["Handler"];
         string mode = (string)p["Mode"];
-        return Allowed(strategy, args, handler, mode, matrix);
+        string profile = (string)p["Profile"];
+        return (cells is null || cells.Contains(CellKey.Format(strategy, args, handler, mode, (CellKeyTerms.Profile, profile)))) && Allowed(strategy, args, handler, mode, matrix, profile);
     }
 
-    public static bool Allowed(string strategy, int args, string handler, string mode, BdnMatrix matrix)
+    public static bool Allowed(string strategy, int args, string handler, string mode, BdnMatrix matrix, string profile = "none")
     {
-        var key = new CellKey(StrategyCatalog.Parse(strategy), args, HandlerKinds.Parse(handler), MeasurementModes.Parse(mode));
+        var key = new CellKey(StrategyCatalog.Parse(strategy), args, HandlerKinds.Parse(handler), MeasurementModes.Parse(mode))
+        {
+            Profile = MitigationProfiles.Parse(profile),
+        };
         if (!key.TryValidate(out _))
             return false;
         var (h, m) = (key.Handler, key.Mode);
+        if (matrix == BdnMatrix.Mitigations)
+            return h == HandlerKind.Empty && m == MeasurementMode.Throughput && args == 2;
+        if (profile != MitigationProfiles.None.Name)
+            return false;
         if (matrix == BdnMatrix.Full)
             return true;
         if (matrix == BdnMatrix.Crosscheck)

@@ -3,6 +3,7 @@ using System.Globalization;
 using HookBench.Abi;
 using HookBench.Cells;
 using HookBench.Handlers;
+using HookBench.Mitigations;
 using HookBench.Strategies;
 
 namespace HookBench.Cli;
@@ -50,6 +51,17 @@ public static class CommonOptions
         Description = $"Code around each call, comma list: {CallerContexts.ValidNames} (default: {CallerContext.Unrolled.Name()}; for an lfence after every call use --mode serialized)",
     };
 
+    public static Option<string> Profile() => new("--profile")
+    {
+        Description = $"Mitigation profile: {MitigationProfiles.ValidNames} (default: none; see 'hookbench list')",
+        DefaultValueFactory = _ => MitigationProfiles.None.Name,
+    };
+
+    public static Option<string> Profiles() => new("--profiles")
+    {
+        Description = $"Comma list of mitigation profiles: {MitigationProfiles.ValidNames} (default: none)",
+    };
+
     public static Option<string> Loop() => new("--loop")
     {
         Description = $"Timing loop: {LoopShapes.ValidNames} (default: {LoopShape.Unrolled.Name()}; managed-shaped is BenchmarkDotNet's loop, for comparisons)",
@@ -87,6 +99,16 @@ public static class CommonOptions
         if (text is null)
             return fallback;
         return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= min && value <= max
+            ? value
+            : throw new UsageException($"{option} must be an integer in {min}..{max}; got '{text}'");
+    }
+
+    /// <summary>A 64-bit integer option within [min, max], or <paramref name="fallback"/> when absent.</summary>
+    public static long ParseLong(string? text, string option, long min, long max, long fallback)
+    {
+        if (text is null)
+            return fallback;
+        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) && value >= min && value <= max
             ? value
             : throw new UsageException($"{option} must be an integer in {min}..{max}; got '{text}'");
     }

@@ -1,12 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using HookBench.Comparison;
+using HookBench.Results;
 
 namespace HookBench.Cli;
 
 /// <summary>
 /// <c>hookbench compare BASE CURRENT</c>: which cells got slower or faster, with statistics. Exit 0 when
-/// nothing got slower, 1 on a regression, 2 on bad input.
+/// nothing got slower or the runs come from different hardware (then the report starts with
+/// "not gated: different hardware (...)"; <c>--gate-anyway</c> gates regardless), 1 on a regression, 2 on bad input.
 /// </summary>
 public static class CompareCommand
 {
@@ -17,10 +19,11 @@ public static class CompareCommand
         var threshold = new Option<string>("--threshold") { Description = "Practical threshold relative to the base, e.g. 5% (default) or 0.05" };
         var noise = new Option<string>("--noise") { Description = "Noise floor in ns: smaller differences never count (default 0.1)" };
         var format = new Option<string>("--format") { Description = "markdown (default) or json" };
-        var outFile = new Option<string>("--out") { Description = "Also write the report to this file (atomically)" };
-        var command = new Command("compare", "Compare two runs cell by cell: slower, faster, same, new, missing.")
+        var outFile = new Option<string>("--out") { Description = "Also write the report to this new file (atomically; an existing file is never replaced)" };
+        var gateAnyway = new Option<bool>("--gate-anyway") { Description = "Exit 1 on a slower cell even when the runs come from different CPUs or microcode" };
+        var command = new Command("compare", "Compare two runs cell by cell: slower, faster, same, new, missing. Only runs on the same hardware are gated.")
         {
-            baseArg, currentArg, threshold, noise, format, outFile,
+            baseArg, currentArg, threshold, noise, format, outFile, gateAnyway,
         };
         command.SetAction(parse =>
         {
@@ -30,32 +33,30 @@ public static class CompareCommand
             string kind = (parse.GetValue(format) ?? "markdown").ToLowerInvariant();
             if (kind is not ("markdown" or "json"))
                 throw new UsageException($"unknown format '{kind}'; valid: markdown, json");
+            string basePath = parse.GetValue(baseArg)!, currentPath = parse.GetValue(currentArg)!;
             string? file = parse.GetValue(outFile);
-            if (file is not null && Directory.Exists(file))
-                throw new UsageException($"--out {file} is a folder; give a file name");
-            if (file is not null)
-                Results.AtomicFiles.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!, "--out");
+            string? fullOut = file is null ? null : OutputPaths.CheckFile(file, "--out", [basePath, currentPath]);
 
-            var report = Comparer.Compare(RunLoader.Load(parse.GetValue(baseArg)!), RunLoader.Load(parse.GetValue(currentArg)!), thresholds);
+            var report = Comparer.Compare(RunLoader.Load(basePath), RunLoader.Load(currentPath), thresholds, parse.GetValue(gateAnyway));
             string text = kind == "json" ? ComparisonMarkdown.RenderJson(report) : ComparisonMarkdown.Render(report);
-            if (file is not null)
-                Results.AtomicFiles.WriteAll(Path.GetDirectoryName(Path.GetFullPath(file))!, new Dictionary<string, string> { [Path.GetFileName(file)] = text });
+            if (fullOut is not null)
+                AtomicFiles.WriteAll(Path.GetDirectoryName(fullOut)!, new Dictionary<string, string> { [Path.GetFileName(fullOut)] = text }, replace: false);
             output.Write(text);
-            return report.HasRegression ? HookBenchCli.Failed : HookBenchCli.Ok;
+            return report.Gate.Fails ? HookBenchCli.Failed : HookBenchCli.Ok;
         });
         return command;
     }
 
-    static double ParseFraction(string text)
+    internal static double ParseFraction(string text)
     {
-        string number = text.TrimEnd('%');
+        string number = text.EndsWith('%') ? text[..^1] : text;
         if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value < 0)
             throw new UsageException($"--threshold '{text}' is not a fraction; valid: a percentage like 5% or a fraction like 0.05");
         double fraction = text.EndsWith('%') ? value / 100 : value;
         return fraction is > 0 and < 1 ? fraction : throw new UsageException($"--threshold '{text}' must lie between 0% and 100%");
     }
 
-    static double ParseNoise(string text) =>
+    internal static double ParseNoise(string text) =>
         double.TryParse(text.Replace("ns", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value >= 0 && value < 1e6
             ? value
             : throw new UsageException($"--noise '{text}' is not a duration in ns; valid: a number such as 0.1");

@@ -23,6 +23,10 @@ public static class CrosscheckCommand
     public static bool Agree(double native, double bdn) =>
         Math.Abs(native - bdn) <= Math.Max(0.3, 0.1 * Math.Max(Math.Abs(native), Math.Abs(bdn)));
 
+    const string Markdown = "crosscheck.md";
+    const string NativeSummary = "native-summary.json";
+    const string ShapedSummary = "native-managed-shaped-summary.json";
+
     public static Command Create(TextWriter output)
     {
         var outDir = new Option<string>("--out") { Description = "Folder for crosscheck.md and the BenchmarkDotNet artifacts (default: results/runs/<UTC timestamp>/crosscheck/)" };
@@ -30,7 +34,7 @@ public static class CrosscheckCommand
         command.SetAction(parse =>
         {
             string directory = parse.GetValue(outDir) ?? Path.Combine(ResultsFolders.NewRunFolder(), "crosscheck");
-            AtomicFiles.EnsureWritableDirectory(directory, "--out");
+            OutputPaths.CheckFolder(directory, "--out", [Markdown, NativeSummary, ShapedSummary], folders: ["bdn"]);
             var console = Consoles.For(output);
             var plan = StrategyCatalog.All
                 .SelectMany(s => new[] { 0, 2, 6 }.Select(n => new CellSpec(s, n, HandlerKind.Empty, MeasurementMode.Throughput)))
@@ -39,7 +43,7 @@ public static class CrosscheckCommand
             var shapedPlan = plan.Select(c => c with { Loop = LoopShape.ManagedShaped }).ToList();
             RunSummary native = null!;
             RunSummary shaped = null!;
-            Dictionary<string, (double HookedNs, double BaselineNs)> bdn = null!;
+            Dictionary<string, (double OverheadNs, double BaselineNs)> bdn = null!;
             console.Status().Start("native harness: measuring", ctx =>
             {
                 using var monitor = new EventPipeInterferenceMonitor();
@@ -53,11 +57,13 @@ public static class CrosscheckCommand
                 native = RunEngine.Execute(plan, new MeasurementSettings(), monitor, p => Show($"native harness: {p.Stage}"));
                 using var shapedMonitor = new EventPipeInterferenceMonitor();
                 shaped = RunEngine.Execute(shapedPlan, new MeasurementSettings(), shapedMonitor, p => Show($"native harness, managed-shaped loop: {p.Stage}"));
-                Show($"BenchmarkDotNet (ci config, {plan.Count * 2} cases, one process each): building");
+                Show($"BenchmarkDotNet (ci config, {plan.Count} cases, {BdnConfigs.Launches} processes each): building");
                 var config = BdnConfigs.Create(BdnProfile.Ci, BdnMatrix.Crosscheck, Path.Combine(directory, "bdn"), native.Environment.CoreHzEstimate, quiet: true)
                     .AddLogger(new ProgressLogger(line => Show($"BenchmarkDotNet (ci config): {line}")));
+                BdnOverheads.Reset(BdnConfigs.LaunchDirectory(config.ArtifactsPath));
                 var summary = BenchmarkRunner.Run<HookBenchmarks>(config);
-                bdn = BdnOverheads.FromSummary(summary);
+                BdnOverheads.Publish(BdnConfigs.LaunchDirectory(config.ArtifactsPath), summary.ResultsDirectoryPath);
+                bdn = BdnOverheads.FromLaunches(BdnConfigs.LaunchDirectory(config.ArtifactsPath));
             });
 
             var table = new Table().Border(TableBorder.Rounded)
@@ -79,10 +85,10 @@ public static class CrosscheckCommand
                     continue;
                 }
 
-                double bdnOverhead = b.HookedNs - b.BaselineNs;
+                double bdnOverhead = b.OverheadNs;
                 bool agree = Agree(cell.OverheadNs.Median, bdnOverhead);
                 agreeing += agree ? 1 : 0;
-                string nativeText = $"{cell.OverheadNs.Median:F2} [{cell.OverheadNs.CiLow:F2}; {cell.OverheadNs.CiHigh:F2}]";
+                string nativeText = cell.OverheadText;
                 string baselines = $"{cell.BaselineNsPerCall!.Median:F2} / {b.BaselineNs:F2}";
                 var s = shapedByKey[cell.Key].OverheadNs;
                 string shapedText = $"{s.Median:F2}";
@@ -98,9 +104,9 @@ public static class CrosscheckCommand
             markdown.Append('\n').Append(verdict).Append('\n');
             AtomicFiles.WriteAll(directory, new Dictionary<string, string>
             {
-                ["crosscheck.md"] = markdown.ToString(),
-                ["native-summary.json"] = SummaryJson.Serialize(native),
-                ["native-managed-shaped-summary.json"] = SummaryJson.Serialize(shaped),
+                [Markdown] = markdown.ToString(),
+                [NativeSummary] = SummaryFiles.Json(native),
+                [ShapedSummary] = SummaryFiles.Json(shaped),
             });
             return HookBenchCli.Ok;
         });

@@ -3,6 +3,7 @@ using HookBench.Abi;
 using HookBench.Disassembly;
 using HookBench.Emission;
 using HookBench.Handlers;
+using HookBench.Mitigations;
 using HookBench.HookSets;
 using HookBench.Strategies;
 
@@ -21,7 +22,8 @@ public static class DisasmCommand
         var handler = CommonOptions.Handler();
         var abi = CommonOptions.Abi();
         var align = CommonOptions.Alignment();
-        var command = new Command("disasm", "Disassemble the site, trampoline, handler and target of one strategy.") { strategy, args, handler, abi, align };
+        var profile = CommonOptions.Profile();
+        var command = new Command("disasm", "Disassemble the site, trampoline, handler, target and mitigation thunks of one strategy.") { strategy, args, handler, abi, align, profile };
         command.SetAction(parse =>
         {
             var options = new HookSetOptions(
@@ -29,7 +31,10 @@ public static class DisasmCommand
                 HandlerKinds.Parse(parse.GetValue(handler)!),
                 CommonOptions.ParseArgCount(parse.GetValue(args)!),
                 CallingConvention.Parse(parse.GetValue(abi)!),
-                StackAlignments.Parse(parse.GetValue(align)!));
+                StackAlignments.Parse(parse.GetValue(align)!))
+            {
+                Profile = MitigationProfiles.Parse(parse.GetValue(profile)!),
+            };
             options.EnsureValid();
             using var set = HookSetBuilder.Build(options);
             output.Write(Render(set, new Disassembler(set)));
@@ -46,6 +51,7 @@ public static class DisasmCommand
         text.WriteLine($"# {o.Strategy.Name}: {o.Strategy.Saves}");
         text.WriteLine($"# origin: {o.Strategy.Origin}");
         text.WriteLine($"# args={o.ArgCount} handler={o.Handler.Name()} abi={o.Abi.Name} align={o.Alignment.Name()}"
+            + (o.Profile.Name == MitigationProfiles.None.Name ? string.Empty : $" profile={o.Profile.Name} ({o.Profile.Knobs})")
             + (set.Entry?.EntryRspMod16 is int mod ? $"; handler entered with RSP mod 16 = {mod}{(mod == CallingConvention.EntryRspMod16 ? " (C-ABI aligned)" : " (not C-ABI aligned)")}" : string.Empty));
         text.WriteLine();
         text.WriteLine("site before patching:");
@@ -54,7 +60,7 @@ public static class DisasmCommand
         text.WriteLine("site after patching:");
         text.WriteLine($"  {disassembler.Site()}");
         set.Detach();
-        foreach (BlobKind kind in new[] { BlobKind.Trampoline, BlobKind.Handler, BlobKind.Target })
+        foreach (BlobKind kind in new[] { BlobKind.Trampoline, BlobKind.Handler, BlobKind.Target, BlobKind.Thunk })
         {
             foreach (EmittedBlob blob in set.Blobs.Where(b => b.Kind == kind))
             {
@@ -62,6 +68,8 @@ public static class DisasmCommand
                 int instructions = lines.Count(l => l.Code != Iced.Intel.Code.DeclareQword);
                 text.WriteLine();
                 text.WriteLine($"{blob.Name}: {instructions} instructions, {blob.Length} bytes");
+                if (blob.Source is string source)
+                    text.WriteLine($"  # {source}");
                 foreach (ListingLine line in lines)
                     text.WriteLine($"  {line}");
             }

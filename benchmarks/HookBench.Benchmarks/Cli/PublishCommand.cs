@@ -5,6 +5,7 @@ using HookBench.Cli.Bdn;
 using HookBench.Disassembly;
 using HookBench.Handlers;
 using HookBench.HookSets;
+using HookBench.Machine;
 using HookBench.Measurement;
 using HookBench.Measurement.Interference;
 using HookBench.Reporting;
@@ -15,9 +16,10 @@ using Spectre.Console;
 namespace HookBench.Cli;
 
 /// <summary>
-/// <c>hookbench publish</c>: the quick matrix with the footprint and caller sweeps (<see cref="RunPlan.Published"/>) and the BenchmarkDotNet publish config on this machine, written to
-/// results/&lt;machine&gt;/ with charts and the disassembly that produced them; then results/README.md is regenerated
-/// from every machine folder.
+/// <c>hookbench publish</c>: the quick matrix, every strategy at 2 arguments under every mitigation profile, the
+/// footprint and caller sweeps (<see cref="RunPlan.Publish"/>), and the BenchmarkDotNet publish config on this
+/// machine, written to results/&lt;machine&gt;/ with charts and the disassembly that produced them (the thunks
+/// included); then results/README.md is regenerated from every machine folder.
 /// </summary>
 public static class PublishCommand
 {
@@ -32,63 +34,126 @@ public static class PublishCommand
         command.SetAction(parse =>
         {
             string results = parse.GetValue(resultsDir) ?? Path.Combine(ResultsFolders.RepositoryRoot(), "results");
-            AtomicFiles.EnsureWritableDirectory(results, "--results");
+            bool bdn = !parse.GetValue(skipBdn);
+
+            // Everything checkable is checked before minutes of measuring: the folder and every name this
+            // machine's files take in it, and the other machines' summaries the page is rebuilt from.
+            var host = MachineInfo.Collect();
+            string slug = PublishedMachine.SlugFor(host);
+            OutputPaths.CheckFolder(results, "--results", [ReportCommand.Page]);
+            var others = OtherMachines(results, slug);
+            var listings = Listings(slug);
+            OutputPaths.CheckFolder(results, "--results", [.. PlannedFiles(slug, others), .. listings.Keys], folders: bdn ? [$"{slug}/bdn"] : null);
             var console = Consoles.For(output);
 
             RunSummary summary = null!;
-            console.Status().Start("quick matrix", ctx =>
+            console.Status().Start("quick, mitigations, footprint and caller matrices", ctx =>
             {
                 using var monitor = new EventPipeInterferenceMonitor();
                 string last = string.Empty;
-                summary = RunEngine.Execute(RunPlan.Published(), new MeasurementSettings(), monitor, p =>
+                summary = RunEngine.Execute(RunPlan.Publish(), new MeasurementSettings(), monitor, p =>
                 {
                     if (p.Stage != last)
-                        ctx.Status(Markup.Escape($"quick matrix: {last = p.Stage}"));
+                        ctx.Status(Markup.Escape($"publish matrix: {last = p.Stage}"));
                 }, "hookbench publish");
             });
-            string slug = PublishedMachine.SlugFor(summary.Environment);
-            string machineDir = Path.Combine(results, slug);
-            AtomicFiles.WriteAll(machineDir, new Dictionary<string, string>
-            {
-                ["summary.json"] = SummaryJson.Serialize(summary),
-                ["summary.md"] = SummaryMarkdown.Render(summary),
-                ["summary.csv"] = SummaryCsv.Render(summary),
-            });
-            AtomicFiles.WriteAll(Path.Combine(machineDir, "disasm"), Listings());
+            var machine = new PublishedMachine(PublishedMachine.SlugFor(summary.Environment), summary);
+            if (machine.Slug != slug)
+                throw new InvalidOperationException($"the machine's slug changed while measuring ({slug} → {machine.Slug})");
             ResultsTable.Write(console, summary);
 
-            if (!parse.GetValue(skipBdn))
+            string machineDir = Path.Combine(results, slug);
+            if (bdn)
             {
                 console.MarkupLine("BenchmarkDotNet publish config, standard matrix (its log follows)");
                 string bdnDir = Path.Combine(machineDir, "bdn");
                 var config = BdnConfigs.Create(BdnProfile.Publish, BdnMatrix.Standard, bdnDir, summary.Environment.CoreHzEstimate);
-                BenchmarkRunner.Run<HookBenchmarks>(config);
+                string launches = BdnConfigs.LaunchDirectory(bdnDir);
+                BdnOverheads.Reset(launches);
+                var bdnSummary = BenchmarkRunner.Run<HookBenchmarks>(config);
+                BdnOverheads.Publish(launches, bdnSummary.ResultsDirectoryPath);
+                BdnOverheads.Reset(launches);     // collected into results/hookbench-launches.json
                 foreach (string log in Directory.EnumerateFiles(bdnDir, "*.log"))
                     File.Delete(log);
             }
 
-            var machines = PublishedMachine.Load(Directory.EnumerateDirectories(results)
-                .Where(d => File.Exists(Path.Combine(d, "summary.json")))
-                .Order(StringComparer.Ordinal));
-            ReportCommand.Write(results, machines);
-            console.MarkupLineInterpolated($"published {machineDir} and regenerated {Path.Combine(results, "README.md")}");
+            // One all-or-nothing write: the machine's summary files and listings, every machine's charts, the page.
+            var machines = others.Append(machine).OrderBy(m => m.Slug, StringComparer.Ordinal).ToList();
+            var files = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (path, text) in SummaryFiles.Render(summary, slug).Concat(listings).Concat(ReportCommand.Files(machines)))
+                files[path] = text;
+            AtomicFiles.WriteAll(results, files);
+            console.MarkupLineInterpolated($"published {machineDir} and regenerated {Path.Combine(results, ReportCommand.Page)}");
             return HookBenchCli.Ok;
         });
         return command;
     }
 
+    /// <summary>The other machine folders under <paramref name="results"/>, loaded and validated (this machine's is about to be replaced).</summary>
+    static IReadOnlyList<PublishedMachine> OtherMachines(string results, string slug)
+    {
+        if (!Directory.Exists(results))
+            return [];
+        var folders = Directory.EnumerateDirectories(results)
+            .Where(d => Path.GetFileName(d) != slug && File.Exists(Path.Combine(d, SummaryLoader.FileName)))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (folders.Count == 0)
+            return [];
+        var machines = PublishedMachine.Load(folders);
+        var same = machines.FirstOrDefault(m => m.Slug == slug);
+        if (same is not null)
+            throw new UsageException($"{folders[machines.ToList().IndexOf(same)]} already holds this machine ({slug}) under another name; move or remove it before publishing");
+        return machines;
+    }
+
+    static IEnumerable<string> PlannedFiles(string slug, IReadOnlyList<PublishedMachine> others) =>
+        SummaryFiles.Names.Select(n => $"{slug}/{n}")
+            .Concat(new[] { ReportBuilder.ArgsChart, ReportBuilder.BarChart, ReportBuilder.MitigationsChart, ReportBuilder.FunctionsChart, ReportBuilder.CallerChart }.Select(c => $"{slug}/charts/{c}"))
+            .Concat(others.SelectMany(m => ReportBuilder.ChartFiles(m).Keys));
+
     /// <summary>The measured code of every strategy at 2 arguments (empty handler, host convention).</summary>
-    static Dictionary<string, string> Listings()
+    static Dictionary<string, string> Listings(string slug)
     {
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var strategy in StrategyCatalog.All)
         {
             using var set = HookSetBuilder.Build(new HookSetOptions(strategy, HandlerKind.Empty, 2, CallingConvention.Host));
-            files[$"{strategy.Name}.txt"] = $"# addresses relocated to 0x{ListingBase:X} (the arena's base) for stable diffs\n"
+            files[$"{slug}/disasm/{strategy.Name}.txt"] = $"# addresses relocated to 0x{ListingBase:X} (the arena's base) for stable diffs\n"
                 + DisasmCommand.Render(set, new Disassembler(set, ListingBase));
         }
 
+        files[$"{slug}/disasm/thunks.txt"] = ThunkListings();
         return files;
     }
 
+    /// <summary>
+    /// Every mitigation thunk once, as a hook set of each profile emits it. direct-fexit with BPF_TRAMP_F_SHARE_IPMODIFY
+    /// is the only trampoline with an indirect call (ORIG_STACK), so its sets carry the retpoline thunks too.
+    /// </summary>
+    static string ThunkListings()
+    {
+        var text = new StringWriter { NewLine = "\n" };
+        text.WriteLine($"# the mitigation thunks, one copy per hook set; addresses relocated to 0x{ListingBase:X}");
+        var shared = StrategyCatalog.DirectFexit with
+        {
+            Name = "direct-fexit-shared",
+            Trampoline = StrategyCatalog.DirectFexit.Trampoline!.With(Trampolines.TrampolineFlags.ShareIpModify),
+        };
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var profile in Mitigations.MitigationProfiles.Every.Where(p => !p.IsNone))
+        {
+            using var set = HookSetBuilder.Build(new HookSetOptions(shared, HandlerKind.Empty, 2, CallingConvention.Host) { Profile = profile });
+            var disassembler = new Disassembler(set, ListingBase);
+            foreach (var blob in set.Thunks.Blobs.Where(b => seen.Add(b.Name)))
+            {
+                text.WriteLine();
+                text.WriteLine($"{blob.Name} (profile {profile.Name}): {blob.Source}");
+                foreach (var line in disassembler.Blob(blob))
+                    text.WriteLine($"  {line}");
+            }
+        }
+
+        return text.ToString();
+    }
 }

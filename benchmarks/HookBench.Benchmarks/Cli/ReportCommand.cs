@@ -7,6 +7,8 @@ namespace HookBench.Cli;
 /// <summary><c>hookbench report DIR...</c>: a published results page with SVG charts from one or more result folders.</summary>
 public static class ReportCommand
 {
+    public const string Page = "README.md";
+
     public static Command Create(TextWriter output)
     {
         var folders = new Argument<string[]>("FOLDER") { Description = "Result folders (each with a summary.json), one per machine", Arity = ArgumentArity.OneOrMore };
@@ -15,24 +17,29 @@ public static class ReportCommand
         command.SetAction(parse =>
         {
             string directory = parse.GetValue(outDir) ?? Path.Combine(ResultsFolders.RepositoryRoot(), "results", "report");
-            AtomicFiles.EnsureWritableDirectory(directory, "--out");
-            var machines = PublishedMachine.Load(parse.GetValue(folders)!);
-            Write(directory, machines);
-            output.WriteLine($"wrote {Path.Combine(directory, "README.md")} and charts for {string.Join(", ", machines.Select(m => m.Slug))}");
+            OutputPaths.CheckFolder(directory, "--out", [Page]);
+            string[] inputs = parse.GetValue(folders)!;
+            var machines = PublishedMachine.Load(inputs);
+            var files = Files(machines);
+            OutputPaths.CheckFolder(directory, "--out", files.Keys, inputs.Select(SummaryLoader.Locate));
+            AtomicFiles.WriteAll(directory, files);
+            output.WriteLine($"wrote {Path.Combine(directory, Page)} and charts for {string.Join(", ", machines.Select(m => m.Slug))}");
             return HookBenchCli.Ok;
         });
         return command;
     }
 
-    /// <summary>Writes README.md and every machine's charts under <paramref name="directory"/>, each file atomically.</summary>
-    public static void Write(string directory, IReadOnlyList<PublishedMachine> machines)
+    /// <summary>README.md and every machine's charts, by path relative to the page's folder.</summary>
+    public static IReadOnlyDictionary<string, string> Files(IReadOnlyList<PublishedMachine> machines)
     {
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var machine in machines)
         {
-            foreach (var group in ReportBuilder.ChartFiles(machine).GroupBy(f => Path.GetDirectoryName(f.Key)!))
-                AtomicFiles.WriteAll(Path.Combine(directory, group.Key), group.ToDictionary(f => Path.GetFileName(f.Key), f => f.Value));
+            foreach (var (path, svg) in ReportBuilder.ChartFiles(machine))
+                files[path] = svg;
         }
 
-        AtomicFiles.WriteAll(directory, new Dictionary<string, string> { ["README.md"] = ReportBuilder.Render(machines) });
+        files[Page] = ReportBuilder.Render(machines);
+        return files;
     }
 }

@@ -22,6 +22,7 @@ public static class RunCommand
         var args = CommonOptions.ArgList("0-6");
         var handlers = CommonOptions.Handlers();
         var modes = CommonOptions.Modes(MeasurementMode.Throughput.Name());
+        var profiles = CommonOptions.Profiles();
         var reps = new Option<string>("--reps") { Description = "Fixed repetitions per cell, 5..10000 (default: adaptive, until the overhead CI is within max(0.1 ns, 2%))" };
         var ms = new Option<string>("--measure-ms") { Description = "Length of one hooked measurement in ms, 0.1..1000 (default: 1)" };
         var outDir = new Option<string>("--out") { Description = "Folder for summary.json/.md/.csv (default: results/runs/<UTC timestamp>/)" };
@@ -30,13 +31,14 @@ public static class RunCommand
         var loop = CommonOptions.Loop();
         var functions = CommonOptions.Functions();
         var callers = CommonOptions.Callers();
+        var placements = new Option<string>("--placements") { Description = "per-round (default: every round on a freshly emitted placement of the code; footprint sets of several functions keep one) or fixed (one placement for the whole run, the earlier design)" };
         var command = new Command("run", "Measure per-call hook overhead (the quick matrix by default).")
         {
-            strategies, args, handlers, modes, reps, ms, outDir, cpu, seed, loop, functions, callers,
+            strategies, args, handlers, modes, profiles, reps, ms, outDir, cpu, seed, loop, placements, functions, callers,
         };
         command.SetAction(parse =>
         {
-            bool selected = new[] { strategies, args, handlers, modes, functions, callers }.Any(o => parse.GetValue(o) is not null);
+            bool selected = new[] { strategies, args, handlers, modes, profiles, functions, callers }.Any(o => parse.GetValue(o) is not null);
             IReadOnlyList<string> skipped = [];
             IReadOnlyList<CellSpec> plan = selected
                 ? RunPlan.Select(
@@ -44,9 +46,10 @@ public static class RunCommand
                     CellAxes.ParseArgs(parse.GetValue(args) ?? "0-6"),
                     CellAxes.ParseHandlers(parse.GetValue(handlers) ?? HandlerKind.Empty.Name()),
                     CellAxes.ParseModes(parse.GetValue(modes) ?? MeasurementMode.Throughput.Name()),
+                    out skipped,
+                    CellAxes.ParseProfiles(parse.GetValue(profiles) ?? Mitigations.MitigationProfiles.None.Name),
                     CellAxes.ParseFunctions(parse.GetValue(functions) ?? "1"),
-                    CellAxes.ParseCallers(parse.GetValue(callers) ?? CallerContext.Unrolled.Name()),
-                    out skipped)
+                    CellAxes.ParseCallers(parse.GetValue(callers) ?? CallerContext.Unrolled.Name()))
                 : RunPlan.Quick();
             if (parse.GetValue(loop) is string loopName)
             {
@@ -70,20 +73,21 @@ public static class RunCommand
                 MeasurementTime = TimeSpan.FromMilliseconds(CommonOptions.ParseDouble(parse.GetValue(ms), "--measure-ms", 0.1, 1000, 1)),
                 Seed = CommonOptions.ParseInt(parse.GetValue(seed), "--seed", 0, int.MaxValue, 1),
                 Cpu = parse.GetValue(cpu) is string c ? CommonOptions.ParseInt(c, "--cpu", 0, 63, 0) : null,
+                FreshPlacements = (parse.GetValue(placements) ?? "per-round") switch
+                {
+                    "per-round" => true,
+                    "fixed" => false,
+                    var other => throw new UsageException($"--placements '{other}' is not valid; valid: per-round, fixed"),
+                },
             };
             string directory = parse.GetValue(outDir) ?? ResultsFolders.NewRunFolder();
-            AtomicFiles.EnsureWritableDirectory(directory, "--out");
+            OutputPaths.CheckFolder(directory, "--out", SummaryFiles.Names);
 
             var console = Consoles.For(output);
             foreach (string skip in skipped)
                 console.MarkupLineInterpolated($"[grey]skipped {skip}[/]");
             RunSummary summary = Measure(console, plan, settings);
-            AtomicFiles.WriteAll(directory, new Dictionary<string, string>
-            {
-                ["summary.json"] = SummaryJson.Serialize(summary),
-                ["summary.md"] = SummaryMarkdown.Render(summary),
-                ["summary.csv"] = SummaryCsv.Render(summary),
-            });
+            SummaryFiles.Write(directory, summary);
             ResultsTable.Write(console, summary);
             console.MarkupLineInterpolated($"[grey]{plan.Count} cells in {summary.Run.WallSeconds:F1} s; wrote summary.json, summary.md, summary.csv to {directory}[/]");
             return HookBenchCli.Ok;

@@ -44,8 +44,8 @@ public static class SensitivityCommand
                     new Thresholds(), label => ctx.Status(Markup.Escape(label))));
 
             var table = new Table().Border(TableBorder.Rounded).AddColumn("injected")
-                .AddColumn("≈ ns at core clock", c => c.RightAligned()).AddColumn("measured shift ns [[95% CI]]", c => c.RightAligned())
-                .AddColumn("threshold ns", c => c.RightAligned()).AddColumn("verdict").AddColumn("cells flagged", c => c.RightAligned());
+                .AddColumn("≈ ns at core clock", c => c.RightAligned()).AddColumn("measured shift, cycles [[95% CI]]", c => c.RightAligned())
+                .AddColumn("threshold, cycles", c => c.RightAligned()).AddColumn("verdict").AddColumn("cells flagged", c => c.RightAligned());
             var clean = result.CleanVersusClean.Cells.Single(c => c.Key == target.Key.Text);
             table.AddRow("clean vs clean", "0", Markup.Escape(Shift(clean)), $"{clean.Threshold:F3}", clean.Verdict.ToString().ToLowerInvariant(),
                 result.CleanVersusClean.Count(Verdict.Slower) + result.CleanVersusClean.Count(Verdict.Faster) + "");
@@ -70,14 +70,16 @@ public static class SensitivityCommand
     }
 
     /// <summary>
-    /// Tighter than a quick run: at least 128 repetitions per cell and an interval aimed at a quarter of the
-    /// precision target, so a difference of a cycle or two is resolved rather than lost in the interval.
+    /// Tighter than a quick run: at least 256 repetitions per cell (64 rounds, each on its own placement) and
+    /// an interval aimed at a quarter of the precision target, so a difference of a cycle or two is resolved
+    /// rather than lost in the interval.
     /// </summary>
     static MeasurementSettings Settings { get; } = new()
     {
-        MinReps = 128,
+        MinReps = 256,
+        MaxReps = 800,
         Precision = PrecisionTarget.Default with { Margin = 0.25 },
     };
 
-    static string Shift(CellComparison c) => c.Shift is null ? "-" : $"{c.Shift.Median:+0.000;-0.000} [{c.Shift.CiLow:+0.000;-0.000}; {c.Shift.CiHigh:+0.000;-0.000}]";
+    static string Shift(CellComparison c) => c.Shift is null ? "-" : c.Shift.FormatSigned();
 }

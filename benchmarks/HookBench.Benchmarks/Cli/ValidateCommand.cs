@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using HookBench.Abi;
+using HookBench.Cells;
 using HookBench.Footprint;
 using HookBench.HookSets;
 using HookBench.Strategies;
@@ -15,18 +16,32 @@ public static class ValidateCommand
     public static Command Create(TextWriter output)
     {
         var strategy = CommonOptions.Strategy(required: false);
-        var command = new Command("validate", "Prove every strategy × handler × args 0..6 × ABI × alignment transparent, and every footprint set (16, 256, 4096 hooked functions).") { strategy };
+        var profiles = CommonOptions.Profiles();
+        profiles.Description = $"Comma list of mitigation profiles: {Mitigations.MitigationProfiles.ValidNames} (default: all of them; footprint sets are checked under none only)";
+        var command = new Command(
+            "validate",
+            "Prove every strategy × profile × handler × args 0..6 × ABI × alignment transparent, and every footprint set (16, 256, 4096 hooked functions).")
+        { strategy, profiles };
         command.SetAction(parse =>
         {
             string? name = parse.GetValue(strategy);
             Strategy? only = name is null ? null : StrategyCatalog.Parse(name);
+            var chosen = parse.GetValue(profiles) is string p ? CellAxes.ParseProfiles(p) : null;
+            if (only is not null && chosen is not null)
+            {
+                foreach (var profile in chosen)
+                    new HookSetOptions(only, Handlers.HandlerKind.Empty, 2, CallingConvention.Host) { Profile = profile }.EnsureValid();
+            }
+
             var clock = Stopwatch.StartNew();
-            var results = ValidationCases.All(only).Select(c => TransparencyValidator.Validate(c)).ToList();
+            var results = ValidationCases.All(only, chosen).Select(c => TransparencyValidator.Validate(c)).ToList();
             clock.Stop();
             var console = Consoles.For(output);
             Report(console, results, clock.Elapsed);
             clock.Restart();
-            var footprints = FootprintValidationCases.All(only).Select(c => FootprintValidator.Validate(c.Options, c.Functions)).ToList();
+            // Footprint sets are built with profile none only (CellKey refuses the others for functions > 1).
+            bool footprintProfile = chosen is null || chosen.Any(p => p.Name == Mitigations.MitigationProfiles.None.Name);
+            var footprints = (footprintProfile ? FootprintValidationCases.All(only) : []).Select(c => FootprintValidator.Validate(c.Options, c.Functions)).ToList();
             clock.Stop();
             ReportFootprints(console, footprints, clock.Elapsed);
             return results.All(r => r.Passed) && footprints.All(r => r.Passed) ? HookBenchCli.Ok : HookBenchCli.Failed;
@@ -56,7 +71,7 @@ public static class ValidateCommand
             console.MarkupLineInterpolated($"[red]FAIL[/] {failure.Case}: {string.Join("; ", failure.Failures)}");
         int passed = results.Count(r => r.Passed);
         console.MarkupLineInterpolated(
-            $"{passed} of {results.Count} cases passed ({results.Sum(r => r.Checks)} checks, {CallingConvention.All.Count} ABIs, args 0..{HookSetOptions.MaxArgs}) in {elapsed.TotalSeconds:F2} s");
+            $"{passed} of {results.Count} cases passed ({results.Sum(r => r.Checks)} checks, {results.Select(r => r.Case.Profile.Name).Distinct().Count()} profiles, {CallingConvention.All.Count} ABIs, args 0..{HookSetOptions.MaxArgs}) in {elapsed.TotalSeconds:F2} s");
     }
 
     static void ReportFootprints(IAnsiConsole console, IReadOnlyList<FootprintValidationResult> results, TimeSpan elapsed)

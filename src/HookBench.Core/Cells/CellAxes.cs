@@ -2,6 +2,7 @@ using System.Globalization;
 using HookBench.Footprint;
 using HookBench.Handlers;
 using HookBench.HookSets;
+using HookBench.Mitigations;
 using HookBench.Strategies;
 
 namespace HookBench.Cells;
@@ -73,4 +74,7 @@ public static class CellAxes
 
     public static IReadOnlyList<CallerContext> ParseCallers(string text, string option = "--caller") =>
         ParseList(text, option, CallerContexts.Parse);
+
+    public static IReadOnlyList<MitigationProfile> ParseProfiles(string text, string option = "--profiles") =>
+        ParseList(text, option, MitigationProfiles.Parse);
 }

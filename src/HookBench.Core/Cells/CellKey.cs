@@ -2,6 +2,7 @@ using System.Globalization;
 using HookBench.Footprint;
 using HookBench.Handlers;
 using HookBench.HookSets;
+using HookBench.Mitigations;
 using HookBench.Strategies;
 
 namespace HookBench.Cells;
@@ -13,11 +14,15 @@ namespace HookBench.Cells;
 /// added later follow as <c>/axis=value</c>, written only when they differ from their default so keys of
 /// older result files stay what they were.
 /// </summary>
-/// <remarks>Adding an axis: a property here (with its default), its term in <see cref="Text"/> and
-/// <see cref="TryParse"/>, its rule in <see cref="TryValidate"/>, and its parser in <see cref="CellAxes"/>.</remarks>
+/// <remarks>Adding an axis: a property here (with its default), its row in <see cref="CellKeyTerms"/> (which
+/// <see cref="Text"/>, <see cref="Format"/> and <see cref="TryParse"/> follow), its rule in <see cref="TryValidate"/>,
+/// and its parser in <see cref="CellAxes"/>.</remarks>
 public sealed record CellKey(Strategy Strategy, int Args, HandlerKind Handler, MeasurementMode Mode)
 {
     public const char Separator = '/';
+
+    /// <summary>The mitigation profile the target, trampoline and handlers are compiled with (default: none).</summary>
+    public MitigationProfile Profile { get; init; } = MitigationProfiles.None;
 
     /// <summary>
     /// How many distinct functions are hooked and called (the footprint axis, <c>/functions=M</c>). 1 is
@@ -28,23 +33,23 @@ public sealed record CellKey(Strategy Strategy, int Args, HandlerKind Handler, M
     /// <summary>The code around each call (the caller-context axis, <c>/caller=name</c>).</summary>
     public CallerContext Caller { get; init; } = CallerContext.Unrolled;
 
-    /// <summary>The axes written as <c>/axis=value</c> terms, in this order, when not at their default.</summary>
-    public static IReadOnlyList<string> Axes { get; } = ["functions", "caller"];
-
     /// <summary>The key as summary files, compare and report write it.</summary>
-    public string Text => Format(Strategy.Name, Args, Handler.Name(), Mode.Name(), Functions, Caller.Name());
+    public string Text => Format(Strategy.Name, Args, Handler.Name(), Mode.Name(), [.. CellKeyTerms.All.Select(t => (t.Axis, (string?)t.Value(this)))]);
 
     public override string ToString() => Text;
 
-    /// <summary>A key from the names a result file carries (which may name strategies this build does not know).</summary>
-    public static string Format(string strategy, int args, string handler, string mode, int functions = 1, string? caller = null) =>
+    /// <summary>
+    /// A key from the names a result file carries (which may name strategies this build does not know);
+    /// <paramref name="terms"/> are optional axes by name (<see cref="CellKeyTerms"/>), written in the
+    /// table's order and left out when null or default.
+    /// </summary>
+    public static string Format(string strategy, int args, string handler, string mode, params ReadOnlySpan<(string Axis, string? Value)> terms) =>
         string.Create(CultureInfo.InvariantCulture, $"{strategy}{Separator}{args}{Separator}{handler}{Separator}{mode}")
-        + (functions == 1 ? "" : string.Create(CultureInfo.InvariantCulture, $"{Separator}functions={functions}"))
-        + (caller is null || caller == CallerContext.Unrolled.Name() ? "" : $"{Separator}caller={caller}");
+        + CellKeyTerms.Suffix(terms);
 
     /// <summary>What this cell builds: the hook set under <paramref name="abi"/>.</summary>
     public HookSetOptions HookSet(Abi.CallingConvention abi, StackAlignment alignment = StackAlignment.Kernel) =>
-        new(Strategy, Handler, Args, abi, alignment);
+        new(Strategy, Handler, Args, abi, alignment) { Profile = Profile };
 
     /// <summary>Whether the cell can be built and measured; <paramref name="error"/> is a one-line reason naming what is valid.</summary>
     public bool TryValidate(out string? error)
@@ -65,6 +70,12 @@ public sealed record CellKey(Strategy Strategy, int Args, HandlerKind Handler, M
             return false;
         }
 
+        if (Functions > 1 && !Profile.IsNone)
+        {
+            error = $"profile {Profile.Name} is not built for several functions (functions={Functions}); valid with functions > 1: profile {MitigationProfiles.None.Name}";
+            return false;
+        }
+
         if (Functions > 1 && Caller == CallerContext.Rolled)
         {
             error = $"caller rolled calls one function from one call site; several functions (functions={Functions}) are called from the unrolled or busy sequence";
@@ -79,8 +90,9 @@ public sealed record CellKey(Strategy Strategy, int Args, HandlerKind Handler, M
     public CellKey Validate() => TryValidate(out string? error) ? this : throw new UsageException(error!);
 
     /// <summary>
-    /// Parses <c>strategy/args/handler/mode</c> followed by any <c>/axis=value</c> terms; false with a
-    /// one-line reason when a part is unknown or malformed.
+    /// Parses <c>strategy/args/handler/mode</c> followed by any <c>/axis=value</c> terms of
+    /// <see cref="CellKeyTerms"/> (each at most once, in any order); false with a one-line reason when a
+    /// part is unknown or malformed.
     /// </summary>
     public static bool TryParse(string text, out CellKey? key, out string? error)
     {
@@ -103,11 +115,9 @@ public sealed record CellKey(Strategy Strategy, int Args, HandlerKind Handler, M
             foreach (string term in parts.Skip(4))
             {
                 string[] pair = term.Split('=', 2);
-                if (pair.Length != 2 || !Axes.Contains(pair[0]) || !seen.Add(pair[0]))
-                    throw new UsageException($"'{term}' is not one axis=value term; valid axes, each at most once: {string.Join(", ", Axes)}");
-                parsed = pair[0] == "functions"
-                    ? parsed with { Functions = CellAxes.ParseFunctionCount(pair[1], "functions") }
-                    : parsed with { Caller = CallerContexts.Parse(pair[1]) };
+                if (pair.Length != 2 || CellKeyTerms.Find(pair[0]) is not CellKeyTerm axis || !seen.Add(pair[0]))
+                    throw new UsageException($"'{term}' is not one axis=value term; valid axes, each at most once: {CellKeyTerms.ValidAxes}");
+                parsed = axis.With(parsed, pair[1]);
             }
 
             key = parsed;

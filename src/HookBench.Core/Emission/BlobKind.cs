@@ -10,4 +10,7 @@ public enum BlobKind
     Handler,
     Trampoline,
     Harness,
+
+    /// <summary>A mitigation thunk (arch/x86/lib/retpoline.S), one copy per hook set.</summary>
+    Thunk,
 }

@@ -16,8 +16,18 @@ public sealed class DataBlock(ulong baseAddress, ulong length)
 
     public IReadOnlyList<DataSlot> Slots => _slots;
 
-    public DataSlot Allocate(string name, int count = 1)
+    public DataSlot Allocate(string name, int count = 1) => Allocate(name, count, alignment: 8);
+
+    /// <summary>
+    /// Slots starting at a multiple of <paramref name="alignment"/> bytes (a power of two): a cache line
+    /// for data one thread writes while others write theirs, so no two threads share a line.
+    /// </summary>
+    public DataSlot Allocate(string name, int count, int alignment)
     {
+        if (alignment < 8 || (alignment & (alignment - 1)) != 0)
+            throw new ArgumentOutOfRangeException(nameof(alignment), alignment, "a power of two, at least 8");
+        ulong start = (baseAddress + _used + (ulong)alignment - 1) & ~((ulong)alignment - 1);
+        _used = start - baseAddress;
         ulong bytes = 8 * (ulong)count;
         if (_used + bytes > length)
             throw new InvalidOperationException($"data block full allocating {name}");

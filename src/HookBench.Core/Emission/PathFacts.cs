@@ -12,6 +12,9 @@ public sealed class PathFacts
     readonly Dictionary<ulong, IReadOnlyList<bool>> _branches = [];
     readonly Dictionary<ulong, IReadOnlyList<ulong>> _transfers = [];
     readonly Dictionary<ulong, string> _notStatic = [];
+    readonly Dictionary<ulong, bool> _repeating = [];
+    readonly Dictionary<ulong, int> _drops = [];
+    readonly Dictionary<ulong, IReadOnlyList<ulong>> _slots = [];
 
     public static PathFacts Empty => new();
 
@@ -32,6 +35,15 @@ public sealed class PathFacts
                 case NotStaticFact notStatic:
                     _notStatic.Add(at, notStatic.Reason);
                     break;
+                case RepeatingBranchFact repeating:
+                    _repeating.Add(at, repeating.Taken);
+                    break;
+                case StackDropFact drop:
+                    _drops.Add(at, drop.Entries);
+                    break;
+                case ReturnSlotFact slot:
+                    _slots.Add(at, slot.Destinations);
+                    break;
             }
         }
     }
@@ -46,7 +58,22 @@ public sealed class PathFacts
         public string? NotStaticAt(ulong address) => facts._notStatic.GetValueOrDefault(address);
 
         public bool Taken(ulong address) =>
-            Next(facts._branches, address, "conditional branch", "no outcome is known");
+            facts._repeating.TryGetValue(address, out bool always)
+                ? always
+                : Next(facts._branches, address, "conditional branch", "no outcome is known");
+
+        /// <summary>How many return addresses the instruction at <paramref name="address"/> discards (0 for most).</summary>
+        public int DroppedAt(ulong address) => facts._drops.GetValueOrDefault(address);
+
+        /// <summary>Whether the instruction at <paramref name="address"/> overwrites the return slot, and with what this time.</summary>
+        public bool TryReturnSlot(ulong address, out ulong destination)
+        {
+            destination = 0;
+            if (!facts._slots.ContainsKey(address))
+                return false;
+            destination = Next(facts._slots, address, "return-slot store", "no destination is known");
+            return true;
+        }
 
         public bool TryTransfer(ulong address, out ulong destination)
         {

@@ -34,7 +34,10 @@ public sealed class FootprintCode : MeasuredCode
 
     public override int CallsPerIteration => _driver.CallsPerIteration;
 
-    public static new FootprintCode Prepare(CellSpec spec)
+    /// <summary>The set is emitted at one layout: its pass already spans many pages and every line offset of them.</summary>
+    public override bool MovesWithPlacement => false;
+
+    public static FootprintCode Prepare(CellSpec spec)
     {
         var set = FootprintSetBuilder.Emit(spec.HookSet, spec.Key.Functions);
         try

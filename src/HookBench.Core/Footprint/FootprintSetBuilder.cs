@@ -1,6 +1,7 @@
 using HookBench.Emission;
 using HookBench.Handlers;
 using HookBench.HookSets;
+using HookBench.Mitigations;
 using HookBench.Native;
 using HookBench.Patching;
 using HookBench.Sites;
@@ -78,9 +79,11 @@ public static class FootprintSetBuilder
             {
                 ulong seed = SeedOf(i);
                 var witness = options.Instrumented ? WitnessSlots.Allocate(image.Data, $"target{i}", n) : null;
+                // Footprint sets are built with profile none only (CellKey refuses others for functions > 1), so no thunks.
+                Iced.Intel.Label site = default;
                 var blob = image.Emit($"target{n}.{i}", BlobKind.Target,
-                    asm => TargetEmitter.Emit(asm, options.Strategy.Site, options.Abi, n, seed, witness));
-                _targets.Add((blob, new Site(options.Strategy.Site, blob.Address), seed, witness));
+                    asm => (_, site) = TargetEmitter.Emit(asm, options.Strategy.Site, options.Abi, n, seed, witness, ThunkSet.None));
+                _targets.Add((blob, new Site(options.Strategy.Site, blob.LabelAddress(site)), seed, witness));
             }
         }
 
@@ -117,7 +120,7 @@ public static class FootprintSetBuilder
             };
 
         (EmittedBlob Blob, HandlerSlots Slots, ObservationSlots? Observation) Handler(ContextLayout context, HandlerRole role) =>
-            HookSetBuilder.EmitHandler(_image, _options, context, role, null);
+            HookSetBuilder.EmitHandler(_image, _options, context, role, null, ThunkSet.None);
 
         /// <summary>Every site calls the one handler: entered one call below each target's entry, RSP ≡ 8 − 8.</summary>
         FootprintSet DirectCall()

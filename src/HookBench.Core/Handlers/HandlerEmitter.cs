@@ -16,12 +16,18 @@ public static class HandlerEmitter
         if (spec.Signature == HandlerSignature.InPlace && (spec.ClobberVolatiles || spec.Kind == HandlerKind.Args || spec.RedirectTo is not null))
             throw new InvalidOperationException("an in-place handler must leave the target's registers alone and has no context");
 
+        // The JIT starts a program with emit_cfi(), an ENDBR under IBT (arch/x86/net/bpf_jit_comp.c); an ftrace
+        // callback is a C function, which IBT kernels compile with ENDBR too.
+        spec.Thunks.EmitEndbr(asm);
         if (spec.Observation is not null)
             EmitObservation(asm, spec, spec.Observation);
 
         switch (spec.Kind)
         {
             case HandlerKind.Empty:
+                break;
+            case HandlerKind.Counter when spec.CounterAtFirstArgument is int offset:
+                EmitCountAtFirstArgument(asm, spec, offset);
                 break;
             case HandlerKind.Counter:
                 asm.IncRip(spec.Slots.Counter.Address);
@@ -42,7 +48,18 @@ public static class HandlerEmitter
         if (spec.ClobberVolatiles)
             EmitClobber(asm, spec.Abi);
 
-        asm.ret();
+        if (spec.ReturnValue is ulong value)
+        {
+            // BPF_REG_0: "return 0" compiles to xor eax, eax (emit_mov_imm32), other constants to mov.
+            if (value == 0)
+                asm.xor(eax, eax);
+            else if (value <= int.MaxValue)
+                asm.MovSignExtended(Register.RAX, (int)value);
+            else
+                asm.mov(rax, value);
+        }
+
+        spec.Thunks.EmitReturn(asm);
     }
 
     /// <summary>The register holding the context pointer on entry.</summary>
@@ -70,6 +87,32 @@ public static class HandlerEmitter
             asm.mov(scratch.R64(), __qword_ptr[ctx + offset]);
             asm.StoreRip(slot.Address, scratch);
         }
+    }
+
+    /// <summary>inc qword [arg0 + offset], finding argument 0 where this handler's signature puts it.</summary>
+    static void EmitCountAtFirstArgument(Assembler asm, HandlerSpec spec, int offset)
+    {
+        ArgumentLocation first = spec.Abi.Argument(0);
+        if (spec.ArgCount < 1 || !first.InRegister)
+            throw new InvalidOperationException("a per-thread counter needs argument 0 in a register");
+        Register block = spec.Abi.Scratch[0];
+        var ctx = ContextRegister(spec);
+        switch (spec.Context.Kind)
+        {
+            case ContextKind.None when spec.Signature == HandlerSignature.InPlace:
+                block = first.Register;   // called from the site with the target's registers
+                break;
+            case ContextKind.PtRegs:
+                asm.mov(block.R64(), __qword_ptr[ctx.R64() + PtRegs.OffsetOf(first.Register)]);
+                break;
+            case ContextKind.ArgsArray:
+                asm.mov(block.R64(), __qword_ptr[ctx.R64() + spec.Context.ArgumentOffsets[0]]);
+                break;
+            default:
+                throw new InvalidOperationException($"a {spec.Signature} handler with context {spec.Context.Kind} cannot find argument 0");
+        }
+
+        asm.inc(__qword_ptr[block.R64() + offset]);
     }
 
     static void EmitReadArguments(Assembler asm, HandlerSpec spec)

@@ -1,4 +1,5 @@
 using HookBench.Abi;
+using HookBench.Mitigations;
 
 namespace HookBench.Handlers;
 
@@ -23,4 +24,16 @@ public sealed record HandlerSpec(
     /// callee clobber, as compiled C may, so the trampoline's saves are what keeps the target correct.
     /// </summary>
     public bool ClobberVolatiles { get; init; }
+
+    /// <summary>fmod_ret programs: the value the program returns in rax (0 lets the original run); null for the others.</summary>
+    public ulong? ReturnValue { get; init; }
+
+    /// <summary>The profile's thunks: ENDBR at entry and the return through x86_return_thunk, as the BPF JIT emits them.</summary>
+    public ThunkSet Thunks { get; init; } = ThunkSet.None;
+
+    /// <summary>
+    /// The counter handler increments the qword at this offset from the target's first argument (a
+    /// per-thread block, see HookSets.ThreadCounters) instead of its own shared slot.
+    /// </summary>
+    public int? CounterAtFirstArgument { get; init; }
 }

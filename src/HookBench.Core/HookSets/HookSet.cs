@@ -1,4 +1,5 @@
 using HookBench.Emission;
+using HookBench.Mitigations;
 using HookBench.Native;
 using HookBench.Patching;
 using HookBench.Sites;
@@ -33,10 +34,29 @@ public sealed class HookSet : IDisposable
     public SitePatcher Patcher { get; }
 
     public required EmittedBlob Target { get; init; }
+
+    /// <summary>
+    /// Where callers call the target: its first instruction, or under call-depth accounting the call thunk in
+    /// its padding that callthunks.c redirects calls to (it accounts the call and falls through into the function).
+    /// </summary>
+    public required ulong EntryPoint { get; init; }
+
+    /// <summary>The mitigation thunks and depth counter the set was compiled with (nothing for profile none).</summary>
+    public required ThunkSet Thunks { get; init; }
+
+    /// <summary>What the trampoline documents about its call-depth accounting (<see cref="TrampolineLayout.CallDepthSurplus"/>); 0 without one.</summary>
+    public int CallDepthSurplus => Layout?.CallDepthSurplus ?? 0;
     public EmittedBlob? Replacement { get; init; }
     public AttachedHandler? Entry { get; init; }
     public AttachedHandler? Exit { get; init; }
     public EmittedBlob? Trampoline { get; init; }
+
+    /// <summary>
+    /// More copies of <see cref="Trampoline"/> (<see cref="HookSetOptions.SpareTrampolines"/>), each
+    /// assembled for its own address, for a site that is attached to a different one each time, as the
+    /// kernel allocates a new trampoline image per update and frees the old one after a grace period.
+    /// </summary>
+    public IReadOnlyList<EmittedBlob> SpareTrampolines { get; init; } = [];
 
     /// <summary>Validation builds only: what reached the target's (and the replacement's) body.</summary>
     public WitnessSlots? TargetWitness { get; init; }

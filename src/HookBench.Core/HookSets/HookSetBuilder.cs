@@ -1,5 +1,6 @@
 using HookBench.Emission;
 using HookBench.Handlers;
+using HookBench.Mitigations;
 using HookBench.Native;
 using HookBench.Sites;
 using HookBench.Strategies;
@@ -17,7 +18,7 @@ public static class HookSetBuilder
     public static HookSet Emit(HookSetOptions options)
     {
         options.EnsureValid();
-        var arena = CodeArena.Create();
+        var arena = CodeArena.Create(backing: options.Backing);
         try
         {
             return EmitInto(new CodeImage(arena), options);
@@ -39,44 +40,50 @@ public static class HookSetBuilder
 
     static HookSet EmitInto(CodeImage image, HookSetOptions options)
     {
+        image.Skip(options.CodeOffset);
         var strategy = options.Strategy;
         var abi = options.Abi;
         int n = options.ArgCount;
         var data = image.Data;
 
         ulong opsPointer = data.Allocate("ftrace_ops", 8).Address;
+        var facts = new PathFacts();
+        TrampolineSpec? spec = strategy.Trampoline;
+        if (spec is not null && options.Alignment == StackAlignment.CAbi)
+            spec = spec.With(TrampolineFlags.AlignStack);
+
+        // The thunks first: everything after jumps to them. The only indirect call on a hook path is ORIG_STACK's.
+        Iced.Intel.Register[] indirect = spec?.Effective.Has(TrampolineFlags.ShareIpModify) == true ? [Iced.Intel.Register.RAX] : [];
+        var thunks = ThunkSet.Emit(image, facts, options.Profile, indirect);
+
         var targetWitness = options.Instrumented ? WitnessSlots.Allocate(data, "target", n) : null;
-        var target = image.Emit($"target{n}", BlobKind.Target,
-            asm => TargetEmitter.Emit(asm, strategy.Site, abi, n, TargetEmitter.TargetSeed, targetWitness));
-        var site = new Site(strategy.Site, target.Address);
+        int? bodyCounter = options.ThreadCounters ? ThreadCounters.BodyRuns : null;
+        var (target, function, siteAddress) = EmitTarget(image, $"target{n}", strategy, options, TargetEmitter.TargetSeed, targetWitness, thunks, bodyCounter, options.SiteOffset);
+        var site = new Site(strategy.Site, siteAddress);
 
         WitnessSlots? replacementWitness = null;
         EmittedBlob? replacement = null;
+        ulong? replacementFunction = null;
         if (strategy.Redirects)
         {
             replacementWitness = options.Instrumented ? WitnessSlots.Allocate(data, "replacement", n) : null;
-            replacement = image.Emit($"replacement{n}", BlobKind.Target,
-                asm => TargetEmitter.Emit(asm, strategy.Site, abi, n, TargetEmitter.ReplacementSeed, replacementWitness));
+            (replacement, replacementFunction, _) = EmitTarget(image, $"replacement{n}", strategy, options, TargetEmitter.ReplacementSeed, replacementWitness, thunks, bodyCounter);
         }
 
-        var facts = new PathFacts();
         if (strategy.Route == SiteRoute.Unpatched)
         {
             return new HookSet(options, image, site)
             {
-                Target = target, Replacement = replacement, TargetWitness = targetWitness, ReplacementWitness = replacementWitness,
-                OpsPointer = opsPointer, PathFacts = facts,
+                Target = target, EntryPoint = target.Address, Thunks = thunks, Replacement = replacement,
+                TargetWitness = targetWitness, ReplacementWitness = replacementWitness, OpsPointer = opsPointer, PathFacts = facts,
             };
         }
 
-        TrampolineSpec? spec = strategy.Trampoline;
-        if (spec is not null && options.Alignment == StackAlignment.CAbi)
-            spec = spec.With(TrampolineFlags.AlignStack);
         ContextLayout context = spec is null ? ContextLayout.None : TrampolineBuilder.ContextFor(spec, n);
 
-        var (entryBlob, entrySlots, entryObservation) = EmitHandler(image, options, context, HandlerRole.Entry, replacement?.Address);
+        var (entryBlob, entrySlots, entryObservation) = EmitHandler(image, options, context, HandlerRole.Entry, replacementFunction, thunks);
         (EmittedBlob Blob, HandlerSlots Slots, ObservationSlots? Observation)? exit = strategy.HasExitHandler
-            ? EmitHandler(image, options, context, HandlerRole.Exit, null)
+            ? EmitHandler(image, options, context, HandlerRole.Exit, null, thunks)
             : null;
 
         if (spec is null)
@@ -84,7 +91,7 @@ public static class HookSetBuilder
             // The site calls the handler: it is entered one call below the target's entry, where RSP ≡ 8.
             return new HookSet(options, image, site)
             {
-                Target = target, TargetWitness = targetWitness, OpsPointer = opsPointer, PathFacts = facts,
+                Target = target, EntryPoint = target.Address, Thunks = thunks, TargetWitness = targetWitness, OpsPointer = opsPointer, PathFacts = facts,
                 Entry = new AttachedHandler(entryBlob, entrySlots, entryObservation, EntryRspMod16: 0),
                 SiteDestination = entryBlob.Address,
             };
@@ -94,7 +101,9 @@ public static class HookSetBuilder
         {
             ExitHandler = exit?.Blob.Address,
             OpsPointer = opsPointer,
-            RedirectTarget = replacement?.Address,
+            RedirectTarget = replacementFunction,
+            Thunks = thunks,
+            ModifiedReturn = options.ModifiedReturn,
             Mutation = options.Mutation,
             InjectedLatency = options.InjectedLatency,
         };
@@ -106,10 +115,15 @@ public static class HookSetBuilder
         });
         var layout = built!;
         facts.Add(trampoline, layout.PathFacts);
+        thunks.AddIndirectFacts(facts);
+
+        // Each copy is assembled for its own address from the same request, so it behaves like the first.
+        EmittedBlob[] spares = [.. Enumerable.Range(1, options.SpareTrampolines).Select(i => image.Emit(
+            $"{strategy.Name}-trampoline-{i}", BlobKind.Trampoline, asm => TrampolineBuilder.Build(asm, request).DataLabel))];
         return new HookSet(options, image, site)
         {
-            Target = target, Replacement = replacement, TargetWitness = targetWitness, ReplacementWitness = replacementWitness,
-            OpsPointer = opsPointer, PathFacts = facts, Trampoline = trampoline, Layout = layout,
+            Target = target, EntryPoint = target.Address, Thunks = thunks, Replacement = replacement, TargetWitness = targetWitness, ReplacementWitness = replacementWitness,
+            OpsPointer = opsPointer, PathFacts = facts, Trampoline = trampoline, Layout = layout, SpareTrampolines = spares,
             Entry = new AttachedHandler(entryBlob, entrySlots, entryObservation, layout.HandlerEntryRspMod16),
             Exit = exit is { } e ? new AttachedHandler(e.Blob, e.Slots, e.Observation, layout.ExitHandlerEntryRspMod16
                 ?? throw new InvalidOperationException("the trampoline documents no exit-handler alignment")) : null,
@@ -117,8 +131,20 @@ public static class HookSetBuilder
         };
     }
 
+    /// <summary>A traced function (or its livepatch replacement): the blob, where the function starts and where its site is.</summary>
+    static (EmittedBlob Blob, ulong Function, ulong Site) EmitTarget(
+        CodeImage image, string name, Strategy strategy, HookSetOptions options, ulong seed, WitnessSlots? witness, ThunkSet thunks,
+        int? bodyCounter, int startOffset = 0)
+    {
+        Iced.Intel.Label function = default, site = default;
+        var blob = image.Emit(name, BlobKind.Target,
+            asm => { (function, site) = TargetEmitter.Emit(asm, strategy.Site, options.Abi, options.ArgCount, seed, witness, thunks, bodyCounter); },
+            startOffset);
+        return (blob, blob.LabelAddress(function), blob.LabelAddress(site));
+    }
+
     internal static (EmittedBlob Blob, HandlerSlots Slots, ObservationSlots? Observation) EmitHandler(
-        CodeImage image, HookSetOptions options, ContextLayout context, HandlerRole role, ulong? redirectTo)
+        CodeImage image, HookSetOptions options, ContextLayout context, HandlerRole role, ulong? redirectTo, ThunkSet thunks)
     {
         string owner = role == HandlerRole.Entry ? "handler" : "exit_handler";
         var slots = HandlerSlots.Allocate(image.Data, owner, options.ArgCount);
@@ -128,6 +154,9 @@ public static class HookSetBuilder
             RedirectTo = redirectTo,
             Observation = observation,
             ClobberVolatiles = options.Instrumented && options.Strategy.Signature != HandlerSignature.InPlace,
+            ReturnValue = options.Strategy.ModifiesReturn && role == HandlerRole.Entry ? options.ModifiedReturn : null,
+            Thunks = thunks,
+            CounterAtFirstArgument = options.ThreadCounters && role == HandlerRole.Entry ? ThreadCounters.HandlerRuns : null,
         };
         string name = role == HandlerRole.Entry ? $"{options.Handler.Name()}-handler" : $"{options.Handler.Name()}-exit-handler";
         var blob = image.Emit(name, BlobKind.Handler, asm => HandlerEmitter.Emit(asm, spec));

@@ -6,8 +6,10 @@ namespace HookBench.Machine;
 /// <summary>What a result depends on besides the code: CPU, microcode, kernel, hypervisor, mitigations.</summary>
 public sealed record MachineInfo(
     string Cpu,
+    string CpuVendor,
     int CpuFamily,
     int CpuModel,
+    int CpuStepping,
     string Microcode,
     string Os,
     string Kernel,
@@ -15,24 +17,32 @@ public sealed record MachineInfo(
     string Runtime,
     IReadOnlyDictionary<string, string> Mitigations)
 {
+    /// <summary>Vendor, family, model, stepping, microcode and the microarchitecture they name.</summary>
+    public CpuIdentity Identity() => CpuIdentity.Create(CpuVendor, CpuFamily, CpuModel, CpuStepping, Microcode);
+
     public static MachineInfo Collect()
     {
-        var (eax, _, _, _) = Cpuid.Query(1);
-        int baseFamily = (int)((eax >> 8) & 0xF);
-        int family = baseFamily + (baseFamily == 0xF ? (int)((eax >> 20) & 0xFF) : 0);
-        int model = (int)((eax >> 4) & 0xF) | (baseFamily is 0x6 or 0xF ? (int)((eax >> 16) & 0xF) << 4 : 0);
+        var signature = CpuSignature.Current();
         var cpuinfo = ReadCpuInfo();
         return new MachineInfo(
             BrandString() ?? cpuinfo.GetValueOrDefault("model name") ?? "unknown",
-            family,
-            model,
+            CpuVendors.OfThisCpu(),
+            signature.Family,
+            signature.Model,
+            signature.Stepping,
+            // Under KVM on AMD this is the constant KVM and QEMU report to every guest (0x01000065,
+            // arch/x86/kvm/svm/svm.c), not the host's revision.
             cpuinfo.GetValueOrDefault("microcode") ?? "unknown",
             RuntimeInformation.OSDescription,
             ReadFirstLine("/proc/sys/kernel/osrelease") ?? Environment.OSVersion.Version.ToString(),
             ReadHypervisor(),
             RuntimeInformation.FrameworkDescription,
-            ReadMitigations());
+            ReadVulnerabilities());
     }
+
+    /// <summary>The flags line of /proc/cpuinfo (first processor): the CPU features the kernel enabled; empty elsewhere.</summary>
+    public static IReadOnlySet<string> CpuFlags() =>
+        new HashSet<string>((ReadCpuInfo().GetValueOrDefault("flags") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
 
     /// <summary>CPUID 0x80000002..4: the brand string the CPU reports.</summary>
     static string? BrandString()
@@ -71,7 +81,7 @@ public sealed record MachineInfo(
     }
 
     /// <summary>The kernel's own text for each CPU vulnerability (Linux sysfs); empty elsewhere.</summary>
-    static Dictionary<string, string> ReadMitigations()
+    public static IReadOnlyDictionary<string, string> ReadVulnerabilities()
     {
         const string folder = "/sys/devices/system/cpu/vulnerabilities";
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);

@@ -5,43 +5,61 @@ namespace HookBench.Measurement;
 
 /// <summary>
 /// Measures one cell, a batch of repetitions at a time. The baseline is the same code with the site
-/// left a NOP (strategy <c>none</c>): the hook set is emitted twice, byte for byte alike at the same
-/// offsets in two arenas, and only one copy is patched, once, before measuring. Nothing is patched
-/// between measurements: right after a patch this machine ran the patched page measurably slower for
-/// milliseconds, which would have been charged to whichever side was patched last. Within a batch,
-/// repetitions interleave the two copies as A B, B A, A B, … so drift hits both alike.
+/// left a NOP (strategy <c>none</c>): the cell's code (<see cref="MeasuredCode"/>: one function, or a
+/// footprint set of several) is emitted twice, byte for byte alike at the same offsets in two arenas, and
+/// only one copy is patched, once, before measuring. Nothing is patched between measurements: right after
+/// a patch this machine ran the patched page measurably slower for milliseconds, which would have been
+/// charged to whichever side was patched last. Within a batch, repetitions interleave the two copies as
+/// A B, B A, A B, … so drift hits both alike.
+/// <para>
+/// Every batch runs on its own placement: a fresh pair of arenas (other pages) with the code moved by a
+/// different leading pad (other page offsets, so other cache sets and predictor entries). A placement's
+/// aliasing is otherwise frozen into every repetition of the cell, and an interval over repetitions alone
+/// cannot see it. The next placement is emitted and patched right after a batch, so it has settled by
+/// the time the next round reaches the cell. Footprint sets (several functions) keep the one placement
+/// they were emitted at (<see cref="MeasuredCode.MovesWithPlacement"/>): their pass already spans many
+/// pages and every line offset, and re-emitting thousands of functions every round would cost more than
+/// the round measures.
+/// </para>
 /// </summary>
 public sealed class CellRunner : IDisposable
 {
-    readonly MeasuredCode _baseline;
-    readonly MeasuredCode _hooked;
+    /// <summary>A placement is not measured sooner than this after it was patched.</summary>
+    static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(20);
+
     readonly Clocks _clocks;
     readonly ulong _iterations;
+    readonly bool _freshPlacements;
     readonly List<RepetitionSample> _reps = [];
+    Placement _current;
+    int _placements;
 
     public CellRunner(CellSpec spec, Clocks clocks, MeasurementSettings settings)
     {
         spec.Key.Validate();
         Spec = spec;
         _clocks = clocks;
-        _baseline = MeasuredCode.Prepare(spec);
+        _current = Placement.Prepare(spec, 0, out var baselineWalk, out var hookedWalk);
+        _freshPlacements = settings.FreshPlacements && _current.Hooked.MovesWithPlacement;
+        _placements = 1;
         try
         {
-            _hooked = MeasuredCode.Prepare(spec);
+            BaselinePath = baselineWalk.PerCall;
+            HookedPath = hookedWalk.PerCall;
+            Code = CodeFacts(spec, baselineWalk, hookedWalk);
+            if (_current.Hooked is OneFunctionCode hooked && _current.Baseline is OneFunctionCode baseline)
+            {
+                StackBytes = StackProbe.Measure(hooked.Set);
+                BaselineStackBytes = StackProbe.Measure(baseline.Set);
+            }
+
+            _iterations = Calibrate(_current.Hooked, clocks, settings.MeasurementTime);
         }
         catch
         {
-            _baseline.Dispose();
+            _current.Dispose();
             throw;
         }
-
-        var baselineWalk = _baseline.Walk();
-        _hooked.Attach();
-        var hookedWalk = _hooked.Walk();
-        BaselinePath = baselineWalk.PerCall;
-        HookedPath = hookedWalk.PerCall;
-        Code = CodeFacts(spec, baselineWalk, hookedWalk);
-        _iterations = Calibrate(_hooked, clocks, settings.MeasurementTime);
     }
 
     public CellSpec Spec { get; }
@@ -51,10 +69,18 @@ public sealed class CellRunner : IDisposable
     /// <summary>Hook code footprint, the caller's own instructions, and (several functions) what a pass ran.</summary>
     public CellCodeFacts Code { get; }
 
-    public int Count => _reps.Count;
-    ulong Calls => _iterations * (ulong)_hooked.CallsPerIteration;
+    /// <summary>Deepest stack use of one hooked call, and of one unhooked call (see <see cref="StackProbe"/>); null for footprint sets.</summary>
+    public int? StackBytes { get; }
+    public int? BaselineStackBytes { get; }
 
-    /// <summary>Measures one cell start to finish (tests and the cross-check use this; runs use batches).</summary>
+    public int Count => _reps.Count;
+
+    /// <summary>Placements emitted so far (one per batch, plus the one waiting for the next batch).</summary>
+    public int Placements => _placements;
+
+    ulong Calls => _iterations * (ulong)_current.Hooked.CallsPerIteration;
+
+    /// <summary>Measures one cell start to finish in one batch (tests and the cross-check use this; runs use rounds).</summary>
     public static CellSamples Run(CellSpec spec, MeasurementSettings settings, Clocks clocks)
     {
         using var runner = new CellRunner(spec, clocks, settings);
@@ -63,28 +89,39 @@ public sealed class CellRunner : IDisposable
         return runner.Samples();
     }
 
-    /// <summary>A warm-up pair (caches, predictors, pages after other cells ran), then <paramref name="count"/> repetitions.</summary>
-    public void MeasureBatch(int count)
+    /// <summary>
+    /// A warm-up pair (caches, predictors, pages after other cells ran), then <paramref name="count"/>
+    /// repetitions on the current placement, labelled with <paramref name="round"/>; then the next placement
+    /// is prepared.
+    /// </summary>
+    public void MeasureBatch(int count, int round = 0)
     {
-        Measure(_baseline);
-        Measure(_hooked);
+        var placement = _current;
+        placement.WaitUntilSettled(SettleTime);
+        Measure(placement.Baseline);
+        Measure(placement.Hooked);
         for (int r = 0; r < count; r++)
         {
             long start = Stopwatch.GetTimestamp();
             double a, b;
             if (BaselineFirst(r))
             {
-                a = Measure(_baseline);
-                b = Measure(_hooked);
+                a = Measure(placement.Baseline);
+                b = Measure(placement.Hooked);
             }
             else
             {
-                b = Measure(_hooked);
-                a = Measure(_baseline);
+                b = Measure(placement.Hooked);
+                a = Measure(placement.Baseline);
             }
 
-            _reps.Add(new RepetitionSample(a, b, start, Stopwatch.GetTimestamp()));
+            _reps.Add(new RepetitionSample(a, b, start, Stopwatch.GetTimestamp(), round));
         }
+
+        if (!_freshPlacements)
+            return;
+        _current = Placement.Prepare(Spec, _placements++, out _, out _);
+        placement.Dispose();
     }
 
     /// <summary>
@@ -93,17 +130,20 @@ public sealed class CellRunner : IDisposable
     /// </summary>
     public static bool BaselineFirst(int repetition) => repetition % 2 == 0;
 
-    /// <summary>The overhead so far (Hodges–Lehmann shift with its interval).</summary>
-    public Estimate Overhead() =>
-        RobustStatistics.Shift([.. _reps.Select(r => r.BaselineNs)], [.. _reps.Select(r => r.HookedNs)]);
+    /// <summary>The overhead so far: the estimator the summary publishes (cluster medians by round, Hodges–Lehmann).</summary>
+    public Estimate Overhead() => _reps.Count == 0
+        ? Estimate.PointOnly(0)
+        : ClusterStatistics.Location([.. _reps.Select(r => r.HookedNs - r.BaselineNs)], [.. _reps.Select(r => r.Round)]);
 
-    public CellSamples Samples() => new(Spec, [.. _reps], Calls, HookedPath, BaselinePath) { Code = Code };
-
-    public void Dispose()
+    public CellSamples Samples() => new(Spec, [.. _reps], Calls, HookedPath, BaselinePath)
     {
-        _baseline.Dispose();
-        _hooked.Dispose();
-    }
+        Code = Code,
+        StackBytes = StackBytes,
+        BaselineStackBytes = BaselineStackBytes,
+        Placements = _freshPlacements ? _placements - 1 : 1,
+    };
+
+    public void Dispose() => _current.Dispose();
 
     double Measure(MeasuredCode side) => _clocks.TicksToNs(side.Run(_iterations)) / Calls;
 
@@ -121,6 +161,13 @@ public sealed class CellRunner : IDisposable
         }
     }
 
+    /// <summary>
+    /// Where placement <c>i</c> puts the code: a leading pad of a different number of 64-byte lines, stepping
+    /// by 23 lines (prime to 64) so consecutive placements spread over every line offset of a 4 KiB page.
+    /// Placement 0 is the layout <c>disasm</c> shows.
+    /// </summary>
+    public static int CodeOffset(int placement) => placement * 23 % 64 * 64;
+
     static CellCodeFacts CodeFacts(CellSpec spec, CodeWalk baseline, CodeWalk hooked) => new(
         hooked.HookCodeBytes,
         hooked.CallerInstructionsPerCall,
@@ -136,4 +183,53 @@ public sealed class CellRunner : IDisposable
             BaselineBranchesPerPass = baseline.PassBranches!.Value,
             LookupDataBytes = hooked.LookupDataBytes,
         } : null);
+
+    /// <summary>The baseline and hooked copies at one placement.</summary>
+    sealed class Placement : IDisposable
+    {
+        readonly long _prepared = Stopwatch.GetTimestamp();
+
+        Placement(MeasuredCode baseline, MeasuredCode hooked)
+        {
+            Baseline = baseline;
+            Hooked = hooked;
+        }
+
+        public MeasuredCode Baseline { get; }
+        public MeasuredCode Hooked { get; }
+
+        /// <summary>Emits both copies at placement <paramref name="index"/>, walks them (hooked after attaching) and attaches the hooked one.</summary>
+        public static Placement Prepare(CellSpec spec, int index, out CodeWalk baselineWalk, out CodeWalk hookedWalk)
+        {
+            int offset = CodeOffset(index);
+            var baseline = MeasuredCode.Prepare(spec, offset);
+            MeasuredCode? hooked = null;
+            try
+            {
+                hooked = MeasuredCode.Prepare(spec, offset);
+                baselineWalk = baseline.Walk();
+                hooked.Attach();
+                hookedWalk = hooked.Walk();
+                return new Placement(baseline, hooked);
+            }
+            catch
+            {
+                baseline.Dispose();
+                hooked?.Dispose();
+                throw;
+            }
+        }
+
+        public void WaitUntilSettled(TimeSpan settle)
+        {
+            while (Stopwatch.GetElapsedTime(_prepared) < settle)
+                Thread.SpinWait(1000);
+        }
+
+        public void Dispose()
+        {
+            Baseline.Dispose();
+            Hooked.Dispose();
+        }
+    }
 }

@@ -2,6 +2,7 @@ using HookBench.Abi;
 using HookBench.Cells;
 using HookBench.Handlers;
 using HookBench.HookSets;
+using HookBench.Mitigations;
 using HookBench.Strategies;
 
 namespace HookBench.Measurement;
@@ -9,12 +10,13 @@ namespace HookBench.Measurement;
 /// <summary>How one cell is measured: its key, and the harness settings that are not part of what it names.</summary>
 public sealed record CellSpec(CellKey Key)
 {
-    public CellSpec(Strategy strategy, int argCount, HandlerKind handler, MeasurementMode mode)
-        : this(new CellKey(strategy, argCount, handler, mode))
+    public CellSpec(Strategy strategy, int argCount, HandlerKind handler, MeasurementMode mode, MitigationProfile? profile = null)
+        : this(new CellKey(strategy, argCount, handler, mode) { Profile = profile ?? MitigationProfiles.None })
     {
     }
 
     public Strategy Strategy => Key.Strategy;
+    public MitigationProfile Profile => Key.Profile;
     public int ArgCount => Key.Args;
     public HandlerKind Handler => Key.Handler;
     public MeasurementMode Mode => Key.Mode;
@@ -31,6 +33,7 @@ public sealed record CellSpec(CellKey Key)
 
     public override string ToString() =>
         $"{Strategy.Name} args={ArgCount} {Handler.Name()} {Mode.Name()}"
-        + (Key.Functions == 1 ? "" : $" functions={Key.Functions}")
-        + (Key.Caller == CallerContext.Unrolled ? "" : $" caller={Key.Caller.Name()}");
+        + (Profile.Name == MitigationProfiles.None.Name ? string.Empty : $" profile={Profile.Name}")
+        + (Key.Functions == 1 ? string.Empty : $" functions={Key.Functions}")
+        + (Key.Caller == CallerContext.Unrolled ? string.Empty : $" caller={Key.Caller.Name()}");
 }

@@ -12,7 +12,15 @@ public static class CellStatistics
     /// <summary>Fewer kept repetitions than this and the cell keeps all of them (and says so in discard_reasons).</summary>
     public const int MinimumKept = 5;
 
-    public static CellResult Summarize(CellSamples samples, Clocks clocks, IReadOnlyList<InterferenceEvent> interference)
+    /// <summary>
+    /// The cell's figures. Every estimate is over cluster medians (a cluster = one round's batch on its own
+    /// placement): ns/call and the baseline as pseudo-medians, the overhead on the paired differences
+    /// (hooked − baseline of each repetition), and the overhead in cycles with each repetition converted at
+    /// its round's core clock (<paramref name="roundCoreHz"/>; the run's clock when a round has no reading).
+    /// </summary>
+    public static CellResult Summarize(
+        CellSamples samples, Clocks clocks, IReadOnlyList<InterferenceEvent> interference,
+        IReadOnlyDictionary<int, double>? roundCoreHz = null, PrecisionTarget? precision = null)
     {
         var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
         var kept = new List<RepetitionSample>();
@@ -34,12 +42,15 @@ public static class CellStatistics
             reasons["kept-all: too few undisturbed repetitions"] = samples.Reps.Count;
         }
 
-        double[] hooked = [.. kept.Select(r => r.HookedNs)];
-        double[] baseline = [.. kept.Select(r => r.BaselineNs)];
+        int[] rounds = [.. kept.Select(r => r.Round)];
         double[] overheadSamples = [.. kept.Select(r => r.HookedNs - r.BaselineNs)];
-        Estimate ns = RobustStatistics.Median(hooked);
-        Estimate baseNs = RobustStatistics.Median(baseline);
-        Estimate overhead = RobustStatistics.Shift(baseline, hooked);
+        double[] overheadCycles = [.. kept.Select(r => (r.HookedNs - r.BaselineNs) * CoreHz(r.Round) / 1e9)];
+        Estimate ns = ClusterStatistics.Location([.. kept.Select(r => r.HookedNs)], rounds);
+        Estimate baseNs = ClusterStatistics.Location([.. kept.Select(r => r.BaselineNs)], rounds);
+        Estimate overhead = ClusterStatistics.Location(overheadSamples, rounds);
+        Estimate cycles = ClusterStatistics.Location(overheadCycles, rounds);
+        Estimate callCycles = ClusterStatistics.Location([.. kept.Select(r => r.HookedNs * CoreHz(r.Round) / 1e9)], rounds);
+        var target = precision ?? PrecisionTarget.Default;
         var spec = samples.Spec;
         return new CellResult
         {
@@ -47,13 +58,17 @@ public static class CellStatistics
             Args = spec.ArgCount,
             Handler = spec.Handler.Name(),
             Mode = spec.Mode.Name(),
+            Profile = spec.Profile.Name,
             Reps = samples.Reps.Count,
             DiscardedReps = samples.Reps.Count - kept.Count,
             NsPerCall = ns,
             OverheadNs = overhead,
             OverheadSamplesNs = overheadSamples,
-            CyclesPerCall = clocks.NsToCycles(ns.Median),
-            OverheadCycles = clocks.NsToCycles(overhead.Median),
+            OverheadSampleRounds = rounds,
+            CyclesPerCall = callCycles.Median,
+            CyclesPerCallEstimate = callCycles,
+            OverheadCycles = cycles.Median,
+            OverheadCyclesEstimate = cycles,
             InstructionsPerCall = samples.HookedPath.IsStatic ? samples.HookedPath.Instructions : null,
             UserInstructionsPerCall = samples.HookedPath.IsStatic ? null : samples.HookedPath.Instructions,
             InstructionsNotCountable = samples.HookedPath.NotStatic,
@@ -69,6 +84,12 @@ public static class CellStatistics
             HookCodeBytes = samples.Code?.HookCodeBytes,
             CallerInstructionsPerCall = samples.Code?.CallerInstructionsPerCall,
             Footprint = samples.Code?.Footprint,
+            Placements = samples.Placements,
+            StackBytes = samples.StackBytes,
+            BaselineStackBytes = samples.BaselineStackBytes,
+            Precision = new CellPrecision(target.IsMet(overhead), overhead.HasInterval ? overhead.HalfWidth : null, target.Limit(overhead.Median)),
         };
+
+        double CoreHz(int round) => roundCoreHz is not null && roundCoreHz.TryGetValue(round, out double hz) && double.IsFinite(hz) ? hz : clocks.CoreHz;
     }
 }

@@ -10,15 +10,17 @@ namespace HookBench.Measurement;
 /// target's first instruction (the site) until control returns to the target's caller. Calls push their
 /// return address on a shadow stack and returns pop it, so the walk follows the code as the CPU does;
 /// where the code alone does not say where control goes (a conditional branch, an indirect transfer, a
-/// return through a rewritten slot), the build's <see cref="PathFacts"/> say, and a transfer nobody
-/// described is an error rather than a guess.
+/// return through a rewritten slot, a return address dropped or overwritten on the way), the build's
+/// <see cref="PathFacts"/> say, and a transfer nobody described is an error rather than a guess. It also
+/// counts the calls and returns, which push and pop the CPU's return-stack buffer, so the call-depth
+/// accounting a profile adds can be checked against them.
 /// </summary>
 public static class ExecutedPath
 {
     const int Runaway = 100_000;
 
-    /// <summary>The path of one call with the site as it is now (attached or not).</summary>
-    public static PathWalk Walk(HookSet set) => Walk(set.Arena, set.Target.Address, set.PathFacts);
+    /// <summary>The path of one call with the site as it is now (attached or not), from where callers call the target.</summary>
+    public static PathWalk Walk(HookSet set) => Walk(set.Arena, set.EntryPoint, set.PathFacts);
 
     /// <param name="visit">Called with every instruction as it is executed (hook-code footprints are counted this way).</param>
     /// <param name="limit">Instructions after which the walk is a runaway; a pass over thousands of hooked functions needs more than one call's default.</param>
@@ -27,26 +29,42 @@ public static class ExecutedPath
         var cursor = facts.Walk();
         var returns = new Stack<ulong>();
         var decoded = new Dictionary<ulong, Instruction>();
-        int count = 0;
+        int count = 0, calls = 0, rets = 0;
         ulong pc = entry;
+        PathWalk Done(string? notStatic) => new(count, notStatic) { Calls = calls, Returns = rets };
         while (count < limit)
         {
             if (cursor.NotStaticAt(pc) is string reason)
-                return new PathWalk(count, reason);
+                return Done(reason);
             if (!decoded.TryGetValue(pc, out Instruction instruction))
                 decoded[pc] = instruction = DecodeAt(arena, pc);
             count++;
             visit?.Invoke(instruction);
+            for (int drop = cursor.DroppedAt(pc); drop > 0; drop--)
+            {
+                if (!returns.TryPop(out _))
+                    throw new InvalidOperationException($"{instruction} at 0x{pc:X} drops a return address the walk never saw pushed");
+            }
+
+            if (cursor.TryReturnSlot(pc, out ulong slot))
+            {
+                if (!returns.TryPop(out _))
+                    throw new InvalidOperationException($"{instruction} at 0x{pc:X} overwrites a return address the walk never saw pushed");
+                returns.Push(slot);
+            }
+
             switch (instruction.FlowControl)
             {
                 case FlowControl.Next:
                     pc = instruction.NextIP;
                     break;
                 case FlowControl.Call:
+                    calls++;
                     returns.Push(instruction.NextIP);
                     pc = instruction.NearBranch64;
                     break;
                 case FlowControl.IndirectCall:
+                    calls++;
                     returns.Push(instruction.NextIP);
                     pc = Transfer(cursor, pc, instruction);
                     break;
@@ -60,17 +78,18 @@ public static class ExecutedPath
                     pc = cursor.Taken(pc) ? instruction.NearBranch64 : instruction.NextIP;
                     break;
                 case FlowControl.Return:
+                    rets++;
                     if (cursor.TryTransfer(pc, out ulong rewritten))
                     {
                         returns.TryPop(out _);
                         if (rewritten != PathFacts.ReturnToCaller)
                             pc = rewritten;
                         else if (!returns.TryPop(out pc))      // past the target: to whoever called it, if the walk began above it
-                            return new PathWalk(count, null);
+                            return Done(null);
                     }
                     else if (!returns.TryPop(out pc))
                     {
-                        return new PathWalk(count, null);
+                        return Done(null);
                     }
 
                     break;

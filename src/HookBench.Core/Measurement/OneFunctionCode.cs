@@ -24,9 +24,11 @@ public sealed class OneFunctionCode : MeasuredCode
 
     public override int CallsPerIteration { get; }
 
-    public static new OneFunctionCode Prepare(CellSpec spec)
+    public override bool MovesWithPlacement => true;
+
+    public static new OneFunctionCode Prepare(CellSpec spec, int codeOffset = 0)
     {
-        var set = HookSetBuilder.Emit(spec.HookSet);
+        var set = HookSetBuilder.Emit(spec.HookSet with { CodeOffset = codeOffset });
         try
         {
             var host = CallingConvention.Host;
@@ -41,7 +43,7 @@ public sealed class OneFunctionCode : MeasuredCode
                 // The rolled loop makes one call per trip; the busy one is the unrolled loop with work after each of its 16 calls.
                 int listed = spec.Key.Caller == CallerContext.Rolled ? 1 : TimingHarness.Unroll;
                 var harness = CallerHarness.Emit(set.Image, host, set.Options.Abi, set.Options.ArgCount, spec.Mode, spec.Key.Caller,
-                    [.. Enumerable.Repeat(set.Target.Address, listed)]);
+                    [.. Enumerable.Repeat(set.EntryPoint, listed)]);
                 code = new OneFunctionCode(set, harness.Blob, harness.CallsPerIteration);
             }
 
@@ -62,7 +64,7 @@ public sealed class OneFunctionCode : MeasuredCode
     public override CodeWalk Walk()
     {
         var hooks = new HookCode(_set.Blobs);
-        var path = ExecutedPath.Walk(_set.Arena, _set.Target.Address, _set.PathFacts, hooks.Visit);
+        var path = ExecutedPath.Walk(_set.Arena, _set.EntryPoint, _set.PathFacts, hooks.Visit);
         return new CodeWalk(path, hooks.Bytes, HarnessLoop.CallerInstructionsPerCall(_set.Arena, _loop));
     }
 

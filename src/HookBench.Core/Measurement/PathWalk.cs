@@ -8,5 +8,11 @@ public sealed record PathWalk(int Instructions, string? NotStatic)
 {
     public bool IsStatic => NotStatic is null;
 
+    /// <summary>Calls executed (return-stack-buffer pushes), not counting the caller's own call into the target.</summary>
+    public int Calls { get; init; }
+
+    /// <summary>Returns executed (return-stack-buffer pops), the final return to the caller included.</summary>
+    public int Returns { get; init; }
+
     public override string ToString() => IsStatic ? Instructions.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{Instructions} in user space + not countable ({NotStatic})";
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using HookBench.Abi;
 using HookBench.Machine;
+using HookBench.Mitigations;
 using HookBench.Measurement.Interference;
 using HookBench.Native;
 using HookBench.Results;
@@ -39,40 +40,49 @@ public static class RunEngine
             progress?.Invoke(new RunProgress(0, plan.Count, null, "emitting and calibrating cells"));
             var runners = new List<CellRunner>(plan.Count);
             IReadOnlyList<InterferenceEvent> events;
+            var rounds = new RoundClocks(clocks.TscHz);
             try
             {
                 foreach (var cell in plan)
                     runners.Add(new CellRunner(cell, clocks, settings));
-                events = MeasureUntilPrecise(runners, settings, monitor, clocks, progress);
+                events = MeasureUntilPrecise(runners, settings, monitor, clocks, rounds, progress);
                 samples = [.. runners.Select(r => r.Samples())];
             }
             finally
             {
                 foreach (var runner in runners)
                     runner.Dispose();
+                rounds.Dispose();
             }
 
             progress?.Invoke(new RunProgress(plan.Count, plan.Count, null, "done"));
-            var cells = samples.Select(s => CellStatistics.Summarize(s, clocks, events)).ToList();
+            var coreClock = rounds.Summary();
+            var roundHz = coreClock.Rounds.ToDictionary(r => r.Round, r => r.CoreHz);
+            var runClocks = double.IsFinite(coreClock.CoreHz.Median) ? clocks with { CoreHz = coreClock.CoreHz.Median } : clocks;
+            var cells = samples.Select(s => CellStatistics.Summarize(s, runClocks, events, roundHz, settings.Precision)).ToList();
             return new RunSummary
             {
                 Schema = RunSummary.CurrentSchema,
                 Environment = new RunEnvironment
                 {
                     Cpu = machine.Cpu,
+                    CpuVendor = machine.CpuVendor,
                     CpuFamily = machine.CpuFamily,
                     CpuModel = machine.CpuModel,
+                    CpuStepping = machine.CpuStepping,
+                    Microarchitecture = machine.Identity().Microarchitecture ?? "unknown",
                     Microcode = machine.Microcode,
                     Os = machine.Os,
                     Kernel = machine.Kernel,
                     Hypervisor = machine.Hypervisor,
                     Runtime = machine.Runtime,
                     TscHz = clocks.TscHz,
-                    CoreHzEstimate = clocks.CoreHz,
+                    CoreHzEstimate = runClocks.CoreHz,
                     PinnedCpu = cpu,
                     LogicalCpus = Environment.ProcessorCount,
                     InvariantTsc = CpuFeatures.HasInvariantTsc,
                     Mitigations = machine.Mitigations,
+                    HostProfile = new HostProfileReading(MitigationProfiles.Host.Knobs, MitigationProfiles.Host.Reasons),
                 },
                 Run = new RunInfo
                 {
@@ -80,7 +90,7 @@ public static class RunEngine
                     WallSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
                     Reps = settings.Reps ?? 0,
                     RepsPolicy = settings.Reps is null
-                        ? $"adaptive: {settings.MinReps}..{settings.MaxReps} until the overhead 95% CI half-width <= {settings.Precision.Margin:0.##} x max({settings.Precision.AbsoluteNs} ns, {settings.Precision.Relative:P0}), in rounds of {settings.BatchSize}, no new round after {settings.RunBudget.TotalSeconds:0} s"
+                        ? $"adaptive: {settings.MinReps}..{settings.MaxReps} until the overhead 95% CI half-width <= {settings.Precision.Margin:0.##} x max({settings.Precision.AbsoluteNs} ns, {settings.Precision.Relative:P0}), in rounds of {settings.BatchSize}, each round on a fresh placement, no new round after {settings.RunBudget.TotalSeconds:0} s"
                         : $"fixed: {settings.Reps}",
                     MeasurementMs = settings.MeasurementTime.TotalMilliseconds,
                     Seed = settings.Seed,
@@ -88,6 +98,7 @@ public static class RunEngine
                     Interference = monitor.Description,
                     CommandLine = commandLine,
                 },
+                Clock = coreClock,
                 Cells = cells,
             };
         }
@@ -104,7 +115,7 @@ public static class RunEngine
     /// top-up rounds, at most <see cref="TopUpPasses"/> times.
     /// </summary>
     static IReadOnlyList<InterferenceEvent> MeasureUntilPrecise(
-        List<CellRunner> runners, MeasurementSettings settings, IInterferenceMonitor monitor, Clocks clocks, Action<RunProgress>? progress)
+        List<CellRunner> runners, MeasurementSettings settings, IInterferenceMonitor monitor, Clocks clocks, RoundClocks rounds, Action<RunProgress>? progress)
     {
         IReadOnlyList<InterferenceEvent> events = [];
         var active = runners;
@@ -118,7 +129,7 @@ public static class RunEngine
             monitor.Start();
             try
             {
-                MeasureInRounds(active, runners.Count, settings, finished, progress);
+                MeasureInRounds(active, runners.Count, settings, finished, rounds, progress);
             }
             finally
             {
@@ -129,7 +140,7 @@ public static class RunEngine
                 break;
             var current = events;
             active = [.. runners.Where(r => r.Count < settings.MaxReps
-                && !settings.Precision.IsMet(CellStatistics.Summarize(r.Samples(), clocks, current).OverheadNs))];
+                && !settings.Precision.IsMet(CellStatistics.Summarize(r.Samples(), clocks, current, precision: settings.Precision).OverheadNs))];
         }
 
         return events;
@@ -141,25 +152,26 @@ public static class RunEngine
     /// Rounds: every unfinished cell gets a batch per round, in a new seeded random order each round,
     /// so each cell's repetitions are spread over the whole run and a slow spell of the machine (a
     /// noisy neighbour, a frequency dip) lands on many cells a little rather than on one cell entirely.
+    /// Each round starts by reading the core clock, and each batch runs on the cell's next placement.
     /// A cell finishes at its fixed count, or (adaptive) once it has the minimum and its overhead
     /// interval meets the precision target, or at the cap; no round starts after the run budget.
     /// </summary>
-    static void MeasureInRounds(List<CellRunner> runners, int total, MeasurementSettings settings, Func<CellRunner, bool> finished, Action<RunProgress>? progress)
+    static void MeasureInRounds(
+        List<CellRunner> runners, int total, MeasurementSettings settings, Func<CellRunner, bool> finished, RoundClocks rounds, Action<RunProgress>? progress)
     {
-        var random = new Random(settings.Seed + runners.Count);
+        var random = new Random(settings.Seed + runners.Count + rounds.Count);
         var active = new List<CellRunner>(runners);
         var clock = Stopwatch.StartNew();
-        int round = 0;
         while (active.Count > 0)
         {
-            round++;
+            int round = rounds.Begin();
             var order = active.ToArray();
             random.Shuffle(order);
             foreach (var runner in order)
             {
-                progress?.Invoke(new RunProgress(total - active.Count, total, runner.Spec, $"round {round}"));
+                progress?.Invoke(new RunProgress(total - active.Count, total, runner.Spec, $"round {round + 1}"));
                 int batch = settings.Reps is int fixedReps ? Math.Min(settings.BatchSize, fixedReps - runner.Count) : settings.BatchSize;
-                runner.MeasureBatch(batch);
+                runner.MeasureBatch(batch, round);
             }
 
             bool outOfTime = settings.Reps is null && clock.Elapsed >= settings.RunBudget;

@@ -1,6 +1,7 @@
 using HookBench.Cells;
 using HookBench.Handlers;
 using HookBench.HookSets;
+using HookBench.Mitigations;
 using HookBench.Strategies;
 
 namespace HookBench.Measurement;
@@ -11,7 +12,8 @@ public static class RunPlan
     /// <summary>
     /// The quick matrix (<c>./run-bench.sh</c>): every strategy × args 0..6 with the empty handler in
     /// throughput mode, plus the counter and args handlers, latency mode and serialized mode at 2 arguments
-    /// (serialized cells are where the regression gate sees a single added cycle), then the three
+    /// (serialized cells are where the regression gate sees a single added cycle), every strategy at 2
+    /// arguments under the <c>host</c> profile (what this machine's kernel would compile in), then the three
     /// many-function shapes at 256 functions and every strategy from a rolled loop, at 2 arguments.
     /// </summary>
     public static IReadOnlyList<CellSpec> Quick()
@@ -30,6 +32,9 @@ public static class RunPlan
 
             cells.Add(new CellSpec(strategy, 2, HandlerKind.Empty, MeasurementMode.Latency));
             cells.Add(new CellSpec(strategy, 2, HandlerKind.Empty, MeasurementMode.Serialized));
+            var host = new CellSpec(strategy, 2, HandlerKind.Empty, MeasurementMode.Throughput, MitigationProfiles.Host);
+            if (host.Key.TryValidate(out _))
+                cells.Add(host);
         }
 
         // Beyond one hot function: the three many-function shapes at 256 functions, and every strategy
@@ -48,19 +53,22 @@ public static class RunPlan
     public static IReadOnlyList<Strategy> FootprintShapesMeasured { get; } = [StrategyCatalog.MinRegs, StrategyCatalog.Direct, StrategyCatalog.DirectCall];
 
     /// <summary>
-    /// What <c>publish</c> measures: the quick matrix, each many-function shape (and the unhooked control)
-    /// at every count of <see cref="FunctionSweep"/>, and every strategy under every caller, at 2 arguments.
+    /// What <c>publish</c> measures, each cell once: the quick matrix, the mitigations matrix, each
+    /// many-function shape (and the unhooked control) at every count of <see cref="FunctionSweep"/>, and
+    /// every strategy under every caller, at 2 arguments.
     /// </summary>
-    public static IReadOnlyList<CellSpec> Published()
+    public static IReadOnlyList<CellSpec> Publish()
     {
-        var cells = new List<CellSpec>(Quick());
-        var keys = cells.Select(c => c.Key).ToHashSet();
+        var cells = new List<CellSpec>();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
         void Add(CellKey key)
         {
-            if (keys.Add(key))
+            if (keys.Add(key.Text))
                 cells.Add(new CellSpec(key));
         }
 
+        foreach (var cell in Quick().Concat(Mitigations()))
+            Add(cell.Key);
         foreach (var strategy in FootprintShapesMeasured.Prepend(StrategyCatalog.None))
         foreach (int functions in FunctionSweep)
             Add(TwoArgs(strategy) with { Functions = functions });
@@ -73,29 +81,36 @@ public static class RunPlan
     static CellKey TwoArgs(Strategy strategy) => new(strategy, 2, HandlerKind.Empty, MeasurementMode.Throughput);
 
     /// <summary>
+    /// What mitigations cost a hook: every strategy at 2 arguments, empty handler, throughput, under every
+    /// profile it can use.
+    /// </summary>
+    public static IReadOnlyList<CellSpec> Mitigations() =>
+        [.. from strategy in StrategyCatalog.All
+            from profile in MitigationProfiles.Every
+            let cell = new CellSpec(strategy, 2, HandlerKind.Empty, MeasurementMode.Throughput, profile)
+            where cell.Key.TryValidate(out _)
+            select cell];
+
+    /// <summary>
     /// The cross product of a selection. Combinations the cell rules refuse (a handler a strategy refuses,
     /// latency with no argument to chain, …) are left out and listed in <paramref name="skipped"/> with the reason.
     /// </summary>
     public static IReadOnlyList<CellSpec> Select(
         IReadOnlyList<Strategy> strategies, IReadOnlyList<int> args, IReadOnlyList<HandlerKind> handlers,
-        IReadOnlyList<MeasurementMode> modes, out IReadOnlyList<string> skipped) =>
-        Select(strategies, args, handlers, modes, [1], [CallerContext.Unrolled], out skipped);
-
-    /// <summary>The cross product including the function counts and caller contexts.</summary>
-    public static IReadOnlyList<CellSpec> Select(
-        IReadOnlyList<Strategy> strategies, IReadOnlyList<int> args, IReadOnlyList<HandlerKind> handlers,
-        IReadOnlyList<MeasurementMode> modes, IReadOnlyList<int> functions, IReadOnlyList<CallerContext> callers, out IReadOnlyList<string> skipped)
+        IReadOnlyList<MeasurementMode> modes, out IReadOnlyList<string> skipped, IReadOnlyList<MitigationProfile>? profiles = null,
+        IReadOnlyList<int>? functions = null, IReadOnlyList<CallerContext>? callers = null)
     {
         var cells = new List<CellSpec>();
         var skips = new List<string>();
         foreach (var strategy in strategies)
+        foreach (var profile in profiles ?? [MitigationProfiles.None])
         foreach (var n in args)
         foreach (var handler in handlers)
         foreach (var mode in modes)
-        foreach (int m in functions)
-        foreach (var caller in callers)
+        foreach (int m in functions ?? [1])
+        foreach (var caller in callers ?? [CallerContext.Unrolled])
         {
-            var cell = new CellSpec(new CellKey(strategy, n, handler, mode) { Functions = m, Caller = caller });
+            var cell = new CellSpec(new CellKey(strategy, n, handler, mode) { Profile = profile, Functions = m, Caller = caller });
             if (cell.Key.TryValidate(out string? why))
                 cells.Add(cell);
             else

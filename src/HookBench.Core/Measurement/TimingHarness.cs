@@ -74,7 +74,7 @@ public sealed class TimingHarness
                 var never = asm.CreateLabel("never");
                 var done = asm.CreateLabel("done");
                 asm.shl(rbx, 4);
-                asm.mov(r13, set.Target.Address);
+                asm.mov(r13, set.EntryPoint);
                 asm.xor(r14d, r14d);
                 asm.Label(ref loop);
                 EmitArguments(asm, abi, n, mode);
@@ -98,7 +98,7 @@ public sealed class TimingHarness
                 for (int call = 0; call < Unroll; call++)
                 {
                     EmitArguments(asm, abi, n, mode);
-                    asm.call(set.Target.Address);
+                    asm.call(set.EntryPoint);
                     if (mode == MeasurementMode.Serialized)
                         asm.lfence();
                 }

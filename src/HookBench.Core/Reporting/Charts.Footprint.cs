@@ -35,7 +35,7 @@ public static partial class Charts
         int colour = 1;
         foreach (var (strategy, cells) in rows)
         {
-            var color = Palette[colour++ % Palette.Length];
+            var color = Palette[colour++ % Palette.Count];
             var line = new LineSeries { Title = strategy, Color = color, MarkerType = MarkerType.Circle, MarkerSize = 3, StrokeThickness = 1.5 };
             var bars = new ScatterErrorSeries { MarkerFill = color, ErrorBarColor = color, MarkerSize = 0 };
             foreach (var cell in cells)
@@ -64,7 +64,7 @@ public static partial class Charts
         model.PlotMargins = new OxyThickness(110, double.NaN, 20, double.NaN);
         for (int column = 0; column < CallerColumns.Count; column++)
         {
-            var bars = new BarSeries { Title = CallerColumns[column], FillColor = Palette[(column + 1) % Palette.Length] };
+            var bars = new BarSeries { Title = CallerColumns[column], FillColor = Palette[(column + 1) % Palette.Count] };
             for (int row = 0; row < rows.Count; row++)
             {
                 if (rows[row].Cells[column] is CellResult cell)
@@ -80,7 +80,7 @@ public static partial class Charts
     /// <summary>Strategies measured at more than one function, each with its cells by function count (2 args, empty, throughput, unrolled).</summary>
     public static IReadOnlyList<(string Strategy, IReadOnlyList<CellResult> Cells)> FootprintRows(RunSummary summary)
     {
-        var cells = summary.Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput" && c.Caller == CallerContext.Unrolled.Name()).ToList();
+        var cells = summary.Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput" && c.Caller == CallerContext.Unrolled.Name() && c.Profile == "none").ToList();
         return [.. cells.Where(c => c.Functions > 1).Select(c => c.Strategy).Distinct()
             .Select(s => (s, (IReadOnlyList<CellResult>)[.. cells.Where(c => c.Strategy == s).OrderBy(c => c.Functions)]))];
     }
@@ -91,7 +91,7 @@ public static partial class Charts
     /// </summary>
     public static IReadOnlyList<(string Strategy, IReadOnlyList<CellResult?> Cells)> CallerRows(RunSummary summary)
     {
-        var cells = summary.Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Functions == 1).ToList();
+        var cells = summary.Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Functions == 1 && c.Profile == "none").ToList();
         CellResult? Find(string strategy, string column) => column == MeasurementMode.Serialized.Name()
             ? cells.FirstOrDefault(c => c.Strategy == strategy && c.Mode == column && c.Caller == CallerContext.Unrolled.Name())
             : cells.FirstOrDefault(c => c.Strategy == strategy && c.Mode == MeasurementMode.Throughput.Name() && c.Caller == column);

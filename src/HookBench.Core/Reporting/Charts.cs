@@ -14,7 +14,7 @@ public static partial class Charts
 {
     public const int Width = 1000, Height = 540;
 
-    static readonly OxyColor[] Palette =
+    internal static readonly IReadOnlyList<OxyColor> Palette =
     [
         OxyColor.FromRgb(0x88, 0x88, 0x88), OxyColor.FromRgb(0xD6, 0x27, 0x28), OxyColor.FromRgb(0x1F, 0x77, 0xB4),
         OxyColor.FromRgb(0x94, 0x67, 0xBD), OxyColor.FromRgb(0x2C, 0xA0, 0x2C), OxyColor.FromRgb(0xFF, 0x7F, 0x0E),
@@ -28,15 +28,15 @@ public static partial class Charts
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "arguments", Minimum = -0.3, Maximum = 6.3, MajorStep = 1, MinorStep = 1 });
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = "overhead per call (ns)", Minimum = 0, MajorGridlineStyle = LineStyle.Dot });
         int colour = 0;
-        foreach (var group in summary.Cells.Where(c => c.Handler == "empty" && c.Mode == "throughput").GroupBy(c => c.Strategy))
+        foreach (var group in ReportBuilder.Unmitigated(summary).Where(c => c.Handler == "empty" && c.Mode == "throughput").GroupBy(c => c.Strategy))
         {
-            var color = Palette[colour++ % Palette.Length];
+            var color = Palette[colour++ % Palette.Count];
             var line = new LineSeries { Title = group.Key, Color = color, MarkerType = MarkerType.Circle, MarkerSize = 3, StrokeThickness = 1.5 };
             var bars = new ScatterErrorSeries { MarkerFill = color, ErrorBarColor = color, MarkerSize = 0 };
             foreach (var cell in group.OrderBy(c => c.Args))
             {
                 line.Points.Add(new DataPoint(cell.Args, cell.OverheadNs.Median));
-                bars.Points.Add(new ScatterErrorPoint(cell.Args, cell.OverheadNs.Median, 0, cell.OverheadNs.HalfWidth));
+                bars.Points.Add(new ScatterErrorPoint(cell.Args, cell.OverheadNs.Median, 0, cell.OverheadNs.HasInterval ? cell.OverheadNs.HalfWidth : 0));
             }
 
             model.Series.Add(line);
@@ -49,7 +49,7 @@ public static partial class Charts
     /// <summary>Overhead at two arguments (empty handler, throughput) per strategy, with cycles in the labels.</summary>
     public static string OverheadAtTwoArgs(RunSummary summary, string title)
     {
-        var cells = summary.Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput").ToList();
+        var cells = ReportBuilder.Unmitigated(summary).Where(c => c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput").ToList();
         var model = Model(title);
         // Listed top to bottom in catalogue order, none first.
         var categories = new CategoryAxis { Position = AxisPosition.Left, GapWidth = 0.4, StartPosition = 1, EndPosition = 0 };
@@ -70,7 +70,32 @@ public static partial class Charts
         return Export(model);
     }
 
-    static PlotModel Model(string title)
+    /// <summary>Overhead at two arguments per strategy, one bar per mitigation profile, with the 95% interval in the labels.</summary>
+    public static string MitigationsAtTwoArgs(RunSummary summary, string title)
+    {
+        var cells = ReportBuilder.MitigationCells(summary).ToList();
+        var strategies = cells.Select(c => c.Strategy).Distinct().ToList();
+        var model = Model(title);
+        var categories = new CategoryAxis { Position = AxisPosition.Left, GapWidth = 0.3, StartPosition = 1, EndPosition = 0 };
+        categories.Labels.AddRange(strategies);
+        model.Axes.Add(categories);
+        double widest = cells.Count == 0 ? 1 : cells.Max(c => c.OverheadNs.CiHigh ?? c.OverheadNs.Median);
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "overhead per call (ns)", Minimum = 0, Maximum = widest * 1.1, MajorGridlineStyle = LineStyle.Dot });
+        model.PlotMargins = new OxyThickness(130, double.NaN, 20, double.NaN);
+        int colour = 0;
+        foreach (var profile in cells.GroupBy(c => c.Profile))
+        {
+            var bars = new BarSeries { Title = profile.Key, FillColor = Palette[colour++ % Palette.Count] };
+            foreach (string strategy in strategies)
+                bars.Items.Add(new BarItem(Math.Max(0, profile.FirstOrDefault(c => c.Strategy == strategy)?.OverheadNs.Median ?? 0)));
+            model.Series.Add(bars);
+        }
+
+        // A bar per strategy and profile: give each strategy's group of bars room.
+        return Export(model, Math.Max(Height, 40 + 14 * cells.Count));
+    }
+
+    internal static PlotModel Model(string title)
     {
         var model = new PlotModel { Title = title, TitleFontSize = 15, Background = OxyColors.White, DefaultFont = "Arial" };
         model.Legends.Add(new Legend
@@ -90,6 +115,6 @@ public static partial class Charts
 
     // The vertical-alignment workaround places text by explicit offsets instead of dominant-baseline, which
     // several SVG renderers (librsvg, some browsers' image viewers) ignore, cutting titles and shifting legends.
-    static string Export(PlotModel model) =>
-        SvgExporter.ExportToString(model, Width, Height, isDocument: true, textMeasurer: null, useVerticalTextAlignmentWorkaround: true);
+    internal static string Export(PlotModel model, int height = Height) =>
+        SvgExporter.ExportToString(model, Width, height, isDocument: true, textMeasurer: null, useVerticalTextAlignmentWorkaround: true);
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using HookBench.Results;
 
 namespace HookBench.Reporting;
@@ -6,18 +5,13 @@ namespace HookBench.Reporting;
 /// <summary>One machine's published run: its slug (the folder name under results/) and summary.</summary>
 public sealed record PublishedMachine(string Slug, RunSummary Summary)
 {
-    /// <summary>A folder name for a machine: CPU, hypervisor (or "metal") and logical CPU count, e.g. amd-epyc-kvm-2cpu.</summary>
-    public static string SlugFor(RunEnvironment environment)
-    {
-        var slug = new StringBuilder();
-        foreach (char c in $"{environment.Cpu} {environment.Hypervisor ?? "metal"}".ToLowerInvariant())
-            slug.Append(char.IsAsciiLetterOrDigit(c) ? c : '-');
-        string text = slug.ToString();
-        while (text.Contains("--", StringComparison.Ordinal))
-            text = text.Replace("--", "-", StringComparison.Ordinal);
-        text = text.Trim('-');
-        return environment.LogicalCpus is int n and > 0 ? $"{text}-{n}cpu" : text;
-    }
+    /// <summary>The machine's folder name, e.g. amd-epyc-zen5-f26m2s1-kvm-2cpu (see <see cref="MachineSlug"/>).</summary>
+    public static string SlugFor(RunEnvironment environment) =>
+        MachineSlug.For(environment.Cpu, environment.Identity(), environment.Hypervisor, environment.LogicalCpus);
+
+    /// <summary>This machine's slug, so publish can check its folder before it measures.</summary>
+    public static string SlugFor(Machine.MachineInfo machine) =>
+        MachineSlug.For(machine.Cpu, machine.Identity(), machine.Hypervisor, Environment.ProcessorCount);
 
     /// <summary>Loads summary.json from each folder; two folders from one machine are refused.</summary>
     public static IReadOnlyList<PublishedMachine> Load(IEnumerable<string> folders)
@@ -26,10 +20,7 @@ public sealed record PublishedMachine(string Slug, RunSummary Summary)
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string folder in folders)
         {
-            string file = Directory.Exists(folder) ? Path.Combine(folder, "summary.json") : folder;
-            if (!File.Exists(file))
-                throw new UsageException($"{folder} holds no summary.json; give result folders written by 'hookbench run' or 'publish'");
-            var summary = SummaryJson.Deserialize(File.ReadAllText(file), file);
+            var summary = SummaryLoader.Load(folder, ForeignCellPolicy.Refuse, "report");
             string slug = SlugFor(summary.Environment);
             if (seen.TryGetValue(slug, out string? other))
                 throw new UsageException($"{other} and {folder} are both from machine {slug}; pass one result per machine");

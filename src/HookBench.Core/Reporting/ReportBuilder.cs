@@ -13,19 +13,33 @@ public static partial class ReportBuilder
 {
     public const string ArgsChart = "overhead-vs-args.svg";
     public const string BarChart = "overhead-at-2-args.svg";
+    public const string MitigationsChart = "mitigations-at-2-args.svg";
 
-    /// <summary>The chart files for a machine, by path relative to the page.</summary>
+    /// <summary>The chart files for a machine, by path relative to the page (the mitigations chart when the run measured profiles).</summary>
     public static IReadOnlyDictionary<string, string> ChartFiles(PublishedMachine machine)
     {
-        var plain = machine with { Summary = PlainCells(machine.Summary) };
         var files = new Dictionary<string, string>
         {
-            [$"{machine.Slug}/charts/{ArgsChart}"] = Charts.OverheadVersusArgs(plain.Summary, $"Hook overhead vs arguments — {machine.Summary.Environment.Cpu}"),
-            [$"{machine.Slug}/charts/{BarChart}"] = Charts.OverheadAtTwoArgs(plain.Summary, $"Hook overhead at 2 arguments — {machine.Summary.Environment.Cpu}"),
+            [$"{machine.Slug}/charts/{ArgsChart}"] = Charts.OverheadVersusArgs(machine.Summary, $"Hook overhead vs arguments — {machine.Summary.Environment.Cpu}"),
+            [$"{machine.Slug}/charts/{BarChart}"] = Charts.OverheadAtTwoArgs(machine.Summary, $"Hook overhead at 2 arguments — {machine.Summary.Environment.Cpu}"),
         };
+        if (HasProfiles(machine.Summary))
+            files[$"{machine.Slug}/charts/{MitigationsChart}"] = Charts.MitigationsAtTwoArgs(machine.Summary, $"What mitigations cost a hook, 2 arguments — {machine.Summary.Environment.Cpu}");
         AddSweepCharts(files, machine);
         return files;
     }
+
+    /// <summary>
+    /// Cells compiled without mitigations, of one hot function called from the unrolled loop: what every
+    /// table but the mitigations and sweep ones shows.
+    /// </summary>
+    public static IEnumerable<CellResult> Unmitigated(RunSummary summary) => PlainCells(summary).Cells.Where(c => c.Profile == "none");
+
+    /// <summary>The 2-argument, empty-handler, throughput cells (one function, unrolled caller) the mitigations table and chart compare.</summary>
+    public static IEnumerable<CellResult> MitigationCells(RunSummary summary) =>
+        PlainCells(summary).Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput");
+
+    static bool HasProfiles(RunSummary summary) => MitigationCells(summary).Any(c => c.Profile != "none");
 
     public const string Title = "HookBench results";
 
@@ -59,12 +73,12 @@ public static partial class ReportBuilder
         foreach (var m in machines)
             text.Append(' ').Append(m.Slug).Append(" |");
         text.Append("\n|---|").Append(string.Concat(Enumerable.Repeat("---:|", machines.Count))).Append('\n');
-        foreach (string strategy in machines.SelectMany(m => m.Summary.Cells.Select(c => c.Strategy)).Distinct())
+        foreach (string strategy in machines.SelectMany(m => Unmitigated(m.Summary).Select(c => c.Strategy)).Distinct())
         {
             text.Append("| ").Append(strategy).Append(" |");
             foreach (var m in machines)
             {
-                var cell = PlainCells(m.Summary).Cells.FirstOrDefault(c => c.Strategy == strategy && c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput");
+                var cell = Unmitigated(m.Summary).FirstOrDefault(c => c.Strategy == strategy && c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput");
                 text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadNs.Median:F2} ({cell.OverheadCycles:F1}) |"));
             }
 
@@ -79,9 +93,10 @@ public static partial class ReportBuilder
         var summary = PlainCells(machine.Summary);
         var e = summary.Environment;
         text.Append("## ").Append(machine.Slug).Append("\n\n");
-        text.Append(Invariant($"- CPU: {e.Cpu} (family {e.CpuFamily}, model {e.CpuModel}, microcode {e.Microcode})\n"));
+        text.Append("- CPU: ").Append(e.DescribeCpu()).Append('\n');
         text.Append(Invariant($"- OS: {e.Os}; kernel {e.Kernel}; hypervisor: {e.Hypervisor ?? "none (bare metal)"}; {e.Runtime}\n"));
-        text.Append(Invariant($"- Clocks: TSC {e.TscHz / 1e9:F3} GHz; core ≈ {e.CoreHzEstimate / 1e9:F3} GHz (dependent-add estimate; cycles below are core cycles)\n"));
+        text.Append("- Clocks: ").Append(SummaryMarkdown.ClockLine(summary)).Append('\n');
+        text.Append("- ").Append(SummaryMarkdown.PrecisionLine(machine.Summary)).Append('\n');
         var all = machine.Summary.Cells;
         text.Append(Invariant($"- Run: {summary.Run.StartedUtc}, {all.Count} cells, {all.Sum(c => c.Reps)} repetitions ({all.Sum(c => c.DiscardedReps)} discarded for runtime interference), {summary.Run.WallSeconds:F1} s\n"));
         if (e.Mitigations.Count > 0)
@@ -100,13 +115,13 @@ public static partial class ReportBuilder
             text.Append(Invariant($" {n} args |"));
         text.Append(" hook instructions (2 args) | × baseline (2 args) |\n|---|");
         text.Append(string.Concat(Enumerable.Repeat("---:|", 9))).Append('\n');
-        foreach (var group in summary.Cells.Where(c => c.Handler == "empty" && c.Mode == "throughput").GroupBy(c => c.Strategy))
+        foreach (var group in Unmitigated(summary).Where(c => c.Handler == "empty" && c.Mode == "throughput").GroupBy(c => c.Strategy))
         {
             text.Append("| ").Append(group.Key).Append(" |");
             for (int n = 0; n <= 6; n++)
             {
                 var cell = group.FirstOrDefault(c => c.Args == n);
-                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadNs.Median:F2} [{cell.OverheadNs.CiLow:F2}; {cell.OverheadNs.CiHigh:F2}] · {cell.OverheadCycles:F1} |"));
+                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadText} · {cell.OverheadCycles:F1} |"));
             }
 
             var two = group.FirstOrDefault(c => c.Args == 2);
@@ -115,20 +130,56 @@ public static partial class ReportBuilder
 
         text.Append("\n### At 2 arguments: handlers and modes\n\n");
         text.Append("overhead ns per call, median [95% CI] · core cycles\n\n| strategy | empty | counter | args | empty, latency | empty, serialized |\n|---|---:|---:|---:|---:|---:|\n");
-        foreach (var group in summary.Cells.Where(c => c.Args == 2).GroupBy(c => c.Strategy))
+        foreach (var group in Unmitigated(summary).Where(c => c.Args == 2).GroupBy(c => c.Strategy))
         {
             text.Append("| ").Append(group.Key).Append(" |");
             foreach (var (handler, mode) in new[] { ("empty", "throughput"), ("counter", "throughput"), ("args", "throughput"), ("empty", "latency"), ("empty", "serialized") })
             {
                 var cell = group.FirstOrDefault(c => c.Handler == handler && c.Mode == mode);
-                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadNs.Median:F2} [{cell.OverheadNs.CiLow:F2}; {cell.OverheadNs.CiHigh:F2}] · {cell.OverheadCycles:F1} |"));
+                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadText} · {cell.OverheadCycles:F1} |"));
             }
 
             text.Append('\n');
         }
 
         text.Append('\n');
+        if (HasProfiles(summary))
+            Mitigations(text, machine);
         Sweeps(text, machine);
+    }
+
+    /// <summary>
+    /// Every strategy at 2 arguments under every profile the run measured: the overhead with its interval, and
+    /// its ratio to the same strategy's overhead without mitigations.
+    /// </summary>
+    static void Mitigations(StringBuilder text, PublishedMachine machine)
+    {
+        var summary = machine.Summary;
+        var cells = MitigationCells(summary).ToList();
+        var profiles = cells.Select(c => c.Profile).Distinct().ToList();
+        text.Append("### What mitigations cost a hook (2 arguments, empty handler, throughput)\n\n");
+        if (summary.Environment.HostProfile is { } host)
+            text.Append(Invariant($"Profile `host` here: {host.Knobs}.\n\n"));
+        text.Append("overhead ns per call, median [95% CI] · × the strategy's overhead under `none`\n\n| strategy |");
+        foreach (string profile in profiles)
+            text.Append(' ').Append(profile).Append(" |");
+        text.Append("\n|---|").Append(string.Concat(Enumerable.Repeat("---:|", profiles.Count))).Append('\n');
+        foreach (var group in cells.GroupBy(c => c.Strategy))
+        {
+            var none = group.FirstOrDefault(c => c.Profile == "none");
+            text.Append("| ").Append(group.Key).Append(" |");
+            foreach (string profile in profiles)
+            {
+                var cell = group.FirstOrDefault(c => c.Profile == profile);
+                string ratio = cell is null || none is null || Math.Abs(none.OverheadNs.Median) < 0.05 ? string.Empty
+                    : Invariant($" · ×{cell.OverheadNs.Median / none.OverheadNs.Median:F2}");
+                text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadNs.Median:F2} [{cell.OverheadNs.CiLow:F2}; {cell.OverheadNs.CiHigh:F2}]{ratio} |"));
+            }
+
+            text.Append('\n');
+        }
+
+        text.Append(Invariant($"\n![what mitigations cost a hook]({machine.Slug}/charts/{MitigationsChart})\n\n"));
     }
 
     static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using HookBench.Cells;
 using HookBench.Statistics;
+using HookBench.Machine;
 
 namespace HookBench.Results;
 
@@ -15,14 +16,32 @@ public sealed record RunSummary
     public required string Schema { get; init; }
     public required RunEnvironment Environment { get; init; }
     public required RunInfo Run { get; init; }
+
+    /// <summary>The core clock read every round (absent in files written before it was recorded).</summary>
+    public CoreClockSummary? Clock { get; init; }
+
     public required IReadOnlyList<CellResult> Cells { get; init; }
+
+    /// <summary>Cells that missed their precision target.</summary>
+    [JsonIgnore]
+    public int ImpreciseCells => Cells.Count(c => c.Precision is { Met: false });
 }
 
 public sealed record RunEnvironment
 {
+    /// <summary>The brand string (CPUID 0x80000002..4); a hypervisor may shorten it ("AMD EPYC").</summary>
     public required string Cpu { get; init; }
+
+    /// <summary>"AMD", "Intel", ... from CPUID leaf 0 (added later than the first schema; absent in old files).</summary>
+    public string? CpuVendor { get; init; }
     public required int CpuFamily { get; init; }
     public required int CpuModel { get; init; }
+
+    /// <summary>CPUID leaf 1 stepping (absent in old files).</summary>
+    public int? CpuStepping { get; init; }
+
+    /// <summary>What HookBench's table named the CPU when it ran, or "unknown" (absent in old files).</summary>
+    public string? Microarchitecture { get; init; }
     public required string Microcode { get; init; }
     public required string Os { get; init; }
     public required string Kernel { get; init; }
@@ -38,7 +57,36 @@ public sealed record RunEnvironment
     /// <summary>Whether the TSC ticks at a constant rate (CPUID 0x80000007:EDX[8]); without it ns figures are suspect.</summary>
     public bool? InvariantTsc { get; init; }
     public required IReadOnlyDictionary<string, string> Mitigations { get; init; }
+
+    /// <summary>The CPU's identity for comparisons and machine slugs; fields an old file lacks are null.</summary>
+    public CpuIdentity Identity() => CpuIdentity.Create(CpuVendor, CpuFamily, CpuModel, CpuStepping, Microcode, Microarchitecture);
+
+    /// <summary>"AMD EPYC (AMD, Zen 5, family 26, model 2, stepping 1, microcode 0x1000065)"; what a file lacks is left out.</summary>
+    public string DescribeCpu()
+    {
+        var identity = Identity();
+        var parts = new List<string>();
+        if (identity.Vendor is not null)
+            parts.Add(identity.Vendor);
+        if (identity.Microarchitecture is not null)
+            parts.Add(identity.Microarchitecture);
+        parts.Add($"family {CpuFamily}");
+        parts.Add($"model {CpuModel}");
+        if (CpuStepping is int stepping)
+            parts.Add($"stepping {stepping}");
+        parts.Add($"microcode {Microcode}");
+        return $"{Cpu} ({string.Join(", ", parts)})";
+    }
+
+    /// <summary>
+    /// What the <c>host</c> mitigation profile resolved to on this machine, and from which readings (added with
+    /// profiles; absent in older files).
+    /// </summary>
+    public HostProfileReading? HostProfile { get; init; }
 }
+
+/// <summary>The <c>host</c> profile as this machine's kernel chose it.</summary>
+public sealed record HostProfileReading(string Knobs, IReadOnlyList<string> Readings);
 
 /// <summary>How the run was made.</summary>
 public sealed record RunInfo
@@ -62,6 +110,10 @@ public sealed record CellResult
     public required int Args { get; init; }
     public required string Handler { get; init; }
     public required string Mode { get; init; }
+
+    /// <summary>The mitigation profile the cell's code was compiled with ("none" in files older than profiles).</summary>
+    public string Profile { get; init; } = "none";
+
     public required int Reps { get; init; }
     public required int DiscardedReps { get; init; }
 
@@ -117,7 +169,10 @@ public sealed record CellResult
     /// <summary>The code around each call (absent, so unrolled, in files older than the caller axis).</summary>
     public string Caller { get; init; } = CallerContext.Unrolled.Name();
 
-    /// <summary>Bytes of distinct hook code (trampolines, lookup, handlers) one pass over the cell's functions executes.</summary>
+    /// <summary>
+    /// Bytes of distinct hook code (trampolines, the shared lookup, handlers) the cell's calls execute, each
+    /// instruction counted once: one call for one function, one pass for several (deterministic: compared exactly).
+    /// </summary>
     public int? HookCodeBytes { get; init; }
 
     /// <summary>Instructions the caller runs per call besides the call's own path (the call instruction and loop overhead included).</summary>
@@ -126,6 +181,44 @@ public sealed record CellResult
     /// <summary>What one pass over several hooked functions ran (null for one function).</summary>
     public FootprintResult? Footprint { get; init; }
 
+
+    /// <summary>
+    /// The round each of <see cref="OverheadSamplesNs"/> was taken in. Every round measured the cell on a fresh
+    /// placement, so samples cluster by round; estimates and the gate reduce each cluster to its median.
+    /// Absent in older files (then consecutive groups of 8, their batch size, stand in).
+    /// </summary>
+    public IReadOnlyList<int>? OverheadSampleRounds { get; init; }
+
+    /// <summary>The hooked call in core cycles, each repetition converted at its own round's clock, with its interval.</summary>
+    public Estimate? CyclesPerCallEstimate { get; init; }
+
+    /// <summary>Overhead in core cycles, each repetition converted at its own round's clock, with its interval.</summary>
+    public Estimate? OverheadCyclesEstimate { get; init; }
+
+    /// <summary>Placements (fresh arena pairs at other page offsets) the repetitions were measured on.</summary>
+    public int? Placements { get; init; }
+
+    /// <summary>Deepest stack use of one hooked call below the caller's RSP, return address included (deterministic).</summary>
+    public int? StackBytes { get; init; }
+
+    /// <summary>The same for the unhooked call.</summary>
+    public int? BaselineStackBytes { get; init; }
+
+    /// <summary>Whether the overhead interval met the run's precision target (absent in older files).</summary>
+    public CellPrecision? Precision { get; init; }
+
+    /// <summary>The overhead for a table: "1.23 [1.20; 1.26]", with the imprecise mark when the cell missed its target.</summary>
     [JsonIgnore]
-    public string Key => CellKey.Format(Strategy, Args, Handler, Mode, Functions, Caller);
+    public string OverheadText => OverheadNs.Format() + (Precision is { Met: false } ? " " + CellPrecision.Mark : string.Empty);
+
+    /// <summary>The overhead in cycles for a table, with its interval when the file has one.</summary>
+    [JsonIgnore]
+    public string OverheadCyclesText => OverheadCyclesEstimate?.Format("F1") ?? OverheadCycles.ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+
+    [JsonIgnore]
+    public string Key => CellKey.Format(
+        Strategy, Args, Handler, Mode,
+        (CellKeyTerms.Profile, Profile),
+        (CellKeyTerms.Functions, Functions.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        (CellKeyTerms.Caller, Caller));
 }

@@ -9,7 +9,9 @@ public static class SummaryCsv
     public const string Header =
         "strategy,args,handler,mode,reps,discarded_reps,ns_per_call,ns_per_call_ci_low,ns_per_call_ci_high,"
         + "baseline_ns_per_call,overhead_ns,overhead_ns_ci_low,overhead_ns_ci_high,cycles_per_call,overhead_cycles,"
-        + "instructions_per_call,hook_instructions,ratio,outliers,functions,caller,hook_code_bytes,caller_instructions_per_call";
+        + "instructions_per_call,hook_instructions,ratio,outliers,profile,"
+        + "overhead_cycles_ci_low,overhead_cycles_ci_high,precise,hook_code_bytes,stack_bytes,placements,"
+        + "functions,caller,caller_instructions_per_call";
 
     public static string Render(RunSummary summary)
     {
@@ -23,8 +25,11 @@ public static class SummaryCsv
                 F(c.NsPerCall.Median), F(c.NsPerCall.CiLow), F(c.NsPerCall.CiHigh),
                 F(c.BaselineNsPerCall?.Median ?? double.NaN),
                 F(c.OverheadNs.Median), F(c.OverheadNs.CiLow), F(c.OverheadNs.CiHigh),
-                F(c.CyclesPerCall), F(c.OverheadCycles), N(c.InstructionsPerCall), N(c.HookInstructions), F(c.Ratio), N(c.Outliers),
-                N(c.Functions), c.Caller, N(c.HookCodeBytes), c.CallerInstructionsPerCall is double ci ? F(ci) : string.Empty,
+                F(c.CyclesPerCall), F(c.OverheadCycles), N(c.InstructionsPerCall), N(c.HookInstructions), F(c.Ratio), N(c.Outliers), c.Profile,
+                F(c.OverheadCyclesEstimate?.CiLow), F(c.OverheadCyclesEstimate?.CiHigh),
+                c.Precision is null ? string.Empty : c.Precision.Met ? "yes" : "no",
+                N(c.HookCodeBytes), N(c.StackBytes), N(c.Placements),
+                N(c.Functions), c.Caller, c.CallerInstructionsPerCall is double ci ? F(ci) : string.Empty,
             ];
             text.Append(string.Join(',', fields)).Append('\n');
         }
@@ -38,4 +43,7 @@ public static class SummaryCsv
     static string N(int? value) => value is int n ? N(n) : string.Empty;
 
     static string F(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+
+    /// <summary>An interval bound that may not exist (too few rounds for a 95% interval): empty in that case.</summary>
+    static string F(double? value) => value is double v ? F(v) : string.Empty;
 }

@@ -33,8 +33,10 @@ public sealed record Strategy
 
     public required SiteRoute Route { get; init; }
 
-    /// <summary>The kind of site the strategy patches (the fentry call site unless a strategy says otherwise).</summary>
-    public SiteKind Site { get; init; } = Rel32Site.FentryCall;
+    /// <summary>The kind of site the strategy patches: what its trampoline is entered with (<c>jmp</c> in jmp mode), else the fentry call site.</summary>
+    public SiteKind Site { get => _site ?? Trampoline?.EntrySite ?? Rel32Site.FentryCall; init => _site = value; }
+
+    SiteKind? _site;
 
     /// <summary>The trampoline preset; null when the route has no trampoline.</summary>
     public TrampolineSpec? Trampoline { get; init; }
@@ -57,7 +59,25 @@ public sealed record Strategy
     /// <summary>Handlers that this strategy cannot call, with the reason (refused combinations).</summary>
     public IReadOnlyDictionary<HandlerKind, string> RefusedHandlers { get; init; } = new Dictionary<HandlerKind, string>();
 
-    public bool HasExitHandler => Trampoline?.Has(TrampolineFlags.CallOriginal) == true;
+    /// <summary>The trampoline runs the traced body itself (BPF_TRAMP_F_CALL_ORIG).</summary>
+    public bool CallsOriginal => Trampoline?.Has(TrampolineFlags.CallOriginal) == true;
+
+    /// <summary>The entry program is an fmod_ret program that may skip the body and set the return value.</summary>
+    public bool ModifiesReturn => Trampoline?.Has(TrampolineFlags.ModifyReturn) == true;
+
+    /// <summary>An fexit program runs after the body (a CallOriginal trampoline whose entry program is not fmod_ret).</summary>
+    public bool HasExitHandler => CallsOriginal && !ModifiesReturn;
+
+    /// <summary>
+    /// Why this strategy cannot use <paramref name="profile"/>, or null. A handler called straight from the
+    /// fentry site gets no call-depth accounting: ftrace_call_replace() (arch/x86/kernel/ftrace.c) does not
+    /// route fentry calls through call thunks because "the trampoline does the depth accounting itself", and
+    /// a C function is no trampoline.
+    /// </summary>
+    public string? RefusesProfile(Mitigations.MitigationProfile profile) =>
+        Route == SiteRoute.Handler && profile.CallDepthAccounting
+            ? "the site calls the handler directly, and fentry calls get no call-depth accounting from anyone but a trampoline (ftrace_call_replace(): \"the trampoline does the depth accounting itself\")"
+            : null;
 
     /// <summary>Whether the C-ABI stack-alignment variant exists (it needs a trampoline to pad).</summary>
     public bool SupportsAlignment => Route == SiteRoute.Trampoline;

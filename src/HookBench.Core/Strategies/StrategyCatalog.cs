@@ -81,6 +81,33 @@ public static class StrategyCatalog
         PreservesHiddenArgument = false,
     };
 
+    public static Strategy DirectFexitJmp { get; } = DirectFexit with
+    {
+        Name = "direct-fexit-jmp",
+        Saves = "as direct-fexit; the site jumps to the trampoline, which returns straight to the caller",
+        Origin = "BPF trampoline jmp mode, Linux 6.19 (25e4e3565d45, 0c3772a8db1f, 373f2f44c300, 402e44b31e9d)",
+        Trampoline = new TrampolineSpec(ContextKind.ArgsArray, CallOriginal | JmpEntry),
+    };
+
+    public static Strategy DirectFmodRet { get; } = new()
+    {
+        Name = "direct-fmodret",
+        Saves = "N arguments + return value; fmod_ret program, then the body unless it returned non-zero",
+        Origin = "BPF_MODIFY_RETURN trampoline (ae24082331d9, Linux 5.7; invoke_bpf_mod_ret), CALL_ORIG|SKIP_FRAME",
+        Route = SiteRoute.Trampoline,
+        Trampoline = new TrampolineSpec(ContextKind.ArgsArray, CallOriginal | SkipFrame | ModifyReturn),
+        Signature = HandlerSignature.BpfProgram,
+        PreservesHiddenArgument = false,
+    };
+
+    public static Strategy DirectFmodRetJmp { get; } = DirectFmodRet with
+    {
+        Name = "direct-fmodret-jmp",
+        Saves = "as direct-fmodret, in jmp mode",
+        Origin = "BPF_MODIFY_RETURN trampoline in jmp mode, Linux 6.19 (402e44b31e9d)",
+        Trampoline = new TrampolineSpec(ContextKind.ArgsArray, CallOriginal | JmpEntry | ModifyReturn),
+    };
+
     public static Strategy DirectCall { get; } = new()
     {
         Name = "direct-call",
@@ -95,7 +122,7 @@ public static class StrategyCatalog
     };
 
     public static IReadOnlyList<Strategy> All { get; } =
-        [None, FullRegs, MinRegs, IpModifyFull, IpModifyMin, Direct, DirectFexit, DirectCall];
+        [None, FullRegs, MinRegs, IpModifyFull, IpModifyMin, Direct, DirectFexit, DirectFexitJmp, DirectFmodRet, DirectFmodRetJmp, DirectCall];
 
     public static string ValidNames => string.Join(", ", All.Select(s => s.Name));
 

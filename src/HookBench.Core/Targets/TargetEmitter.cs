@@ -1,5 +1,6 @@
 using HookBench.Abi;
 using HookBench.Emission;
+using HookBench.Mitigations;
 using HookBench.Sites;
 using Iced.Intel;
 using static Iced.Intel.AssemblerRegisters;
@@ -32,11 +33,41 @@ public static class TargetEmitter
         return x;
     }
 
-    public static void Emit(Assembler asm, SiteKind site, CallingConvention abi, int argCount, ulong seed, WitnessSlots? witness)
+    /// <summary>
+    /// Emits one traced function compiled with <paramref name="thunks"/>' profile and returns where it starts
+    /// and where its site is:
+    /// <code>
+    ///  [sarq $5, depth]     call-depth accounting: the call thunk callthunks.c writes into the function's
+    ///                       padding, where callers' calls land, falling through into the function
+    ///  function: [endbr64]  X86_KERNEL_IBT
+    ///  site:     nop5       the fentry site, right after ENDBR (FTRACE_MCOUNT_MAX_OFFSET = ENDBR_INSN_SIZE)
+    ///            body ...   ret, or jmp x86_return_thunk
+    /// </code>
+    /// </summary>
+    /// <param name="bodyCounterAtFirstArgument">
+    /// When set, the body increments the qword at this offset from argument 0 (a per-thread counter block,
+    /// HookSets.ThreadCounters), so a caller can check that each of its calls ran the body exactly once.
+    /// </param>
+    public static (Label Function, Label Site) Emit(
+        Assembler asm, SiteKind site, CallingConvention abi, int argCount, ulong seed, WitnessSlots? witness, ThunkSet thunks,
+        int? bodyCounterAtFirstArgument = null)
     {
+        thunks.EmitCallAccounting(asm);
+        var function = asm.CreateLabel("function");
+        asm.Label(ref function);
+        var siteLabel = function;
+        if (thunks.Profile.Endbr)
+        {
+            thunks.EmitEndbr(asm);
+            siteLabel = asm.CreateLabel("site");
+            asm.Label(ref siteLabel);
+        }
+
         asm.db([.. site.Original]);
         if (witness is not null)
             EmitWitness(asm, abi, argCount, witness);
+        if (bodyCounterAtFirstArgument is int offset)
+            asm.inc(__qword_ptr[abi.Argument(0).Register.R64() + offset]);
 
         asm.mov(rax, seed);
         for (int i = 0; i < argCount; i++)
@@ -49,7 +80,8 @@ public static class TargetEmitter
                 asm.xor(rax, __qword_ptr[rsp + location.EntryStackOffset]);
         }
 
-        asm.ret();
+        thunks.EmitReturn(asm);
+        return (function, siteLabel);
     }
 
     /// <summary>

@@ -8,7 +8,9 @@ namespace HookBench.Trampolines;
 /// <summary>
 /// The ftrace trampolines: <c>ftrace_caller</c> and <c>ftrace_regs_caller</c> as per-ops copies made by
 /// <c>create_trampoline()</c>, following mainline v6.x arch/x86/kernel/ftrace_64.S with
-/// CONFIG_FRAME_POINTER=n and no IBT, retpoline, rethunk or call-depth tracking. h0..h3 are the
+/// CONFIG_FRAME_POINTER=n; a mitigation profile adds what the kernel builds in: ENDBR at the start
+/// (SYM_FUNC_START), CALL_DEPTH_ACCOUNT after save_mcount_regs and before the callback, and the return
+/// through x86_return_thunk in place of <c>ret; int3</c> (create_trampoline()). h0..h3 are the
 /// calling convention's first four argument registers (rdi, rsi, rdx, rcx under System V, where the
 /// sequence is the kernel's instruction for instruction).
 /// </summary>
@@ -43,6 +45,8 @@ public sealed partial class TrampolineBuilder
         var h3 = HandlerArg(3).R64();
         var opsPointer = _asm.CreateLabel("ops");
 
+        // Under IBT, SYM_FUNC_START emits ENDBR at ftrace_caller/ftrace_regs_caller and the per-ops copy starts there.
+        Thunks.EmitEndbr(_asm);
         EmitInjectedLatency();
 
         // "Save the current flags before any operations that can change them."
@@ -64,6 +68,7 @@ public sealed partial class TrampolineBuilder
         _asm.mov(h0, __qword_ptr[rsp + McountRegSize + added]);       // func+5
         _asm.mov(__qword_ptr[rsp + PtRegs.Rip], h0);
         _asm.sub(h0, McountInsnSize);                                // "the address of the call itself"
+        EmitEntryAccounting();                                       // CALL_DEPTH_ACCOUNT after save_mcount_regs
 
         if (!full)
         {
@@ -108,9 +113,13 @@ public sealed partial class TrampolineBuilder
 
         if (Has(TrampolineFlags.IpModify))
         {
-            // "Handlers can change the RIP"
+            // "Handlers can change the RIP": a redirecting handler's regs->ip replaces the return address.
             _asm.mov(rax, __qword_ptr[rsp + PtRegs.Rip]);
+            var copyBack = _asm.CreateLabel("rip_copy_back");
+            _asm.Label(ref copyBack);
             _asm.mov(__qword_ptr[rsp + McountRegSize + added], rax);
+            if (_request.RedirectTarget is ulong replacement)
+                _facts.Add(new ReturnSlotFact(copyBack, [replacement]));
         }
 
         if (full)
@@ -140,8 +149,9 @@ public sealed partial class TrampolineBuilder
             _asm.popfq();
         EmitReturn();
 
-        // The per-ops layout: [code][C3 CC][struct ftrace_ops *].
-        _asm.int3();
+        // The per-ops layout: [code][C3 CC or jmp x86_return_thunk][struct ftrace_ops *].
+        if (Thunks.ReturnThunk is null)
+            _asm.int3();
         _asm.Label(ref opsPointer);
         _dataLabel = opsPointer;
         _asm.dq(_request.OpsPointer);

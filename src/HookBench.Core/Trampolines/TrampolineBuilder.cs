@@ -12,9 +12,10 @@ namespace HookBench.Trampolines;
 /// TrampolineBuilder.ArgsArray.cs.
 /// </summary>
 /// <remarks>
-/// Stack depth is tracked as bytes below the trampoline's entry RSP. The site's <c>call</c> is the
-/// traced function's first instruction, where RSP ≡ 8 (mod 16), so the trampoline is entered with
-/// RSP ≡ 0 (mod 16); a handler called at depth d is entered with RSP ≡ −(d + 8) (mod 16).
+/// Stack depth is tracked as bytes below the trampoline's entry RSP. The site is the traced function's
+/// first instruction, where RSP ≡ 8 (mod 16): a site that calls enters the trampoline with RSP ≡ 0, one
+/// that jumps (jmp mode) with RSP ≡ 8; a handler called at depth d is entered with RSP ≡ entry − (d + 8).
+/// The request's <see cref="Mitigations.ThunkSet"/> decides how entries, calls and returns are compiled.
 /// </remarks>
 public sealed partial class TrampolineBuilder
 {
@@ -23,13 +24,34 @@ public sealed partial class TrampolineBuilder
     int _depth;
     readonly List<int> _handlerEntryAlignments = [];
     readonly List<PathFact> _facts = [];
+    readonly TrampolineSpec _spec;
     Label? _dataLabel;
+    int _surplus;
 
     TrampolineBuilder(Assembler asm, TrampolineRequest request)
     {
         _asm = asm;
         _request = request;
+        _spec = request.Spec.Effective;
     }
+
+    Mitigations.ThunkSet Thunks => _request.Thunks;
+
+    /// <summary>Whether the site jumps here (jmp mode): no return address into the traced function is on the stack.</summary>
+    bool JumpedTo => Has(TrampolineFlags.JmpEntry);
+
+    /// <summary>
+    /// RSP mod 16 at the trampoline's first instruction as the builder believes it (the
+    /// <see cref="TrampolineMutation.JmpWithCallOffsets"/> mutation believes a jumped-to trampoline was called).
+    /// </summary>
+    int EntryRspMod16 => JumpedTo && !Mutated(TrampolineMutation.JmpWithCallOffsets) ? 8 : 0;
+
+    /// <summary>
+    /// Where, above rbp, the traced function's entry RSP is once the frame is set up: rbp+8 holds the return
+    /// address into the traced function when the site called (call mode), the caller's return address when it
+    /// jumped; save_args() reads stack arguments at <c>nr_stack_slots * 8 + 16 + (!use_jmp) * 8</c> (373f2f44c300).
+    /// </summary>
+    int TracedEntryAboveRbp => JumpedTo && !Mutated(TrampolineMutation.JmpWithCallOffsets) ? 8 : 16;
 
     /// <summary>Emits the trampoline for <paramref name="request"/> into <paramref name="asm"/>; refuses contradictory flags first.</summary>
     public static TrampolineLayout Build(Assembler asm, TrampolineRequest request)
@@ -57,6 +79,7 @@ public sealed partial class TrampolineBuilder
         {
             DataLabel = builder._dataLabel,
             PathFacts = builder._facts,
+            CallDepthSurplus = builder._surplus,
         };
     }
 
@@ -71,7 +94,7 @@ public sealed partial class TrampolineBuilder
 
     static int Mod16(int value) => ((value % 16) + 16) % 16;
 
-    bool Has(TrampolineFlags flag) => _request.Spec.Has(flag);
+    bool Has(TrampolineFlags flag) => _spec.Has(flag);
 
     bool Mutated(TrampolineMutation mutation) => _request.Mutation == mutation;
 
@@ -98,16 +121,32 @@ public sealed partial class TrampolineBuilder
     /// </summary>
     void CallHandler(ulong handler)
     {
-        int pad = Has(TrampolineFlags.AlignStack) && Mod16(-(_depth + 8)) != 8 ? 8 : 0;
+        int pad = Has(TrampolineFlags.AlignStack) && Mod16(EntryRspMod16 - (_depth + 8)) != 8 ? 8 : 0;
         int adjust = pad + _request.Abi.ShadowSpaceBytes;
-        _handlerEntryAlignments.Add(Mod16(-(_depth + adjust + 8)));
+        bool first = _handlerEntryAlignments.Count == 0;
+        _handlerEntryAlignments.Add(Mod16(EntryRspMod16 - (_depth + adjust + 8)));
         if (Mutated(TrampolineMutation.MisalignStack))
             adjust += 8;
         if (adjust > 0)
             _asm.sub(rsp, adjust);
+        if (!(first && Mutated(TrampolineMutation.SkipCallDepthAccounting)))
+            Thunks.EmitCallAccounting(_asm);               // CALL_DEPTH_ACCOUNT before ftrace_call; emit_rsb_call() in the JIT
         _asm.call(handler);
         if (adjust > 0)
             _asm.add(rsp, adjust);
+    }
+
+    /// <summary>
+    /// The call-depth accounting for the call that entered the trampoline: ftrace_caller and ftrace_regs_caller
+    /// run CALL_DEPTH_ACCOUNT after save_mcount_regs; the BPF trampoline starts with
+    /// x86_call_depth_emit_accounting(), "as such it needs accounting for the __fentry__ call" — in jmp mode
+    /// too, where no call happened (see <see cref="TrampolineLayout.CallDepthSurplus"/>).
+    /// </summary>
+    void EmitEntryAccounting()
+    {
+        Thunks.EmitCallAccounting(_asm);
+        if (JumpedTo && Thunks.Profile.CallDepthAccounting)
+            _surplus++;
     }
 
     /// <summary>
@@ -125,24 +164,34 @@ public sealed partial class TrampolineBuilder
     }
 
     /// <summary>
-    /// The trampoline's final <c>ret</c>. With SkipFrame it returns past the traced function to its caller;
-    /// with IpModify and a redirect, to the replacement the handler wrote into regs->ip. Either way the
-    /// executed-path walk is told, since the return slot no longer holds what the site's call pushed.
+    /// The trampoline's final return: <c>ret</c>, or <c>jmp x86_return_thunk</c> under a return-thunk profile
+    /// (emit_return() in the JIT, create_trampoline() for ftrace's per-ops copies). Where it goes is what the
+    /// stack says by then: the executed-path walk was told where a frame was skipped (<see cref="SkipFrame"/>)
+    /// or the return slot rewritten (the regs->ip copy-back).
     /// </summary>
     void EmitReturn()
     {
         if (Mutated(TrampolineMutation.ClobberFlags))
             _asm.xor(Scratch.R64(), Scratch.R64());
-        ulong? goesTo = Has(TrampolineFlags.SkipFrame) ? PathFacts.ReturnToCaller
-            : Has(TrampolineFlags.IpModify) ? _request.RedirectTarget
-            : null;
-        if (goesTo is ulong destination)
+        if (Mutated(TrampolineMutation.ReturnThunkLeavesRspWrong))
         {
-            var at = _asm.CreateLabel("return");
-            _asm.Label(ref at);
-            _facts.Add(new TransferFact(at, [destination]));
+            var broken = _asm.CreateLabel("broken_return_thunk");
+            _asm.jmp(broken);
+            _asm.Label(ref broken);
+            _asm.ret(8);
+            _asm.int3();
+            return;
         }
 
-        _asm.ret();
+        Thunks.EmitReturn(_asm);
+    }
+
+    /// <summary>BPF_TRAMP_F_SKIP_FRAME: <c>add rsp, 8</c> drops the return address the site's call pushed ("skip our return address and return to parent").</summary>
+    void SkipFrame()
+    {
+        var at = _asm.CreateLabel("skip_frame");
+        _asm.Label(ref at);
+        _asm.add(rsp, 8);
+        _facts.Add(new StackDropFact(at, 1));
     }
 }

@@ -16,4 +16,13 @@ internal enum TrampolineMutation
 
     /// <summary>An arithmetic instruction after the flags were restored.</summary>
     ClobberFlags,
+
+    /// <summary>The entry handler is called without its call-depth accounting, leaving the counter unbalanced.</summary>
+    SkipCallDepthAccounting,
+
+    /// <summary>A jmp-mode trampoline that keeps the call-mode stack offsets (entry alignment and stack-argument offsets).</summary>
+    JmpWithCallOffsets,
+
+    /// <summary>The trampoline's final return goes through a return thunk that pops 8 bytes too many (<c>ret 8</c>).</summary>
+    ReturnThunkLeavesRspWrong,
 }

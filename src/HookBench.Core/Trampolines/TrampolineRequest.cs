@@ -1,4 +1,5 @@
 using HookBench.Abi;
+using HookBench.Mitigations;
 using HookBench.Sites;
 
 namespace HookBench.Trampolines;
@@ -22,6 +23,12 @@ public sealed record TrampolineRequest(
     /// knows where the trampoline's <c>ret</c> goes; null when the handler leaves regs->ip alone.
     /// </summary>
     public ulong? RedirectTarget { get; init; }
+
+    /// <summary>The profile's thunks and depth counter: ENDBR, call-depth accounting and returns follow them.</summary>
+    public ThunkSet Thunks { get; init; } = ThunkSet.None;
+
+    /// <summary>fmod_ret: what the program returns, so the walk knows which way <c>jne do_fexit</c> goes.</summary>
+    public ulong ModifiedReturn { get; init; }
 
     internal TrampolineMutation Mutation { get; init; }
 

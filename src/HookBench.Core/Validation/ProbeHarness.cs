@@ -37,7 +37,7 @@ public sealed class ProbeHarness
 
     /// <summary>Emits the probe for <paramref name="set"/>'s target; call before the set is sealed.</summary>
     public static ProbeHarness Emit(HookSet set, CallingConvention host) =>
-        Emit(set.Image, set.Options.Abi, set.Options.ArgCount, host, asm => asm.call(set.Target.Address));
+        Emit(set.Image, set.Options.Abi, set.Options.ArgCount, host, asm => asm.call(set.EntryPoint));
 
     /// <summary>
     /// Emits a probe that calls whatever address <paramref name="callee"/> holds (<c>call [rip + callee]</c>):

@@ -1,6 +1,9 @@
 using HookBench.Abi;
+using HookBench.Emission;
 using HookBench.Handlers;
 using HookBench.HookSets;
+using HookBench.Measurement;
+using HookBench.Mitigations;
 using HookBench.Native;
 using HookBench.Strategies;
 using HookBench.Targets;
@@ -12,7 +15,9 @@ namespace HookBench.Validation;
 /// The proof that a hook is transparent. For one case it runs the probe unhooked, attaches, runs it
 /// <see cref="HookedCalls"/> times, detaches and runs it again, then checks every promise the strategy
 /// makes: return value, callee-saved registers, RSP, what reached the target's body, what the handler
-/// saw, EFLAGS where promised, pt_regs fields, stack alignment at the handler, and the call counts.
+/// saw, EFLAGS where promised, pt_regs fields, stack alignment at the handler, the call counts and, under
+/// call-depth accounting, that the depth counter ends each call where the calls and returns the CPU
+/// executed put it (plus what the trampoline documents it adds).
 /// </summary>
 public static class TransparencyValidator
 {
@@ -42,31 +47,61 @@ public static class TransparencyValidator
 
         WitnessSlots ReplacementWitness => set.ReplacementWitness ?? throw new InvalidOperationException("redirecting validation builds carry a replacement witness");
 
+        /// <summary>fmod_ret returned non-zero: the trampoline skips the body and returns that value.</summary>
+        bool SkipsBody => Strategy.ModifiesReturn && Options.ModifiedReturn != 0;
+
+        /// <summary>EFLAGS as the site sees them: the probe's, or under call-depth accounting what the call thunk's <c>sar</c> left.</summary>
+        ulong _siteFlags;
+
         public TransparencyResult Execute()
         {
             LoadInputs();
             ulong expectedTarget = TargetEmitter.Reference(TargetEmitter.TargetSeed, inputs.Arguments);
-            ulong expected = Strategy.Redirects
-                ? TargetEmitter.Reference(TargetEmitter.ReplacementSeed, inputs.Arguments)
+            ulong expected = Strategy.Redirects ? TargetEmitter.Reference(TargetEmitter.ReplacementSeed, inputs.Arguments)
+                : SkipsBody ? Options.ModifiedReturn
                 : expectedTarget;
 
-            Arena.Invoke(probe.Blob.Address);
+            InvokeProbe("unhooked");
             Check("unhooked return", Out(Register.RAX) == expectedTarget, $"0x{Out(Register.RAX):X} != reference 0x{expectedTarget:X}");
+            _siteFlags = (Options.Profile.CallDepthAccounting ? Read(TargetWitness.Flags.Address) : inputs.Flags) & ProbeInputs.ArithmeticFlags;
 
             set.Attach();
             Check("site routed", set.SiteDestination is not ulong destination || set.Patcher.RoutesTo(destination),
                 $"site holds {Convert.ToHexString([.. set.Patcher.CurrentBytes])} after attach, not {set.Site.Kind.Name} to its destination");
             for (int call = 0; call < HookedCalls; call++)
-                Arena.Invoke(probe.Blob.Address);
+                InvokeProbe("hooked");
             CheckHookedCall(expected);
             CheckHandlers(expected);
 
             set.Detach();
             Check("site restored", set.Patcher.IsOriginal, $"site holds {Convert.ToHexString([.. set.Patcher.CurrentBytes])} after detach, not its original bytes");
-            Arena.Invoke(probe.Blob.Address);
+            InvokeProbe("detached");
             Check("detached return", Out(Register.RAX) == expectedTarget, $"0x{Out(Register.RAX):X} != 0x{expectedTarget:X}");
             CheckCounts();
             return new TransparencyResult(Options, _checks, _failures) { HandlerEntryRspMod16 = set.Entry?.EntryRspMod16 };
+        }
+
+        /// <summary>
+        /// One probe call. Under call-depth accounting the counter starts at RET_DEPTH_INIT, as after kernel entry
+        /// (RESET_CALL_DEPTH), and must end where the executed calls and returns put it — one call deeper for
+        /// every return-stack entry the call leaves behind, as SKIP_FRAME does — plus what the trampoline documents.
+        /// </summary>
+        void InvokeProbe(string when)
+        {
+            if (set.Thunks.DepthCounter is not DataSlot counter || !Options.Profile.CallDepthAccounting)
+            {
+                Arena.Invoke(probe.Blob.Address);
+                return;
+            }
+
+            Arena.WriteUInt64(counter.Address, CallDepth.Init);
+            Arena.Invoke(probe.Blob.Address);
+            var walk = ExecutedPath.Walk(set);
+            int net = 1 + walk.Calls - walk.Returns + (set.IsAttached ? set.CallDepthSurplus : 0);
+            ulong want = CallDepth.After(CallDepth.Init, net);
+            ulong seen = Read(counter.Address);
+            Check($"call depth after the {when} call", seen == want,
+                $"0x{seen:X16}, expected 0x{want:X16} ({net:+0;-0;0} calls deeper than RET_DEPTH_INIT: {walk.Calls + 1} calls, {walk.Returns} returns, documented surplus {set.CallDepthSurplus})");
         }
 
         void LoadInputs()
@@ -91,13 +126,13 @@ public static class TransparencyValidator
             Check("rsp after return", Read(probe.Slots.RspOut.Address) == rspBefore, $"0x{Read(probe.Slots.RspOut.Address):X}, expected 0x{rspBefore:X}");
 
             WitnessSlots witness = Strategy.Redirects ? ReplacementWitness : TargetWitness;
-            for (int i = 0; i < Options.ArgCount; i++)
+            for (int i = 0; i < Options.ArgCount && !SkipsBody; i++)
             {
                 ulong seen = Read(witness.Arguments[i]);
                 Check($"target arg{i} ({Abi.Argument(i)})", seen == inputs.Arguments[i], $"body saw 0x{seen:X}, expected 0x{inputs.Arguments[i]:X}");
             }
 
-            if (Abi.HiddenArgumentRegister != Register.None && Strategy.PreservesHiddenArgument)
+            if (Abi.HiddenArgumentRegister != Register.None && Strategy.PreservesHiddenArgument && !SkipsBody)
             {
                 ulong want = inputs.RegisterValue(Abi.HiddenArgumentRegister, Abi);
                 ulong seen = Read(witness.HiddenArgument.Address);
@@ -105,15 +140,17 @@ public static class TransparencyValidator
             }
 
             ulong bodyRsp = Read(witness.Rsp.Address);
-            if (!Strategy.HasExitHandler)
+            if (!Strategy.CallsOriginal)
                 Check("target entry rsp", bodyRsp == rspBefore - 8, $"0x{bodyRsp:X}, expected 0x{rspBefore - 8:X}");
-            else if (Options.Alignment == StackAlignment.CAbi)
+            else if (Options.Alignment == StackAlignment.CAbi && !SkipsBody)
                 Check("body entry rsp mod 16 (called from the trampoline)", bodyRsp % 16 == CallingConvention.EntryRspMod16, $"{bodyRsp % 16}, expected {CallingConvention.EntryRspMod16}");
-            if (Strategy.PreservesFlags)
+            // call_depth_return_thunk's shlq runs after ftrace_regs_caller's popfq (create_trampoline() appends
+            // jmp x86_return_thunk), so under call-depth tracking the kernel's own sequence no longer hands the
+            // site's EFLAGS to the body; pt_regs->flags still holds them (checked at the handler).
+            if (Strategy.PreservesFlags && Options.Profile.Return != ReturnKind.CallDepthThunk)
             {
                 ulong seen = Read(witness.Flags.Address) & ProbeInputs.ArithmeticFlags;
-                ulong want = inputs.Flags & ProbeInputs.ArithmeticFlags;
-                Check("flags at target entry", seen == want, $"0x{seen:X}, expected 0x{want:X}");
+                Check("flags at target entry", seen == _siteFlags, $"0x{seen:X}, expected 0x{_siteFlags:X}");
             }
         }
 
@@ -150,8 +187,8 @@ public static class TransparencyValidator
             if (Strategy.Signature != HandlerSignature.FtraceCallback)
                 return;
             ulong rspBefore = Read(probe.Slots.RspBeforeCall.Address);
-            ulong target = set.Target.Address;
-            Check($"{who} ip", Read(obs.Arguments[0]) == target, $"0x{Read(obs.Arguments[0]):X}, expected target 0x{target:X}");
+            ulong target = set.Site.Address;                     // the fentry call's address: func+4 after ENDBR
+            Check($"{who} ip", Read(obs.Arguments[0]) == target, $"0x{Read(obs.Arguments[0]):X}, expected the site 0x{target:X}");
             Check($"{who} parent_ip", Read(obs.Arguments[1]) == probe.ParentIp, $"0x{Read(obs.Arguments[1]):X}, expected 0x{probe.ParentIp:X}");
             Check($"{who} ops", Read(obs.Arguments[2]) == set.OpsPointer, $"0x{Read(obs.Arguments[2]):X}, expected 0x{set.OpsPointer:X}");
             Check($"{who} regs->ip", Read(obs.RegsIp.Address) == set.Site.Resume, $"0x{Read(obs.RegsIp.Address):X}, expected func+{set.Site.Length} (where the body resumes)");
@@ -162,7 +199,7 @@ public static class TransparencyValidator
             if (Strategy.PreservesFlags)
             {
                 ulong seen = Read(obs.RegsFlags.Address) & ProbeInputs.ArithmeticFlags;
-                Check($"{who} regs->flags", seen == (inputs.Flags & ProbeInputs.ArithmeticFlags), $"0x{seen:X}, expected 0x{inputs.Flags & ProbeInputs.ArithmeticFlags:X}");
+                Check($"{who} regs->flags", seen == _siteFlags, $"0x{seen:X}, expected 0x{_siteFlags:X}");
             }
         }
 
@@ -170,7 +207,7 @@ public static class TransparencyValidator
         {
             // Two unhooked runs (before attach and after detach) plus the hooked ones.
             int hooked = Strategy.Route == SiteRoute.Unpatched ? 0 : HookedCalls;
-            ulong targetRuns = 2 + (ulong)(Strategy.Redirects ? 0 : HookedCalls);
+            ulong targetRuns = 2 + (ulong)(Strategy.Redirects || SkipsBody ? 0 : HookedCalls);
             ulong targetHits = Read(TargetWitness.Hits.Address);
             Check("target body runs", targetHits == targetRuns, $"{targetHits}, expected {targetRuns}");
             if (set.ReplacementWitness is not null)

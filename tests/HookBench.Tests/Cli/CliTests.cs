@@ -8,7 +8,7 @@ public class CliTests
     static (int Exit, string Out, string Err) Run(params string[] args) => CliHarness.Run(args);
 
     [Theory]
-    [InlineData("unknown strategy 'ftrace'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-call", "disasm", "--strategy", "ftrace", "--args", "2")]
+    [InlineData("unknown strategy 'ftrace'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-fexit-jmp, direct-fmodret, direct-fmodret-jmp, direct-call", "disasm", "--strategy", "ftrace", "--args", "2")]
     [InlineData("unknown handler 'bpf'; valid: empty, counter, args", "disasm", "--strategy", "direct", "--args", "2", "--handler", "bpf")]
     [InlineData("unknown ABI 'arm64'; valid: sysv, win64", "disasm", "--strategy", "direct", "--args", "2", "--abi", "arm64")]
     [InlineData("--args must be an integer in 0..6; got '7'", "disasm", "--strategy", "direct", "--args", "7")]
@@ -17,7 +17,11 @@ public class CliTests
     [InlineData("unknown alignment 'page'; valid: kernel, c-abi", "disasm", "--strategy", "direct", "--args", "2", "--align", "page")]
     [InlineData("strategy direct-call refuses handler args: it reads a context and may clobber the argument registers the target still needs; valid handlers for direct-call: empty, counter", "disasm", "--strategy", "direct-call", "--args", "2", "--handler", "args")]
     [InlineData("strategy direct-call has no trampoline to pad the stack; valid alignment for it: kernel", "disasm", "--strategy", "direct-call", "--args", "2", "--align", "c-abi")]
-    [InlineData("unknown strategy 'bogus'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-call", "validate", "--strategy", "bogus")]
+    [InlineData("unknown profile 'spectre'; valid: none, ibt, retpoline, retpoline-lfence, rethunk, srso, calldepth, all, host", "disasm", "--strategy", "direct", "--args", "2", "--profile", "spectre")]
+    [InlineData("unknown profile 'ibrs'; valid: none, ibt, retpoline, retpoline-lfence, rethunk, srso, calldepth, all, host", "validate", "--profiles", "srso,ibrs")]
+    [InlineData("strategy direct-call cannot use profile calldepth: the site calls the handler directly, and fentry calls get no call-depth accounting from anyone but a trampoline (ftrace_call_replace(): \"the trampoline does the depth accounting itself\"); valid profiles for direct-call: none, ibt, retpoline, retpoline-lfence, rethunk, srso, host", "disasm", "--strategy", "direct-call", "--args", "2", "--profile", "calldepth")]
+    [InlineData("strategy direct-call cannot use profile all: the site calls the handler directly, and fentry calls get no call-depth accounting from anyone but a trampoline (ftrace_call_replace(): \"the trampoline does the depth accounting itself\"); valid profiles for direct-call: none, ibt, retpoline, retpoline-lfence, rethunk, srso, host", "validate", "--strategy", "direct-call", "--profiles", "all")]
+    [InlineData("unknown strategy 'bogus'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-fexit-jmp, direct-fmodret, direct-fmodret-jmp, direct-call", "validate", "--strategy", "bogus")]
     public void Bad_input_gets_one_line_naming_the_valid_values_and_exit_2(string message, params string[] args)
     {
         var (exit, output, error) = Run(args);
@@ -44,17 +48,20 @@ public class CliTests
     {
         var (exit, output, _) = Run("list");
         Assert.Equal(0, exit);
-        foreach (var name in new[] { "full-regs", "min-regs", "ipmodify-full", "ipmodify-min", "direct-fexit", "direct-call", "Alexei" })
+        foreach (var name in new[] { "full-regs", "min-regs", "ipmodify-full", "ipmodify-min", "direct-fexit", "direct-fexit-jmp", "direct-fmodret", "direct-call", "Alexei" })
+            Assert.Contains(name, output, StringComparison.Ordinal);
+        foreach (var name in new[] { "retpoline-lfence", "rethunk", "srso", "calldepth", "host", "arch/x86/lib/retpoline.S", "bugs.c" })
             Assert.Contains(name, output, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Validate_one_strategy_passes_and_reports_the_case_count()
     {
-        var (exit, output, _) = Run("validate", "--strategy", "direct");
+        var (exit, output, _) = Run("validate", "--strategy", "direct", "--profiles", "none");
         Assert.Equal(0, exit);
         Assert.Contains("84 of 84 cases passed", output, StringComparison.Ordinal);
         Assert.Contains("49 of 49 footprint sets passed", output, StringComparison.Ordinal);
+        Assert.Contains("1 profiles", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -74,7 +81,7 @@ public class RunCliTests
     static (int Exit, string Out, string Err) Run(params string[] args) => CliHarness.Run(args);
 
     [Theory]
-    [InlineData("unknown strategy 'fentry'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-call", "--strategies", "direct,fentry")]
+    [InlineData("unknown strategy 'fentry'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-fexit-jmp, direct-fmodret, direct-fmodret-jmp, direct-call", "--strategies", "direct,fentry")]
     [InlineData("unknown handler 'bpf'; valid: empty, counter, args", "--handlers", "bpf")]
     [InlineData("unknown mode 'cold'; valid: throughput, latency, serialized", "--mode", "cold")]
     [InlineData("--handlers is empty; give at least one value", "--handlers", ",")]
@@ -84,13 +91,17 @@ public class RunCliTests
     [InlineData("--reps must be an integer in 5..10000; got '0'", "--reps", "0")]
     [InlineData("--measure-ms must be a number in 0.1..1000; got '0'", "--measure-ms", "0")]
     [InlineData("--cpu must be an integer in 0..63; got '-1'", "--cpu", "-1")]
+    [InlineData("unknown profile 'x'; valid: none, ibt, retpoline, retpoline-lfence, rethunk, srso, calldepth, all, host", "--profiles", "srso,x")]
+    [InlineData("--profiles is empty; give at least one value", "--profiles", ",")]
+    [InlineData("the selection leaves no cell to measure: direct-call args=2 empty throughput profile=calldepth: strategy direct-call cannot use profile calldepth: the site calls the handler directly, and fentry calls get no call-depth accounting from anyone but a trampoline (ftrace_call_replace(): \"the trampoline does the depth accounting itself\"); valid profiles for direct-call: none, ibt, retpoline, retpoline-lfence, rethunk, srso, host", "--strategies", "direct-call", "--args", "2", "--profiles", "calldepth")]
+    [InlineData("--placements 'some' is not valid; valid: per-round, fixed", "--placements", "some")]
     [InlineData("the selection leaves no cell to measure: direct-call args=2 args throughput: strategy direct-call refuses handler args: it reads a context and may clobber the argument registers the target still needs; valid handlers for direct-call: empty, counter", "--strategies", "direct-call", "--args", "2", "--handlers", "args")]
     [InlineData("--functions: 3000000 functions need 2.3 GiB of code and data in one arena, beyond the 2 GiB that rel32 calls reach across; valid: 1..2581031", "--functions", "16,3000000")]
     [InlineData("--functions must be an integer in 1..2581031; got '0'", "--functions", "0")]
     [InlineData("--functions must be an integer in 1..2581031; got 'lots'", "--functions", "lots")]
     [InlineData("unknown caller 'sideways'; valid: unrolled, rolled, busy", "--caller", "sideways")]
     [InlineData("caller 'serialized' is the measurement mode of that name: use --mode serialized (it applies to every caller); valid callers: unrolled, rolled, busy", "--caller", "rolled,serialized")]
-    [InlineData("the selection leaves no cell to measure: ipmodify-min args=2 empty throughput functions=16: strategy ipmodify-min redirects each call to its own livepatch replacement, which a footprint set does not emit; valid with functions > 1: none, full-regs, min-regs, direct, direct-fexit, direct-call", "--strategies", "ipmodify-min", "--args", "2", "--functions", "16")]
+    [InlineData("the selection leaves no cell to measure: ipmodify-min args=2 empty throughput functions=16: strategy ipmodify-min redirects each call to its own livepatch replacement, which a footprint set does not emit; valid with functions > 1: none, full-regs, min-regs, direct, direct-fexit, direct-fexit-jmp, direct-fmodret, direct-fmodret-jmp, direct-call", "--strategies", "ipmodify-min", "--args", "2", "--functions", "16")]
     public void Bad_selections_get_one_line_and_exit_2_with_nothing_written(string message, params string[] args)
     {
         string dir = Path.Combine(Path.GetTempPath(), "hookbench-cli-" + Guid.NewGuid().ToString("N"));
@@ -167,6 +178,29 @@ public class RunCliTests
             Assert.Equal(["none", "direct"], summary.Cells.Select(c => c.Strategy));
             Assert.All(summary.Cells, c => Assert.Equal(6, c.Reps));
             Assert.Contains("overhead ns", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+                Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_run_with_profiles_records_each_cells_profile_and_the_host_reading()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "hookbench-run-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (exit, _, error) = Run("run", "--strategies", "direct-fexit-jmp", "--args", "2", "--profiles", "none,srso,calldepth", "--reps", "5", "--measure-ms", "0.2", "--out", dir);
+            Assert.True(exit == 0, error);
+            var summary = HookBench.Results.SummaryJson.Deserialize(File.ReadAllText(Path.Combine(dir, "summary.json")), "run");
+            Assert.Equal(["none", "srso", "calldepth"], summary.Cells.Select(c => c.Profile));
+            Assert.Equal(["direct-fexit-jmp/2/empty/throughput", "direct-fexit-jmp/2/empty/throughput/profile=srso", "direct-fexit-jmp/2/empty/throughput/profile=calldepth"],
+                summary.Cells.Select(c => c.Key));
+            Assert.True(summary.Cells[1].InstructionsPerCall > summary.Cells[0].InstructionsPerCall);
+            Assert.NotNull(summary.Environment.HostProfile);
+            Assert.Contains("\"profile\": \"srso\"", File.ReadAllText(Path.Combine(dir, "summary.json")), StringComparison.Ordinal);
         }
         finally
         {

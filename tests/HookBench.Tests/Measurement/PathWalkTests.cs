@@ -98,4 +98,65 @@ public class PathWalkTests
         var undescribed = Assert.Throws<InvalidOperationException>(() => ExecutedPath.Walk(arena, caller.Address, PathFacts.Empty));
         Assert.Contains("no path fact names its destination", undescribed.Message);
     }
+
+    [Fact]
+    public void Dropped_and_overwritten_return_addresses_and_repeating_branches_are_followed()
+    {
+        using var arena = CodeArena.Create(CodeArena.PageSize, CodeArena.PageSize);
+        var image = new CodeImage(arena);
+        var landing = image.Emit("landing", BlobKind.Handler, asm =>
+        {
+            asm.nop();
+            asm.ret();                                         // back to the walk's caller
+        });
+        IEnumerable<PathFact> pinned = [];
+        var walked = image.Emit("walked", BlobKind.Harness, asm =>
+        {
+            var rop = asm.CreateLabel("rop");
+            var safe = asm.CreateLabel("safe");
+            var test = asm.CreateLabel("test");
+            var never = asm.CreateLabel("never");
+            asm.call(rop);                                     // 1  push (A)
+            asm.int3();
+            asm.Label(ref rop);
+            asm.mov(__qword_ptr[rsp], rax);                    // 2  A -> landing
+            asm.call(safe);                                    // 3  push (B)
+            asm.ud2();
+            asm.Label(ref safe);
+            asm.lea(rsp, __[rsp + 8]);                         // 4  drop B
+            asm.test(rax, rax);                                // 5
+            asm.Label(ref test);
+            asm.jz(never);                                     // 6  never taken, however often
+            asm.ret();                                         // 7  pops A: landing (8, 9)
+            asm.Label(ref never);
+            asm.int3();
+            pinned = [new ReturnSlotFact(rop, [landing.Address]), new StackDropFact(safe, 1), new RepeatingBranchFact(test, false, "test")];
+        });
+        arena.Seal();
+        var facts = new PathFacts();
+        facts.Add(walked, pinned);
+
+        var walk = ExecutedPath.Walk(arena, walked.Address, facts);
+        Assert.Equal(9, walk.Instructions);
+        Assert.Equal(2, walk.Calls);
+        Assert.Equal(2, walk.Returns);
+    }
+
+    [Fact]
+    public void A_drop_with_nothing_pushed_is_an_error()
+    {
+        var (arena, blob, facts) = Emit(asm =>
+        {
+            var drop = asm.CreateLabel("drop");
+            asm.Label(ref drop);
+            asm.add(rsp, 8);
+            asm.ret();
+            return [new StackDropFact(drop, 1)];
+        });
+        using (arena)
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => ExecutedPath.Walk(arena, blob.Address, facts));
+            Assert.Contains("never saw pushed", error.Message);
+        }
+    }
 }

@@ -15,13 +15,18 @@ public class SensitivityTests
     public void A_large_injected_cost_reaches_the_measured_code_and_is_flagged_on_the_target_only()
     {
         var target = new CellSpec(StrategyCatalog.MinRegs, 2, HandlerKind.Empty, MeasurementMode.Serialized);
-        var settings = new MeasurementSettings { Reps = 12, MeasurementTime = TimeSpan.FromMilliseconds(0.3) };
+        // 12 rounds, and a precision target no cell misses, so the cells are gated even on a loaded machine:
+        // this test is about the injected cost reaching the code, not about this machine's precision.
+        var settings = new MeasurementSettings
+        {
+            Reps = 48, MeasurementTime = TimeSpan.FromMilliseconds(0.3), Precision = new PrecisionTarget(AbsoluteNs: 1000, Relative: 1, Margin: 1),
+        };
         // 64 dependent cycles are ~15 ns on any current core: generous enough for a noisy CI machine.
         var result = Sensitivity.Run(target, [new CellSpec(StrategyCatalog.None, 2, HandlerKind.Empty, MeasurementMode.Serialized)],
             [64], settings, () => new NoInterferenceMonitor(), new Thresholds());
         var step = Assert.Single(result.Steps);
         Assert.Equal(Verdict.Slower, step.Target.Verdict);
-        Assert.True(step.Target.Shift!.Median > 3, $"shift {step.Target.Shift.Median:F2} ns");
+        Assert.True(step.Target.Shift!.Median > 12, $"shift {step.Target.Shift.Median:F2} cycles");
         Assert.Equal(64, result.SmallestDetected);
         Assert.DoesNotContain(step.Flagged, f => f.StartsWith("none/", StringComparison.Ordinal));
     }

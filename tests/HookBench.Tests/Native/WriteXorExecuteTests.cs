@@ -11,7 +11,7 @@ namespace HookBench.Tests.Native;
 public class WriteXorExecuteTests
 {
     /// <summary>The protections /proc/self/maps reports for mappings overlapping [start, end).</summary>
-    static List<string> Permissions(ulong start, ulong end) =>
+    internal static List<string> Permissions(ulong start, ulong end) =>
         [.. File.ReadAllLines("/proc/self/maps")
             .Select(line => line.Split(' ', 3))
             .Select(p => (Range: p[0].Split('-'), Perms: p[1]))
@@ -19,23 +19,38 @@ public class WriteXorExecuteTests
             .Where(m => m.Lo < end && m.Hi > start)
             .Select(m => $"{m.Lo:X}-{m.Hi:X} {m.Perms}")];
 
-    [Fact]
-    public void No_arena_page_is_ever_writable_and_executable_while_the_arena_is_in_use()
+    [Theory]
+    [InlineData(ArenaBacking.Anonymous)]
+    [InlineData(ArenaBacking.File)]
+    public void No_arena_page_is_ever_writable_and_executable_while_the_arena_is_in_use(ArenaBacking backing)
     {
         if (!OperatingSystem.IsLinux())
             return;
         var seen = new List<string>();
-        var options = new HookSetOptions(StrategyCatalog.FullRegs, HandlerKind.Counter, 2, CallingConvention.SysV) { Instrumented = true };
+        var options = new HookSetOptions(StrategyCatalog.FullRegs, HandlerKind.Counter, 2, CallingConvention.SysV) { Instrumented = true, Backing = backing };
         using var set = HookSetBuilder.Emit(options);
-        ulong start = set.Arena.CodeBase, end = set.Arena.DataBase + set.Arena.DataLength;
-        void Snapshot() => seen.AddRange(Permissions(start, end));
-        set.Arena.ProtectionChanged += _ => Snapshot();
+        var arena = set.Arena;
+        ulong start = arena.CodeBase, end = arena.DataBase + arena.DataLength;
+        var protectionChanges = new List<ProtectionChange>();
+        void Snapshot()
+        {
+            seen.AddRange(Permissions(start, end));
+            if (backing == ArenaBacking.File)
+                seen.AddRange(Permissions(arena.AliasBase, arena.AliasBase + arena.CodeLength));
+        }
 
-        Snapshot();                                    // emitting: code pages read-write
+        arena.ProtectionChanged += change =>
+        {
+            protectionChanges.Add(change);
+            Snapshot();
+        };
+
+        Snapshot();                                    // emitting: code pages read-write (anonymous) or read-only (file)
         var probe = ProbeHarness.Emit(set, CallingConvention.Host);
         set.Seal();                                    // read-execute
-        set.Attach();                                  // patch: read-write, then read-execute
-        set.Arena.Invoke(probe.Blob.Address);
+        int changesWhenSealed = protectionChanges.Count;
+        set.Attach();                                  // anonymous: read-write, then read-execute; file: through the alias
+        arena.Invoke(probe.Blob.Address);
         Snapshot();
         set.Detach();
         Snapshot();
@@ -44,14 +59,26 @@ public class WriteXorExecuteTests
         Assert.DoesNotContain(seen, p => p.Contains("wx", StringComparison.Ordinal));
         Assert.Contains(seen, p => p.EndsWith("r-xp", StringComparison.Ordinal));
         Assert.Contains(seen, p => p.EndsWith("rw-p", StringComparison.Ordinal));
+        if (backing == ArenaBacking.File)
+        {
+            // Code runs from the private file view and is written through the shared alias; once
+            // sealed, patching never touches the execute view's protection.
+            Assert.Equal(changesWhenSealed, protectionChanges.Count);
+            Assert.All(protectionChanges, c => Assert.Equal(PageProtection.ReadExecute, c.Protection));
+            Assert.All(Permissions(arena.CodeBase, arena.CodeBase + arena.CodeLength), p => Assert.EndsWith("r-xp", p));
+            Assert.All(Permissions(arena.AliasBase, arena.AliasBase + arena.CodeLength), p => Assert.EndsWith("rw-s", p));
+            Assert.All(Permissions(arena.DataBase, arena.DataBase + arena.DataLength), p => Assert.EndsWith("rw-p", p));
+        }
     }
 
-    [Fact]
-    public void Data_pages_are_never_executable_and_code_is_sealed_before_it_runs()
+    [Theory]
+    [InlineData(ArenaBacking.Anonymous)]
+    [InlineData(ArenaBacking.File)]
+    public void Data_pages_are_never_executable_and_code_is_sealed_before_it_runs(ArenaBacking backing)
     {
         if (!OperatingSystem.IsLinux())
             return;
-        using var arena = CodeArena.Create();
+        using var arena = CodeArena.Create(backing: backing);
         Assert.Throws<InvalidOperationException>(() => arena.Invoke(arena.CodeBase));
         arena.WriteCode(arena.CodeBase, [0xC3]);
         arena.Seal();
@@ -62,10 +89,14 @@ public class WriteXorExecuteTests
         arena.Invoke(arena.CodeBase);
     }
 
-    [Fact]
-    public void Everything_a_hook_set_uses_is_within_call_rel32_reach()
+    [Theory]
+    [InlineData(ArenaBacking.Anonymous)]
+    [InlineData(ArenaBacking.File)]
+    public void Everything_a_hook_set_uses_is_within_call_rel32_reach(ArenaBacking backing)
     {
-        using var set = HookSetBuilder.Build(new HookSetOptions(StrategyCatalog.DirectFexit, HandlerKind.Args, 6, CallingConvention.SysV));
+        if (backing == ArenaBacking.File && !OperatingSystem.IsLinux())
+            return;
+        using var set = HookSetBuilder.Build(new HookSetOptions(StrategyCatalog.DirectFexit, HandlerKind.Args, 6, CallingConvention.SysV) { Backing = backing });
         ulong lo = set.Blobs.Min(b => b.Address), hi = set.Arena.DataBase + set.Arena.DataLength;
         Assert.True(hi - lo < int.MaxValue);
         Assert.All(set.Blobs, b => Assert.Equal(0UL, b.Address % 64));

@@ -23,10 +23,15 @@ public sealed class PublishTests : IDisposable
         Assert.True(exit == 0, error);
         string machine = Assert.Single(Directory.GetDirectories(_results));
         string slug = Path.GetFileName(machine);
-        foreach (string file in new[] { "summary.json", "summary.md", "summary.csv", "charts/overhead-vs-args.svg", "charts/overhead-at-2-args.svg", "charts/overhead-vs-functions.svg", "charts/overhead-by-caller.svg", "disasm/direct.txt", "disasm/full-regs.txt" })
+        foreach (string file in new[] { "summary.json", "summary.md", "summary.csv", "charts/overhead-vs-args.svg", "charts/overhead-at-2-args.svg", "disasm/direct.txt", "disasm/full-regs.txt",
+            "disasm/direct-fexit-jmp.txt", "disasm/thunks.txt", "charts/mitigations-at-2-args.svg", "charts/overhead-vs-functions.svg", "charts/overhead-by-caller.svg" })
             Assert.True(File.Exists(Path.Combine(machine, file)), file);
         Assert.Contains("push   rbp", File.ReadAllText(Path.Combine(machine, "disasm", "direct.txt")), StringComparison.Ordinal);
+        string thunks = File.ReadAllText(Path.Combine(machine, "disasm", "thunks.txt"));
+        foreach (string thunk in new[] { "__x86_return_thunk", "srso_return_thunk", "call_depth_return_thunk", "__x86_indirect_thunk_rax", "__x86_indirect_call_thunk_rax" })
+            Assert.Contains($"{thunk} (profile ", thunks, StringComparison.Ordinal);
         string page = File.ReadAllText(Path.Combine(_results, "README.md"));
+        Assert.Contains("### What mitigations cost a hook", page, StringComparison.Ordinal);
         Assert.Contains($"## {slug}", page, StringComparison.Ordinal);
         Assert.Contains($"({slug}/charts/overhead-vs-args.svg)", page, StringComparison.Ordinal);
         Assert.Contains("| min-regs | shared trampoline + lookup by ip |", page, StringComparison.Ordinal);

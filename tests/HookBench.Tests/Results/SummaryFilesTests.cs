@@ -11,7 +11,8 @@ public class SummaryFilesTests
         Schema = RunSummary.CurrentSchema,
         Environment = new RunEnvironment
         {
-            Cpu = "Test CPU", CpuFamily = 25, CpuModel = 1, Microcode = "0x1", Os = "Linux", Kernel = "6.1.0",
+            Cpu = "Test CPU", CpuVendor = "AMD", CpuFamily = 25, CpuModel = 1, CpuStepping = 1, Microarchitecture = "Zen 3",
+            Microcode = "0x1", Os = "Linux", Kernel = "6.1.0",
             Hypervisor = "KVM", Runtime = ".NET 10", TscHz = 2.5e9, CoreHzEstimate = 4e9, PinnedCpu = 1,
             Mitigations = new Dictionary<string, string> { ["spectre_v2"] = "Mitigation: Retpolines" },
         },
@@ -22,10 +23,11 @@ public class SummaryFilesTests
         },
         Cells = [.. cells.Select(c => new CellResult
         {
-            Strategy = c.Strategy, Args = 2, Handler = "empty", Mode = "throughput", Reps = 3, DiscardedReps = 0,
+            Strategy = c.Strategy, Args = 2, Handler = "empty", Mode = "throughput", Reps = 12, DiscardedReps = 0,
             NsPerCall = new Estimate(1 + c.Overhead, 0.9 + c.Overhead, 1.1 + c.Overhead),
             OverheadNs = new Estimate(c.Overhead, c.Overhead - 0.1, c.Overhead + 0.1),
-            OverheadSamplesNs = [c.Overhead - 0.05, c.Overhead, c.Overhead + 0.05],
+            OverheadSamplesNs = [.. Enumerable.Range(0, 12).Select(i => c.Overhead + (i % 3 - 1) * 0.05)],
+            OverheadSampleRounds = [.. Enumerable.Range(0, 12)],
             CyclesPerCall = 4 * (1 + c.Overhead), OverheadCycles = 4 * c.Overhead, InstructionsPerCall = 18,
             BaselineNsPerCall = new Estimate(1, 0.9, 1.1), BaselineInstructions = 7, HookInstructions = 11, Ratio = 1 + c.Overhead,
             DiscardReasons = new Dictionary<string, int>(),
@@ -37,11 +39,27 @@ public class SummaryFilesTests
     {
         var summary = Sample(("direct", 2.0), ("full-regs", 5.5));
         string json = SummaryJson.Serialize(summary);
-        foreach (string field in new[] { "\"schema\": \"hookbench/1\"", "\"cpu_family\"", "\"tsc_hz\"", "\"core_hz_estimate\"", "\"pinned_cpu\"",
+        foreach (string field in new[] { "\"schema\": \"hookbench/1\"", "\"cpu_family\"", "\"cpu_vendor\": \"AMD\"", "\"cpu_stepping\": 1", "\"microarchitecture\": \"Zen 3\"", "\"tsc_hz\"", "\"core_hz_estimate\"", "\"pinned_cpu\"",
                      "\"mitigations\"", "\"discarded_reps\"", "\"ns_per_call\"", "\"ci_low\"", "\"overhead_samples_ns\"", "\"overhead_cycles\"", "\"instructions_per_call\"" })
             Assert.Contains(field, json, StringComparison.Ordinal);
         var back = SummaryJson.Deserialize(json, "test");
         Assert.Equal(json, SummaryJson.Serialize(back));
+    }
+
+    [Fact]
+    public void A_summary_written_before_vendor_stepping_and_microarchitecture_were_recorded_still_loads()
+    {
+        string json = SummaryJson.Serialize(Sample(("direct", 2.0)));
+        foreach (string field in new[] { "cpu_vendor", "cpu_stepping", "microarchitecture" })
+            json = System.Text.RegularExpressions.Regex.Replace(json, $"\\s*\"{field}\": [^,]+,", string.Empty);
+        Assert.DoesNotContain("cpu_stepping", json, StringComparison.Ordinal);
+
+        var environment = SummaryJson.Deserialize(json, "old").Environment;
+        Assert.Null(environment.CpuVendor);
+        Assert.Null(environment.CpuStepping);
+        Assert.Null(environment.Microarchitecture);
+        Assert.Equal(new HookBench.Machine.CpuIdentity(null, 25, 1, null, "0x1", null), environment.Identity());
+        Assert.Equal("Test CPU (family 25, model 1, microcode 0x1)", environment.DescribeCpu());
     }
 
     [Theory]
@@ -57,11 +75,59 @@ public class SummaryFilesTests
     }
 
     [Fact]
+    public void A_summary_written_before_profiles_reads_as_profile_none_and_keys_stay_what_they_were()
+    {
+        string json = SummaryJson.Serialize(Sample(("direct", 2.0)));
+        string old = string.Join('\n', json.Split('\n').Where(line => !line.Contains("\"profile\"", StringComparison.Ordinal)));
+        Assert.DoesNotContain("\"profile\"", old, StringComparison.Ordinal);
+        var cell = SummaryJson.Deserialize(old, "old").Cells[0];
+        Assert.Equal("none", cell.Profile);
+        Assert.Equal("direct/2/empty/throughput", cell.Key);
+        Assert.Equal("direct/2/empty/throughput/profile=srso", (cell with { Profile = "srso" }).Key);
+    }
+
+    [Fact]
     public void Csv_and_markdown_have_a_row_per_cell()
     {
         var summary = Sample(("direct", 2.0), ("full-regs", 5.5));
         Assert.Equal(3, SummaryCsv.Render(summary).Trim().Split('\n').Length);
-        Assert.Contains("| full-regs | 2 | empty | throughput | 6.50 | 5.50 [5.40; 5.60] |", SummaryMarkdown.Render(summary), StringComparison.Ordinal);
+        Assert.Contains("| full-regs | 2 | empty | throughput | none | 6.50 | 5.50 [5.40; 5.60] |", SummaryMarkdown.Render(summary), StringComparison.Ordinal);
+        Assert.Contains(",outliers,profile,", SummaryCsv.Header, StringComparison.Ordinal);
+        int profileColumn = Array.IndexOf(SummaryCsv.Header.Split(','), "profile");
+        Assert.All(SummaryCsv.Render(summary).Trim().Split('\n').Skip(1), row => Assert.Equal("none", row.Split(',')[profileColumn]));
+        Assert.Contains("- CPU: Test CPU (AMD, Zen 3, family 25, model 1, stepping 1, microcode 0x1)\n", SummaryMarkdown.Render(summary), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cell_that_missed_its_precision_target_is_marked_and_counted_in_every_table()
+    {
+        var summary = Sample(("direct", 2.0), ("full-regs", 5.5));
+        summary = summary with
+        {
+            Cells = [summary.Cells[0] with { Precision = new CellPrecision(true, 0.05, 0.1) }, summary.Cells[1] with { Precision = new CellPrecision(false, 0.9, 0.19) }],
+        };
+        string markdown = SummaryMarkdown.Render(summary);
+        Assert.Contains("| full-regs | 2 | empty | throughput | none | 6.50 | 5.50 [5.40; 5.60] † |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| direct | 2 | empty | throughput | none | 3.00 | 2.00 [1.90; 2.10] |", markdown, StringComparison.Ordinal);
+        Assert.Contains("1 of 2 cells (marked †) missed their precision target and are left out of regression gating: full-regs/2/empty/throughput ±0.90 ns against ±0.19 allowed", markdown, StringComparison.Ordinal);
+        Assert.Contains(",no,", SummaryCsv.Render(summary).Split('\n')[2], StringComparison.Ordinal);
+        string page = HookBench.Reporting.ReportBuilder.Render([new HookBench.Reporting.PublishedMachine("m", summary)]);
+        Assert.Contains("5.50 [5.40; 5.60] †", page, StringComparison.Ordinal);
+        Assert.Contains("1 of 2 cells (marked †)", page, StringComparison.Ordinal);
+        string json = SummaryJson.Serialize(summary);
+        Assert.Contains("\"precision\": {", json, StringComparison.Ordinal);
+        Assert.Contains("\"overhead_sample_rounds\": [", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_estimate_without_an_interval_is_written_with_null_bounds_and_read_back()
+    {
+        var summary = Sample(("direct", 2.0));
+        summary = summary with { Cells = [summary.Cells[0] with { OverheadNs = Estimate.PointOnly(2.0) }] };
+        string json = SummaryJson.Serialize(summary);
+        Assert.Contains("\"ci_low\": null", json, StringComparison.Ordinal);
+        Assert.False(SummaryJson.Deserialize(json, "test").Cells[0].OverheadNs.HasInterval);
+        Assert.Contains("2.00 (no 95% interval)", SummaryMarkdown.Render(summary), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -70,12 +136,12 @@ public class SummaryFilesTests
         var summary = Sample(("direct", 2.0), ("min-regs", 3.3));
         summary = summary with { Cells = [summary.Cells[0] with { Caller = "rolled", CallerInstructionsPerCall = 7 }, summary.Cells[1] with { Functions = 256, HookCodeBytes = 211 }] };
         string markdown = SummaryMarkdown.Render(summary);
-        Assert.Contains("| strategy | args | handler | mode | functions | caller | ns/call |", markdown, StringComparison.Ordinal);
-        Assert.Contains("| min-regs | 2 | empty | throughput | 256 | unrolled | 4.30 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| strategy | args | handler | mode | profile | functions | caller | ns/call |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| min-regs | 2 | empty | throughput | none | 256 | unrolled | 4.30 |", markdown, StringComparison.Ordinal);
         string[] csv = SummaryCsv.Render(summary).Trim().Split('\n');
-        Assert.EndsWith(",functions,caller,hook_code_bytes,caller_instructions_per_call", csv[0], StringComparison.Ordinal);
-        Assert.EndsWith(",1,rolled,,7", csv[1], StringComparison.Ordinal);
-        Assert.EndsWith(",256,unrolled,211,", csv[2], StringComparison.Ordinal);
+        Assert.EndsWith(",hook_code_bytes,stack_bytes,placements,functions,caller,caller_instructions_per_call", csv[0], StringComparison.Ordinal);
+        Assert.EndsWith(",1,rolled,7", csv[1], StringComparison.Ordinal);
+        Assert.EndsWith(",211,,,256,unrolled,", csv[2], StringComparison.Ordinal);
         var back = SummaryJson.Deserialize(SummaryJson.Serialize(summary), "test");
         Assert.Equal(["direct/2/empty/throughput/caller=rolled", "min-regs/2/empty/throughput/functions=256"], back.Cells.Select(c => c.Key));
     }
@@ -102,14 +168,15 @@ public class SummaryFilesTests
         {
             AtomicFiles.WriteAll(dir, new Dictionary<string, string> { ["a.txt"] = "old a", ["b.txt"] = "old b" });
 
-            // Block the second file's temporary name with a folder: the write fails part-way.
-            Directory.CreateDirectory(Path.Combine(dir, $".b.txt.{Environment.ProcessId}.tmp"));
-            Assert.Throws<UsageException>(() => AtomicFiles.WriteAll(dir, new Dictionary<string, string> { ["a.txt"] = "new a", ["b.txt"] = "new b" }));
+            // A folder where the third file goes: a.txt and b.txt are replaced first, then the move fails.
+            Directory.CreateDirectory(Path.Combine(dir, "c.txt"));
+            var error = Assert.Throws<UsageException>(() => AtomicFiles.WriteAll(dir, new Dictionary<string, string> { ["a.txt"] = "new a", ["b.txt"] = "new b", ["c.txt"] = "c" }));
+            Assert.Contains("nothing was changed", error.Message, StringComparison.Ordinal);
             Assert.Equal("old a", File.ReadAllText(Path.Combine(dir, "a.txt")));
             Assert.Equal("old b", File.ReadAllText(Path.Combine(dir, "b.txt")));
-            Assert.False(File.Exists(Path.Combine(dir, $".a.txt.{Environment.ProcessId}.tmp")));
+            Assert.Equal(["a.txt", "b.txt", "c.txt"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
 
-            Directory.Delete(Path.Combine(dir, $".b.txt.{Environment.ProcessId}.tmp"));
+            Directory.Delete(Path.Combine(dir, "c.txt"));
             AtomicFiles.WriteAll(dir, new Dictionary<string, string> { ["a.txt"] = "new a", ["b.txt"] = "new b" });
             Assert.Equal("new b", File.ReadAllText(Path.Combine(dir, "b.txt")));
             Assert.Equal(["a.txt", "b.txt"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
@@ -120,13 +187,39 @@ public class SummaryFilesTests
         }
     }
 
+    /// <summary>A disk that fills up part-way through a file: the half-written temporary must not stay behind.</summary>
+    sealed class FullDiskStream(string path) : FileStream(path, FileMode.CreateNew, FileAccess.Write)
+    {
+        public override void Write(ReadOnlySpan<byte> buffer) => throw new IOException("No space left on device");
+    }
+
+    [Fact]
+    public void A_full_disk_leaves_no_temporary_and_no_new_folder()
+    {
+        string parent = Path.Combine(Path.GetTempPath(), "hookbench-full-" + Guid.NewGuid().ToString("N"));
+        string dir = Path.Combine(parent, "new", "out");
+        Directory.CreateDirectory(parent);
+        try
+        {
+            var error = Assert.Throws<UsageException>(() => AtomicFiles.WriteAll(
+                dir, new Dictionary<string, string> { ["summary.json"] = "{}", ["charts/x.svg"] = "<svg/>" }, replace: true, path => new FullDiskStream(path)));
+            Assert.Contains("No space left on device", error.Message, StringComparison.Ordinal);
+            Assert.Contains("nothing was changed", error.Message, StringComparison.Ordinal);
+            Assert.Empty(Directory.GetFileSystemEntries(parent));
+        }
+        finally
+        {
+            Directory.Delete(parent, recursive: true);
+        }
+    }
+
     [Fact]
     public void Output_folders_that_cannot_take_the_files_are_refused_before_any_work()
     {
         string file = Path.GetTempFileName();
         try
         {
-            var error = Assert.Throws<UsageException>(() => AtomicFiles.EnsureWritableDirectory(file, "--out"));
+            var error = Assert.Throws<UsageException>(() => OutputPaths.CheckFolder(file, "--out", ["a.txt"]));
             Assert.Contains("is an existing file", error.Message);
         }
         finally
@@ -135,6 +228,6 @@ public class SummaryFilesTests
         }
 
         if (OperatingSystem.IsLinux())
-            Assert.Throws<UsageException>(() => AtomicFiles.EnsureWritableDirectory("/proc/hookbench/out", "--out"));
+            Assert.Throws<UsageException>(() => OutputPaths.CheckFolder("/proc/hookbench/out", "--out", ["a.txt"]));
     }
 }

@@ -17,7 +17,12 @@ public class FlagValidationTests
     [InlineData(ContextKind.ArgsArray, IpModify, "no regs->ip")]
     [InlineData(ContextKind.PtRegs, CallOriginal | SkipFrame | IpModify, "CallOriginal calls the traced body")]
     [InlineData(ContextKind.ArgsArray, SkipFrame, "SkipFrame returns past the traced function")]
-    [InlineData(ContextKind.ArgsArray, CallOriginal, "CallOriginal from a fentry site needs SkipFrame")]
+    [InlineData(ContextKind.ArgsArray, CallOriginal, "CallOriginal from a fentry site needs SkipFrame or JmpEntry")]
+    [InlineData(ContextKind.ArgsArray, JmpEntry, "JmpEntry needs CallOriginal")]
+    [InlineData(ContextKind.PtRegs, JmpEntry | IpModify, "JmpEntry needs CallOriginal")]
+    [InlineData(ContextKind.ArgsArray, CallOriginal | SkipFrame | JmpEntry, "JmpEntry excludes SkipFrame")]
+    [InlineData(ContextKind.ArgsArray, ModifyReturn, "ModifyReturn needs CallOriginal")]
+    [InlineData(ContextKind.ArgsArray, ShareIpModify, "ShareIpModify needs CallOriginal")]
     [InlineData(ContextKind.None, TrampolineFlags.None, "needs a pt_regs or an argument-array context")]
     public void Contradictory_flags_are_refused_with_the_reason_before_emission(ContextKind context, TrampolineFlags flags, string reason)
     {
@@ -30,6 +35,16 @@ public class FlagValidationTests
         var refused = Assert.Throws<UsageException>(() => TrampolineBuilder.Build(asm, request));
         Assert.Contains(reason, refused.Message);
         Assert.Empty(asm.Instructions);
+    }
+
+    [Fact]
+    public void Share_ipmodify_falls_back_from_jmp_mode_to_a_called_trampoline_that_skips_the_frame()
+    {
+        var spec = new TrampolineSpec(ContextKind.ArgsArray, CallOriginal | JmpEntry | ShareIpModify);
+        Assert.True(spec.TryValidate(out string? error), error);
+        Assert.Equal(CallOriginal | SkipFrame | ShareIpModify, spec.Effective.Flags);
+        Assert.Same(Rel32Site.FentryCall, spec.EntrySite);
+        Assert.Same(Rel32Site.FentryJmp, new TrampolineSpec(ContextKind.ArgsArray, CallOriginal | JmpEntry).EntrySite);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using HookBench.Abi;
+using HookBench.Footprint;
 using HookBench.Handlers;
 using HookBench.HookSets;
 using HookBench.Strategies;
@@ -15,7 +16,8 @@ public class FootprintValidationTests
     {
         var results = FootprintValidationCases.All().Select(c => FootprintValidator.Validate(c.Options, c.Functions)).ToList();
         Assert.All(results, r => Assert.True(r.Passed, $"{r}: {string.Join("; ", r.Failures)}"));
-        Assert.Equal(6, results.Select(r => r.Case.Strategy).Distinct().Count());
+        Assert.Equal(FootprintShapes.Supported.Count, results.Select(r => r.Case.Strategy).Distinct().Count());
+        Assert.Equal(9, FootprintShapes.Supported.Count);
         Assert.Contains(results, r => r.Functions == 4096 && r.Case.Strategy == StrategyCatalog.MinRegs);
         Assert.True(results.Sum(r => r.Checks) > 100_000, $"{results.Sum(r => r.Checks)} checks");
     }

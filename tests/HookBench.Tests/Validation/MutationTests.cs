@@ -1,6 +1,7 @@
 using HookBench.Abi;
 using HookBench.Handlers;
 using HookBench.HookSets;
+using HookBench.Mitigations;
 using HookBench.Strategies;
 using HookBench.Trampolines;
 using HookBench.Validation;
@@ -57,8 +58,54 @@ public class MutationTests
     [Fact]
     public void The_unmutated_controls_pass()
     {
-        foreach (var strategy in new[] { "full-regs", "min-regs", "direct", "direct-fexit" })
+        foreach (var strategy in new[] { "full-regs", "min-regs", "direct", "direct-fexit", "direct-fexit-jmp", "direct-fmodret-jmp" })
             Assert.True(ValidateMutant(strategy, TrampolineMutation.None, CallingConvention.SysV).Passed, strategy);
+    }
+
+    static TransparencyResult ValidateMutant(string strategy, TrampolineMutation mutation, MitigationProfile profile, CallingConvention abi, int args = 2) =>
+        TransparencyValidator.Validate(new HookSetOptions(StrategyCatalog.Parse(strategy), HandlerKind.Args, args, abi) { Mutation = mutation, Profile = profile });
+
+    [Theory]
+    [InlineData("direct-fexit", "srso")]
+    [InlineData("direct-fexit", "rethunk")]
+    [InlineData("direct-fexit-jmp", "srso")]
+    [InlineData("direct-fmodret-jmp", "calldepth")]
+    public void A_return_thunk_that_leaves_rsp_wrong_is_caught(string strategy, string profile)
+    {
+        var profiled = MitigationProfiles.Parse(profile);
+        Assert.True(ValidateMutant(strategy, TrampolineMutation.None, profiled, CallingConvention.SysV).Passed);
+        var result = ValidateMutant(strategy, TrampolineMutation.ReturnThunkLeavesRspWrong, profiled, CallingConvention.SysV);
+        Assert.False(result.Passed);
+        Assert.Contains(result.Failures, f => f.Check == "rsp after return");
+    }
+
+    [Theory]
+    [InlineData("direct-fexit-jmp", "sysv", 2, "entry rsp mod 16")]
+    [InlineData("direct-fmodret-jmp", "sysv", 3, "entry rsp mod 16")]
+    [InlineData("direct-fexit-jmp", "win64", 6, "target arg4")]
+    [InlineData("direct-fmodret-jmp", "win64", 5, "target arg4")]
+    public void A_jmp_mode_trampoline_that_keeps_the_call_mode_stack_offsets_is_caught(string strategy, string abi, int args, string check)
+    {
+        var result = ValidateMutant(strategy, TrampolineMutation.JmpWithCallOffsets, MitigationProfiles.None, CallingConvention.Parse(abi), args);
+        Assert.False(result.Passed);
+        Assert.Contains(result.Failures, f => f.Check.Contains(check, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("direct")]
+    [InlineData("direct-fexit")]
+    [InlineData("direct-fexit-jmp")]
+    [InlineData("min-regs")]
+    [InlineData("full-regs")]
+    public void A_depth_counter_left_unbalanced_after_a_call_is_caught(string strategy)
+    {
+        foreach (var profile in new[] { MitigationProfiles.CallDepth, MitigationProfiles.All })
+        {
+            Assert.True(ValidateMutant(strategy, TrampolineMutation.None, profile, CallingConvention.SysV).Passed, $"{strategy} {profile}");
+            var result = ValidateMutant(strategy, TrampolineMutation.SkipCallDepthAccounting, profile, CallingConvention.SysV);
+            Assert.False(result.Passed);
+            Assert.Contains(result.Failures, f => f.Check == "call depth after the hooked call");
+        }
     }
 }
 

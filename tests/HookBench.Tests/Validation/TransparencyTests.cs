@@ -2,6 +2,7 @@ using CsCheck;
 using HookBench.Abi;
 using HookBench.Handlers;
 using HookBench.HookSets;
+using HookBench.Mitigations;
 using HookBench.Strategies;
 using HookBench.Validation;
 using Xunit;
@@ -24,12 +25,18 @@ public class TransparencyTests
     }
 
     [Fact]
-    public void The_case_matrix_covers_every_strategy_handler_arg_count_abi_and_alignment()
+    public void The_case_matrix_covers_every_strategy_profile_handler_arg_count_abi_and_alignment()
     {
-        // 6 trampolines × 3 handlers × 7 × 2 ABIs × 2 alignments, none × 3 × 7 × 2, direct-call × 2 × 7 × 2.
-        Assert.Equal(6 * 3 * 7 * 2 * 2 + 3 * 7 * 2 + 2 * 7 * 2, Cases.Count);
+        // Per profile: 9 trampolines (the two fmod_ret ones twice: running and skipping the original) × 3 handlers ×
+        // 7 × 2 ABIs × 2 alignments, none × 3 × 7 × 2, direct-call × 2 × 7 × 2 unless the profile accounts call depth.
+        int perProfile = 11 * 3 * 7 * 2 * 2 + 3 * 7 * 2;
+        int directCall = 2 * 7 * 2;
+        var profiles = MitigationProfiles.Every;
+        Assert.Equal(profiles.Count * perProfile + profiles.Count(p => !p.CallDepthAccounting) * directCall, Cases.Count);
         Assert.All(StrategyCatalog.All, s => Assert.Contains(Cases, c => c.Strategy == s));
+        Assert.All(profiles, p => Assert.Contains(Cases, c => c.Profile == p && c.Strategy == StrategyCatalog.DirectFexitJmp));
         Assert.All(CallingConvention.All, abi => Assert.Contains(Cases, c => c.Abi == abi && c.ArgCount == 6));
+        Assert.Contains(Cases, c => c.ModifiedReturn == ValidationCases.SkippingReturn && c.Strategy == StrategyCatalog.DirectFmodRetJmp);
     }
 
     [Fact]

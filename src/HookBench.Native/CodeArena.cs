@@ -1,59 +1,77 @@
-using System.Runtime.InteropServices;
-
 namespace HookBench.Native;
 
 /// <summary>
-/// One contiguous mapping that holds everything a hook set uses: code pages first, then data pages.
-/// Keeping it in one mapping keeps every site, trampoline, handler and data slot within ±2 GiB of each
+/// One reserved range that holds everything a hook set uses: code pages first, then data pages.
+/// Keeping it in one range keeps every site, trampoline, handler and data slot within ±2 GiB of each
 /// other, so sites reach trampolines with <c>call rel32</c> and code reaches data RIP-relatively.
-/// Code pages are read-write while code is written and read-execute after <see cref="Seal"/>; patching
-/// flips the touched pages to read-write (not executable) and back. Data pages are never executable.
-/// This class and <see cref="NativeMethods"/> hold all of HookBench's unsafe code.
+/// Data pages are read-write and never executable. Code pages depend on <see cref="Backing"/>:
+/// <list type="bullet">
+/// <item><see cref="ArenaBacking.Anonymous"/>: read-write while code is written, read-execute after
+/// <see cref="Seal"/>; <see cref="Patch"/> flips the touched pages to read-write and back.</item>
+/// <item><see cref="ArenaBacking.File"/>: a memfd. Threads execute a private mapping of it that is
+/// read-only until <see cref="Seal"/> and read-execute after, and never changes again; code is written
+/// and patched through a shared read-write alias of the same file (see CodeArena.FileBacked.cs).</item>
+/// </list>
+/// No mapping is ever writable and executable at once. Like everything unsafe in HookBench, this class
+/// lives in the HookBench.Native assembly.
 /// </summary>
-public sealed unsafe class CodeArena : IDisposable
+public sealed unsafe partial class CodeArena : IDisposable
 {
     public const int PageSize = 4096;
 
     readonly nint _base;
     readonly ulong _mappedLength;
+    readonly CodeFile? _file;
     bool _sealed;
     bool _disposed;
 
-    CodeArena(nint @base, ulong codeLength, ulong dataLength)
+    CodeArena(nint @base, ulong codeLength, ulong dataLength, CodeFile? file)
     {
         _base = @base;
         CodeLength = codeLength;
         DataLength = dataLength;
         _mappedLength = codeLength + dataLength;
+        _file = file;
     }
 
     /// <summary>Raised after each change of page protection (for W^X checks).</summary>
     public event Action<ProtectionChange>? ProtectionChanged;
 
+    /// <summary>Raised once, before the pages are unmapped: whoever keeps the arena's addresses forgets them.</summary>
+    public event Action<CodeArena>? Disposing;
+
+    public ArenaBacking Backing => _file is null ? ArenaBacking.Anonymous : ArenaBacking.File;
     public ulong CodeBase => (ulong)_base;
     public ulong CodeLength { get; }
     public ulong DataBase => (ulong)_base + CodeLength;
     public ulong DataLength { get; }
     public bool IsSealed => _sealed;
 
-    /// <summary>Maps a new arena with <paramref name="codeBytes"/> of code and <paramref name="dataBytes"/> of data (rounded up to pages).</summary>
-    public static CodeArena Create(int codeBytes = 16 * PageSize, int dataBytes = 4 * PageSize)
+    /// <summary>
+    /// Maps a new arena with <paramref name="codeBytes"/> of code and <paramref name="dataBytes"/> of
+    /// data (rounded up to pages). <see cref="ArenaBacking.File"/> is Linux-only.
+    /// </summary>
+    public static CodeArena Create(int codeBytes = 16 * PageSize, int dataBytes = 4 * PageSize, ArenaBacking backing = ArenaBacking.Anonymous)
     {
         HostPlatform.EnsureSupported();
         ulong code = RoundUp((ulong)codeBytes);
         ulong data = RoundUp((ulong)dataBytes);
-        nint mapping = Map(code + data);
-        return new CodeArena(mapping, code, data);
+        return backing switch
+        {
+            ArenaBacking.Anonymous => new CodeArena(MapAnonymous(code + data), code, data, null),
+            ArenaBacking.File => CreateFileBacked(code, data),
+            _ => throw new ArgumentOutOfRangeException(nameof(backing), backing, "anonymous or file"),
+        };
     }
 
-    /// <summary>Copies emitted bytes into the code pages; only before <see cref="Seal"/>, while they are read-write.</summary>
+    /// <summary>Copies emitted bytes into the code pages; only before <see cref="Seal"/>.</summary>
     public void WriteCode(ulong address, ReadOnlySpan<byte> bytes)
     {
         ThrowIfDisposed();
         if (_sealed)
             throw new InvalidOperationException("The arena is sealed (read-execute); use Patch to change code.");
         RequireRange(address, bytes.Length, CodeBase, CodeLength, "code");
-        bytes.CopyTo(new Span<byte>((void*)address, bytes.Length));
+        bytes.CopyTo(new Span<byte>(WritablePointer(address), bytes.Length));
     }
 
     /// <summary>Makes the code pages read-execute. After this, code changes only through <see cref="Patch"/>.</summary>
@@ -67,9 +85,10 @@ public sealed unsafe class CodeArena : IDisposable
     }
 
     /// <summary>
-    /// Rewrites code in a sealed arena: the pages holding the bytes become read-write (not executable),
-    /// the bytes are written, and the pages return to read-execute. Callers must ensure no thread runs
-    /// that code meanwhile (cross-modifying patching is a later concern).
+    /// Rewrites code in a sealed arena. Anonymous: the pages holding the bytes become read-write (not
+    /// executable), the bytes are written, and the pages return to read-execute, so no thread may run
+    /// that code meanwhile. File-backed: the bytes are written through the alias and the execute view
+    /// keeps its protection (see <see cref="PatchAtomic"/> for sites other threads are running).
     /// </summary>
     public void Patch(ulong address, ReadOnlySpan<byte> bytes)
     {
@@ -77,6 +96,12 @@ public sealed unsafe class CodeArena : IDisposable
         if (!_sealed)
             throw new InvalidOperationException("Seal the arena before patching it.");
         RequireRange(address, bytes.Length, CodeBase, CodeLength, "code");
+        if (_file is not null)
+        {
+            PatchThroughAlias(address, bytes);
+            return;
+        }
+
         ulong first = address & ~(ulong)(PageSize - 1);
         ulong length = RoundUp(address + (ulong)bytes.Length - first);
         Protect(first, length, PageProtection.ReadWrite);
@@ -90,6 +115,7 @@ public sealed unsafe class CodeArena : IDisposable
         }
     }
 
+    /// <summary>Reads code (as threads execute it) or data.</summary>
     public byte[] Read(ulong address, int length)
     {
         ThrowIfDisposed();
@@ -97,19 +123,24 @@ public sealed unsafe class CodeArena : IDisposable
         return new ReadOnlySpan<byte>((void*)address, length).ToArray();
     }
 
+    /// <summary>
+    /// Reads a slot. Volatile (acquire), like <see cref="WriteUInt64"/> (release): emitted code on other
+    /// threads reads and writes the same slots while managed code does, and the order of these accesses
+    /// is part of protocols (the patch phase a caller reads before and after a call, a patch table).
+    /// </summary>
     public ulong ReadUInt64(ulong address)
     {
         ThrowIfDisposed();
         RequireRange(address, 8, CodeBase, _mappedLength, "arena");
-        return *(ulong*)address;
+        return Volatile.Read(ref *(ulong*)address);
     }
 
-    /// <summary>Writes a data slot. Code pages are not writable this way.</summary>
+    /// <summary>Writes a data slot (a release store, see <see cref="ReadUInt64"/>). Code pages are not writable this way.</summary>
     public void WriteUInt64(ulong address, ulong value)
     {
         ThrowIfDisposed();
         RequireRange(address, 8, DataBase, DataLength, "data");
-        *(ulong*)address = value;
+        Volatile.Write(ref *(ulong*)address, value);
     }
 
     /// <summary>Calls emitted code that follows the host calling convention, takes nothing and returns nothing.</summary>
@@ -130,12 +161,14 @@ public sealed unsafe class CodeArena : IDisposable
     {
         if (_disposed)
             return;
+        Disposing?.Invoke(this);
         _disposed = true;
-        if (OperatingSystem.IsWindows())
-            NativeMethods.VirtualFree(_base, 0, NativeMethods.MemRelease);
-        else
-            NativeMethods.Munmap(_base, (nuint)_mappedLength);
+        Unmap();
+        _file?.Dispose();
     }
+
+    /// <summary>Where code at <paramref name="address"/> is written: the address itself, or its alias.</summary>
+    byte* WritablePointer(ulong address) => _file is null ? (byte*)address : _file.At(address - CodeBase);
 
     void RequireExecutable(ulong entry)
     {
@@ -143,46 +176,6 @@ public sealed unsafe class CodeArena : IDisposable
         if (!_sealed)
             throw new InvalidOperationException("Seal the arena before running its code (W^X).");
         RequireRange(entry, 1, CodeBase, CodeLength, "code");
-    }
-
-    static nint Map(ulong length)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            nint p = NativeMethods.VirtualAlloc(0, (nuint)length, NativeMethods.MemCommitReserve, NativeMethods.PageReadWrite);
-            if (p == 0)
-                throw new InvalidOperationException($"VirtualAlloc of {length} bytes failed (error {Marshal.GetLastPInvokeError()}).");
-            return p;
-        }
-
-        int anonymous = OperatingSystem.IsMacOS() ? NativeMethods.MapAnonymousMac : NativeMethods.MapAnonymousLinux;
-        nint mapping = NativeMethods.Mmap(0, (nuint)length, NativeMethods.ProtRead | NativeMethods.ProtWrite,
-            NativeMethods.MapPrivate | anonymous, -1, 0);
-        if (mapping == -1)
-            throw new InvalidOperationException($"mmap of {length} bytes failed (errno {Marshal.GetLastPInvokeError()}).");
-        return mapping;
-    }
-
-    void Protect(ulong address, ulong length, PageProtection protection)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            uint flags = protection == PageProtection.ReadExecute ? NativeMethods.PageExecuteRead : NativeMethods.PageReadWrite;
-            if (!NativeMethods.VirtualProtect((nint)address, (nuint)length, flags, out _))
-                throw new InvalidOperationException($"VirtualProtect failed (error {Marshal.GetLastPInvokeError()}).");
-            if (protection == PageProtection.ReadExecute)
-                NativeMethods.FlushInstructionCache(NativeMethods.GetCurrentProcess(), (nint)address, (nuint)length);
-        }
-        else
-        {
-            int flags = protection == PageProtection.ReadExecute
-                ? NativeMethods.ProtRead | NativeMethods.ProtExec
-                : NativeMethods.ProtRead | NativeMethods.ProtWrite;
-            if (NativeMethods.Mprotect((nint)address, (nuint)length, flags) != 0)
-                throw new InvalidOperationException($"mprotect failed (errno {Marshal.GetLastPInvokeError()}).");
-        }
-
-        ProtectionChanged?.Invoke(new ProtectionChange(address, length, protection));
     }
 
     static ulong RoundUp(ulong bytes) => (bytes + PageSize - 1) & ~(ulong)(PageSize - 1);

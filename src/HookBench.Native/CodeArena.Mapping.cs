@@ -1,0 +1,101 @@
+using System.Runtime.InteropServices;
+
+namespace HookBench.Native;
+
+/// <summary>Mapping, protecting and unmapping an arena's pages (mmap/mprotect, VirtualAlloc/VirtualProtect).</summary>
+public sealed unsafe partial class CodeArena
+{
+    /// <summary>One read-write mapping for code and data; code becomes read-execute when sealed.</summary>
+    static nint MapAnonymous(ulong length)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            nint p = NativeMethods.VirtualAlloc(0, (nuint)length, NativeMethods.MemCommitReserve, NativeMethods.PageReadWrite);
+            if (p == 0)
+                throw new InvalidOperationException($"VirtualAlloc of {length} bytes failed (error {Marshal.GetLastPInvokeError()}).");
+            return p;
+        }
+
+        int anonymous = OperatingSystem.IsMacOS() ? NativeMethods.MapAnonymousMac : NativeMethods.MapAnonymousLinux;
+        nint mapping = NativeMethods.Mmap(0, (nuint)length, NativeMethods.ProtRead | NativeMethods.ProtWrite,
+            NativeMethods.MapPrivate | anonymous, -1, 0);
+        if (mapping == -1)
+            throw new InvalidOperationException($"mmap of {length} bytes failed (errno {Marshal.GetLastPInvokeError()}).");
+        return mapping;
+    }
+
+    /// <summary>
+    /// Reserves code + data with one inaccessible anonymous mapping (so nothing else can land between
+    /// them and call rel32 / RIP-relative operands reach), then maps the pieces into it with MAP_FIXED:
+    /// the execute view, a <c>MAP_PRIVATE</c> read-only mapping of the memfd, and anonymous read-write
+    /// data. The view is private because the kernel puts uprobes only on mappings that cannot be
+    /// shared (kernel/events/uprobes.c: valid_vma refuses VM_MAYSHARE); the writable alias is the
+    /// memfd's shared mapping, elsewhere in the address space (it is never executed).
+    /// </summary>
+    static CodeArena CreateFileBacked(ulong code, ulong data)
+    {
+        if (!OperatingSystem.IsLinux())
+            throw new UsageException($"arena backing 'file' needs Linux (memfd_create, uprobes); valid backing on {RuntimeInformation.OSDescription}: anonymous");
+        var file = CodeFile.Create(code);
+        nint reserved = -1;
+        try
+        {
+            reserved = NativeMethods.Mmap(0, (nuint)(code + data), NativeMethods.ProtNone,
+                NativeMethods.MapPrivate | NativeMethods.MapAnonymousLinux | NativeMethods.MapNoReserveLinux, -1, 0);
+            if (reserved == -1)
+                throw new InvalidOperationException($"reserving {code + data} bytes failed (errno {Marshal.GetLastPInvokeError()}).");
+            MapFixed(reserved, code, NativeMethods.ProtRead, NativeMethods.MapPrivate, file.Descriptor, "the code memfd's execute view");
+            MapFixed(reserved + (nint)code, data, NativeMethods.ProtRead | NativeMethods.ProtWrite,
+                NativeMethods.MapPrivate | NativeMethods.MapAnonymousLinux, -1, "the data pages");
+            return new CodeArena(reserved, code, data, file);
+        }
+        catch
+        {
+            if (reserved != -1)
+                NativeMethods.Munmap(reserved, (nuint)(code + data));
+            file.Dispose();
+            throw;
+        }
+    }
+
+    static void MapFixed(nint address, ulong length, int protection, int flags, int fd, string what)
+    {
+        nint mapped = NativeMethods.Mmap(address, (nuint)length, protection, flags | NativeMethods.MapFixed, fd, 0);
+        if (mapped != address)
+            throw new InvalidOperationException($"mmap of {what} at 0x{address:X} failed (errno {Marshal.GetLastPInvokeError()}).");
+    }
+
+    void Protect(ulong address, ulong length, PageProtection protection)
+    {
+        // A file-backed arena's execute view only ever gains execute permission (at Seal): making a
+        // private file mapping writable would also give this process a private copy of each page written.
+        if (_file is not null && protection != PageProtection.ReadExecute)
+            throw new InvalidOperationException("A file-backed arena's execute view never becomes writable; code is written through its alias.");
+        if (OperatingSystem.IsWindows())
+        {
+            uint flags = protection == PageProtection.ReadExecute ? NativeMethods.PageExecuteRead : NativeMethods.PageReadWrite;
+            if (!NativeMethods.VirtualProtect((nint)address, (nuint)length, flags, out _))
+                throw new InvalidOperationException($"VirtualProtect failed (error {Marshal.GetLastPInvokeError()}).");
+            if (protection == PageProtection.ReadExecute)
+                NativeMethods.FlushInstructionCache(NativeMethods.GetCurrentProcess(), (nint)address, (nuint)length);
+        }
+        else
+        {
+            int flags = protection == PageProtection.ReadExecute
+                ? NativeMethods.ProtRead | NativeMethods.ProtExec
+                : NativeMethods.ProtRead | NativeMethods.ProtWrite;
+            if (NativeMethods.Mprotect((nint)address, (nuint)length, flags) != 0)
+                throw new InvalidOperationException($"mprotect failed (errno {Marshal.GetLastPInvokeError()}).");
+        }
+
+        ProtectionChanged?.Invoke(new ProtectionChange(address, length, protection));
+    }
+
+    void Unmap()
+    {
+        if (OperatingSystem.IsWindows())
+            NativeMethods.VirtualFree(_base, 0, NativeMethods.MemRelease);
+        else
+            NativeMethods.Munmap(_base, (nuint)_mappedLength);
+    }
+}

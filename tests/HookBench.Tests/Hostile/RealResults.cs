@@ -1,0 +1,61 @@
+using System.Text.Json.Nodes;
+
+namespace HookBench.Tests.Hostile;
+
+/// <summary>
+/// Fixtures cut from the repository's published results (results/*/summary.json and its BenchmarkDotNet
+/// report), so hostile-input tests start from what HookBench really writes, not from a hand-made sample.
+/// </summary>
+public static class RealResults
+{
+    static readonly Lazy<string> Root = new(() =>
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Bench.sln")))
+                return dir.FullName;
+        }
+
+        throw new InvalidOperationException("Bench.sln not found above " + AppContext.BaseDirectory);
+    });
+
+    static readonly Lazy<string> Summary = new(() => File.ReadAllText(
+        Directory.GetFiles(Path.Combine(Root.Value, "results"), "summary.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First()));
+
+    static readonly Lazy<string> Report = new(() => File.ReadAllText(
+        Directory.GetFiles(Path.Combine(Root.Value, "results"), "*-report-full.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First()));
+
+    /// <summary>The published summary, whole.</summary>
+    public static string FullSummary => Summary.Value;
+
+    /// <summary>The published summary cut to <paramref name="cells"/> cells, spread over its strategies and modes.</summary>
+    public static string SummaryText(int cells = 6)
+    {
+        var node = JsonNode.Parse(Summary.Value)!;
+        var all = node["cells"]!.AsArray();
+        int step = Math.Max(1, all.Count / cells);
+        var kept = new JsonArray();
+        for (int i = 0; i < all.Count && kept.Count < cells; i += step)
+            kept.Add(all[i]!.DeepClone());
+        node["cells"] = kept;
+        return node.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>The published BenchmarkDotNet report cut to its first <paramref name="benchmarks"/> benchmarks (Unhooked and Hooked alternate), optionally without the raw measurements.</summary>
+    public static string ReportText(int benchmarks = 4, bool measurements = true)
+    {
+        var node = JsonNode.Parse(Report.Value)!;
+        var all = node["Benchmarks"]!.AsArray();
+        var kept = new JsonArray();
+        foreach (var b in all.Take(benchmarks))
+        {
+            var copy = b!.DeepClone().AsObject();
+            if (!measurements)
+                copy.Remove("Measurements");     // every iteration's raw timings: HookBench reads only the statistics
+            kept.Add(copy);
+        }
+
+        node["Benchmarks"] = kept;
+        return node.ToJsonString();
+    }
+}
