@@ -7,7 +7,7 @@ namespace HookBench.Cli.Bdn;
 
 /// <summary>
 /// Runs the BenchmarkDotNet suite: <c>dotnet run -c Release</c> with no arguments runs the standard matrix
-/// with the publish config, unattended. HookBench's own options (<c>--matrix standard|full|mitigations</c>,
+/// with the publish config, unattended. HookBench's own options (<c>--matrix standard|full|mitigations|crosscheck|attach</c>,
 /// <c>--config publish|ci</c>, <c>--cells KEY,KEY</c> to keep only those cells of the matrix) are taken out; everything else goes to BenchmarkDotNet (<c>--filter</c>,
 /// <c>--job</c>, <c>--list flat</c>, <c>--exporters</c>, ...).
 /// </summary>

@@ -54,6 +54,10 @@ public class HookBenchmarks
     [ParamsSource(nameof(ProfileNames))]
     public string Profile { get; set; } = MitigationProfiles.None.Name;
 
+    /// <summary>What sits between the trampoline and the program (<see cref="BdnAttach"/>); the standard matrix keeps the default.</summary>
+    [ParamsSource(nameof(AttachValues))]
+    public string Attach { get; set; } = BdnAttach.Default;
+
     public static IEnumerable<string> StrategyNames => StrategyCatalog.All.Select(s => s.Name);
 
     public static IEnumerable<int> ArgCounts => Enumerable.Range(0, HookSetOptions.MaxArgs + 1);
@@ -64,7 +68,18 @@ public class HookBenchmarks
 
     public static IEnumerable<string> ProfileNames => MitigationProfiles.Names;
 
-    public string Key => CellKey.Format(Strategy, Args, Handler, Mode, (CellKeyTerms.Profile, Profile));
+    public static IEnumerable<string> AttachValues => BdnAttach.Values;
+
+    public string Key => KeyOf(Strategy, Args, Handler, Mode, Profile, Attach);
+
+    /// <summary>The cell key of a case's parameters: what its launches, columns and the <c>--cells</c> filter key it by.</summary>
+    public static string KeyOf(string strategy, int args, string handler, string mode, string profile, string attach) =>
+        CellKey.Format(strategy, args, handler, mode,
+            [(CellKeyTerms.Profile, profile), .. BdnAttach.Parse(attach).Terms().Select(t => (t.Axis, (string?)t.Value))]);
+
+    /// <summary><see cref="KeyOf(string, int, string, string, string, string)"/> of a case's BenchmarkDotNet parameters.</summary>
+    public static string KeyOf(BenchmarkDotNet.Parameters.ParameterInstances p) =>
+        KeyOf((string)p["Strategy"], (int)p["Args"], (string)p["Handler"], (string)p["Mode"], (string)p["Profile"], (string)p["Attach"]);
 
     [GlobalSetup]
     public void Setup()
@@ -135,5 +150,9 @@ public class HookBenchmarks
     };
 
     HookSetOptions Options() =>
-        new(StrategyCatalog.Parse(Strategy), HandlerKinds.Parse(Handler), Args, CallingConvention.Host) { Profile = MitigationProfiles.Parse(Profile) };
+        new(StrategyCatalog.Parse(Strategy), HandlerKinds.Parse(Handler), Args, CallingConvention.Host)
+        {
+            Profile = MitigationProfiles.Parse(Profile),
+            Attach = BdnAttach.Parse(Attach),
+        };
 }

@@ -38,11 +38,7 @@ public abstract class HookColumn(string id, string name, string legend) : IColum
 
     protected abstract string? Value(BenchmarkCase benchmarkCase);
 
-    protected static string KeyOf(BenchmarkCase benchmarkCase)
-    {
-        var p = benchmarkCase.Parameters;
-        return CellKey.Format((string)p["Strategy"], (int)p["Args"], (string)p["Handler"], (string)p["Mode"]);
-    }
+    protected static string KeyOf(BenchmarkCase benchmarkCase) => HookBenchmarks.KeyOf(benchmarkCase.Parameters);
 
     public override string ToString() => ColumnName;
 }
@@ -99,6 +95,7 @@ public sealed class InstructionsColumn() : HookColumn("HookInstructions", "Instr
             StrategyCatalog.Parse((string)p["Strategy"]), HandlerKinds.Parse((string)p["Handler"]), (int)p["Args"], CallingConvention.Host)
         {
             Profile = Mitigations.MitigationProfiles.Parse((string)p["Profile"]),
+            Attach = BdnAttach.Parse((string)p["Attach"]),
         };
         var (baseline, withHook) = Counts.GetOrAdd(options.ToString(), _ =>
         {

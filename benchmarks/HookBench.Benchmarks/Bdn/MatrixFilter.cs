@@ -22,6 +22,12 @@ public enum BdnMatrix
 
     /// <summary>What <c>hookbench crosscheck</c> compares: every strategy at 0, 2 and 6 args, empty handler, throughput.</summary>
     Crosscheck,
+
+    /// <summary>
+    /// What sits between the trampoline and the program, at 2 args (empty handler, throughput): ops-list over
+    /// K, direct over P, the enter/exit profiles and the lookups, with min-regs and direct as they are.
+    /// </summary>
+    Attach,
 }
 
 /// <summary>
@@ -39,24 +45,36 @@ public sealed class MatrixFilter(BdnMatrix matrix, IReadOnlySet<string>? cells =
         string handler = (string)p["Handler"];
         string mode = (string)p["Mode"];
         string profile = (string)p["Profile"];
-        return (cells is null || cells.Contains(CellKey.Format(strategy, args, handler, mode, (CellKeyTerms.Profile, profile)))) && Allowed(strategy, args, handler, mode, matrix, profile);
+        string attach = (string)p["Attach"];
+        return (cells is null || cells.Contains(HookBenchmarks.KeyOf(p))) && Allowed(strategy, args, handler, mode, matrix, profile, attach);
     }
 
-    public static bool Allowed(string strategy, int args, string handler, string mode, BdnMatrix matrix, string profile = "none")
+    public static bool Allowed(
+        string strategy, int args, string handler, string mode, BdnMatrix matrix, string profile = "none", string attach = BdnAttach.Default)
     {
         var key = new CellKey(StrategyCatalog.Parse(strategy), args, HandlerKinds.Parse(handler), MeasurementModes.Parse(mode))
         {
             Profile = MitigationProfiles.Parse(profile),
+            Attach = BdnAttach.Parse(attach),
         };
         if (!key.TryValidate(out _))
             return false;
         var (h, m) = (key.Handler, key.Mode);
         if (matrix == BdnMatrix.Mitigations)
-            return h == HandlerKind.Empty && m == MeasurementMode.Throughput && args == 2;
+            return h == HandlerKind.Empty && m == MeasurementMode.Throughput && args == 2 && key.Attach.IsDefault;
         if (profile != MitigationProfiles.None.Name)
             return false;
         if (matrix == BdnMatrix.Full)
             return true;
+        if (matrix == BdnMatrix.Attach)
+        {
+            bool compared = key.Strategy == StrategyCatalog.MinRegs || key.Strategy == StrategyCatalog.Direct || Attachment.TakesOps(key.Strategy);
+            return compared && args == 2 && h == HandlerKind.Empty && m == MeasurementMode.Throughput;
+        }
+
+        // The standard and cross-check matrices stay the thread's strategies with one handler each.
+        if (!key.Attach.IsDefault || Attachment.TakesOps(key.Strategy))
+            return false;
         if (matrix == BdnMatrix.Crosscheck)
             return h == HandlerKind.Empty && m == MeasurementMode.Throughput && args is 0 or 2 or 6;
         return h == HandlerKind.Empty && m switch

@@ -36,7 +36,8 @@ public static class CrosscheckCommand
             string directory = parse.GetValue(outDir) ?? Path.Combine(ResultsFolders.NewRunFolder(), "crosscheck");
             OutputPaths.CheckFolder(directory, "--out", [Markdown, NativeSummary, ShapedSummary], folders: ["bdn"]);
             var console = Consoles.For(output);
-            var plan = StrategyCatalog.All
+            // The thread's strategies, as BenchmarkDotNet's crosscheck matrix has them (ops-list's cost is about K, not args).
+            var plan = StrategyCatalog.All.Where(s => !Attachment.TakesOps(s))
                 .SelectMany(s => new[] { 0, 2, 6 }.Select(n => new CellSpec(s, n, HandlerKind.Empty, MeasurementMode.Throughput)))
                 .ToList();
 

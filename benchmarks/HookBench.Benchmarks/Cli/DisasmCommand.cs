@@ -23,7 +23,12 @@ public static class DisasmCommand
         var abi = CommonOptions.Abi();
         var align = CommonOptions.Alignment();
         var profile = CommonOptions.Profile();
-        var command = new Command("disasm", "Disassemble the site, trampoline, handler, target and mitigation thunks of one strategy.") { strategy, args, handler, abi, align, profile };
+        var attach = AttachmentOptions.OneEach();
+        var command = new Command("disasm", "Disassemble the site, trampoline, runtime, handler(s), target and mitigation thunks of one strategy.")
+        {
+            strategy, args, handler, abi, align, profile,
+        };
+        attach.AddTo(command);
         command.SetAction(parse =>
         {
             var options = new HookSetOptions(
@@ -34,6 +39,7 @@ public static class DisasmCommand
                 StackAlignments.Parse(parse.GetValue(align)!))
             {
                 Profile = MitigationProfiles.Parse(parse.GetValue(profile)!),
+                Attach = attach.ParseOne(parse),
             };
             options.EnsureValid();
             using var set = HookSetBuilder.Build(options);
@@ -50,6 +56,8 @@ public static class DisasmCommand
         var text = new StringWriter { NewLine = "\n" };
         text.WriteLine($"# {o.Strategy.Name}: {o.Strategy.Saves}");
         text.WriteLine($"# origin: {o.Strategy.Origin}");
+        if (!o.Attach.IsDefault)
+            text.WriteLine($"# attached: {o.Attach.Label}" + (o.Attach.Bpf.WrapsPrograms ? $"; {o.Attach.Bpf.Origin}" : string.Empty));
         text.WriteLine($"# args={o.ArgCount} handler={o.Handler.Name()} abi={o.Abi.Name} align={o.Alignment.Name()}"
             + (o.Profile.Name == MitigationProfiles.None.Name ? string.Empty : $" profile={o.Profile.Name} ({o.Profile.Knobs})")
             + (set.Entry?.EntryRspMod16 is int mod ? $"; handler entered with RSP mod 16 = {mod}{(mod == CallingConvention.EntryRspMod16 ? " (C-ABI aligned)" : " (not C-ABI aligned)")}" : string.Empty));
@@ -60,7 +68,7 @@ public static class DisasmCommand
         text.WriteLine("site after patching:");
         text.WriteLine($"  {disassembler.Site()}");
         set.Detach();
-        foreach (BlobKind kind in new[] { BlobKind.Trampoline, BlobKind.Handler, BlobKind.Target, BlobKind.Thunk })
+        foreach (BlobKind kind in new[] { BlobKind.Trampoline, BlobKind.Runtime, BlobKind.Handler, BlobKind.Target, BlobKind.Thunk })
         {
             foreach (EmittedBlob blob in set.Blobs.Where(b => b.Kind == kind))
             {

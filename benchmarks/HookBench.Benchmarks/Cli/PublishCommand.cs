@@ -109,17 +109,28 @@ public static class PublishCommand
 
     static IEnumerable<string> PlannedFiles(string slug, IReadOnlyList<PublishedMachine> others) =>
         SummaryFiles.Names.Select(n => $"{slug}/{n}")
-            .Concat(new[] { ReportBuilder.ArgsChart, ReportBuilder.BarChart, ReportBuilder.MitigationsChart, ReportBuilder.FunctionsChart, ReportBuilder.CallerChart }.Select(c => $"{slug}/charts/{c}"))
+            .Concat(new[] { ReportBuilder.ArgsChart, ReportBuilder.BarChart, ReportBuilder.MitigationsChart, ReportBuilder.FunctionsChart, ReportBuilder.CallerChart, AttachmentReport.OpsChart, AttachmentReport.ProgsChart }
+                .Select(c => $"{slug}/charts/{c}"))
             .Concat(others.SelectMany(m => ReportBuilder.ChartFiles(m).Keys));
 
-    /// <summary>The measured code of every strategy at 2 arguments (empty handler, host convention).</summary>
+    /// <summary>
+    /// The measured code of every strategy at 2 arguments (empty handler, host convention), and of the quick
+    /// matrix's attached cells (ops-list at K = 8, direct under bpf-6.18), named after their key's axes.
+    /// </summary>
     static Dictionary<string, string> Listings(string slug)
     {
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var strategy in StrategyCatalog.All)
+        IEnumerable<HookSetOptions> listed =
+        [
+            .. StrategyCatalog.All.Select(s => new HookSetOptions(s, HandlerKind.Empty, 2, CallingConvention.Host)),
+            .. RunPlan.Quick().Where(c => !c.Key.Attach.IsDefault).Select(c => c.Key.HookSet(CallingConvention.Host)).Distinct(),
+        ];
+        foreach (var options in listed)
         {
-            using var set = HookSetBuilder.Build(new HookSetOptions(strategy, HandlerKind.Empty, 2, CallingConvention.Host));
-            files[$"{slug}/disasm/{strategy.Name}.txt"] = $"# addresses relocated to 0x{ListingBase:X} (the arena's base) for stable diffs\n"
+            using var set = HookSetBuilder.Build(options);
+            string profile = options.Profile.Name == Mitigations.MitigationProfiles.None.Name ? string.Empty : $".profile-{options.Profile.Name}";
+            string tail = profile + string.Concat(options.Attach.Terms().Select(t => $".{t.Axis}-{t.Value}"));
+            files[$"{slug}/disasm/{options.Strategy.Name}{tail}.txt"] = $"# addresses relocated to 0x{ListingBase:X} (the arena's base) for stable diffs\n"
                 + DisasmCommand.Render(set, new Disassembler(set, ListingBase));
         }
 
@@ -129,7 +140,7 @@ public static class PublishCommand
 
     /// <summary>
     /// Every mitigation thunk once, as a hook set of each profile emits it. direct-fexit with BPF_TRAMP_F_SHARE_IPMODIFY
-    /// is the only trampoline with an indirect call (ORIG_STACK), so its sets carry the retpoline thunks too.
+    /// is the one single-handler trampoline with an indirect call (ORIG_STACK), so its sets carry the retpoline thunks too.
     /// </summary>
     static string ThunkListings()
     {

@@ -24,7 +24,7 @@ public static class ResultsTable
         {
             string[] cells =
             [
-                Markup.Escape(c.Strategy), c.Args.ToString(), c.Handler, c.Mode, Markup.Escape(c.Profile),
+                Markup.Escape(c.Variant), c.Args.ToString(), c.Handler, c.Mode, Markup.Escape(c.Profile),
                 .. axes ? new[] { c.Functions.ToString(), Markup.Escape(c.Caller) } : [],
                 $"{c.NsPerCall.Median:F2}",
                 Markup.Escape(c.OverheadText),

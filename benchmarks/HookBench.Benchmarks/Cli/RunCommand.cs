@@ -31,14 +31,16 @@ public static class RunCommand
         var loop = CommonOptions.Loop();
         var functions = CommonOptions.Functions();
         var callers = CommonOptions.Callers();
+        var attach = AttachmentOptions.Lists();
         var placements = new Option<string>("--placements") { Description = "per-round (default: every round on a freshly emitted placement of the code; footprint sets of several functions keep one) or fixed (one placement for the whole run, the earlier design)" };
         var command = new Command("run", "Measure per-call hook overhead (the quick matrix by default).")
         {
             strategies, args, handlers, modes, profiles, reps, ms, outDir, cpu, seed, loop, placements, functions, callers,
         };
+        attach.AddTo(command);
         command.SetAction(parse =>
         {
-            bool selected = new[] { strategies, args, handlers, modes, profiles, functions, callers }.Any(o => parse.GetValue(o) is not null);
+            bool selected = new[] { strategies, args, handlers, modes, profiles, functions, callers }.Any(o => parse.GetValue(o) is not null) || attach.AnyGiven(parse);
             IReadOnlyList<string> skipped = [];
             IReadOnlyList<CellSpec> plan = selected
                 ? RunPlan.Select(
@@ -47,6 +49,7 @@ public static class RunCommand
                     CellAxes.ParseHandlers(parse.GetValue(handlers) ?? HandlerKind.Empty.Name()),
                     CellAxes.ParseModes(parse.GetValue(modes) ?? MeasurementMode.Throughput.Name()),
                     out skipped,
+                    attach.ParseAll(parse),
                     CellAxes.ParseProfiles(parse.GetValue(profiles) ?? Mitigations.MitigationProfiles.None.Name),
                     CellAxes.ParseFunctions(parse.GetValue(functions) ?? "1"),
                     CellAxes.ParseCallers(parse.GetValue(callers) ?? CallerContext.Unrolled.Name()))

@@ -20,7 +20,7 @@ public static class ValidateCommand
         profiles.Description = $"Comma list of mitigation profiles: {Mitigations.MitigationProfiles.ValidNames} (default: all of them; footprint sets are checked under none only)";
         var command = new Command(
             "validate",
-            "Prove every strategy × profile × handler × args 0..6 × ABI × alignment transparent, and every footprint set (16, 256, 4096 hooked functions).")
+            "Prove every strategy × profile × handler × args 0..6 × ABI × alignment, the ops-list and BPF shapes, and every footprint set (16, 256, 4096 hooked functions) transparent.")
         { strategy, profiles };
         command.SetAction(parse =>
         {
@@ -35,16 +35,18 @@ public static class ValidateCommand
 
             var clock = Stopwatch.StartNew();
             var results = ValidationCases.All(only, chosen).Select(c => TransparencyValidator.Validate(c)).ToList();
+            var guards = ValidationCases.Reentrant(only, chosen).Select(RecursionGuardValidator.Validate).ToList();
             clock.Stop();
             var console = Consoles.For(output);
             Report(console, results, clock.Elapsed);
+            ReportGuards(console, guards);
             clock.Restart();
             // Footprint sets are built with profile none only (CellKey refuses the others for functions > 1).
             bool footprintProfile = chosen is null || chosen.Any(p => p.Name == Mitigations.MitigationProfiles.None.Name);
             var footprints = (footprintProfile ? FootprintValidationCases.All(only) : []).Select(c => FootprintValidator.Validate(c.Options, c.Functions)).ToList();
             clock.Stop();
             ReportFootprints(console, footprints, clock.Elapsed);
-            return results.All(r => r.Passed) && footprints.All(r => r.Passed) ? HookBenchCli.Ok : HookBenchCli.Failed;
+            return results.All(r => r.Passed) && guards.All(r => r.Passed) && footprints.All(r => r.Passed) ? HookBenchCli.Ok : HookBenchCli.Failed;
         });
         return command;
     }
@@ -99,6 +101,17 @@ public static class ValidateCommand
             console.MarkupLineInterpolated($"[red]FAIL[/] {failure}: {string.Join("; ", failure.Failures)}");
         console.MarkupLineInterpolated(
             $"{results.Count(r => r.Passed)} of {results.Count} footprint sets passed ({results.Sum(r => r.Checks)} checks: every function's body and hook counted exactly, through a probe and the measurement's driver) in {elapsed.TotalSeconds:F2} s");
+    }
+
+    /// <summary>The recursion-guard cases: a callback that calls the traced function again from inside the hook.</summary>
+    static void ReportGuards(IAnsiConsole console, IReadOnlyList<TransparencyResult> guards)
+    {
+        if (guards.Count == 0)
+            return;
+        foreach (var failure in guards.Where(r => !r.Passed).Take(50))
+            console.MarkupLineInterpolated($"[red]FAIL[/] re-entry {failure.Case}: {string.Join("; ", failure.Failures)}");
+        console.MarkupLineInterpolated(
+            $"recursion guards: {guards.Count(r => r.Passed)} of {guards.Count} re-entering cases passed ({guards.Sum(r => r.Checks)} checks)");
     }
 
     static string AlignmentSummary(IEnumerable<TransparencyResult> results)

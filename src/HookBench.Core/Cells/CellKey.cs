@@ -11,12 +11,13 @@ namespace HookBench.Cells;
 /// The name of one cell of a matrix: its axes, typed. The run plan, the timing harness, the
 /// BenchmarkDotNet filter, summary files, compare and report all key cells by it, and its rules are the
 /// only statement of which combinations exist. On disk a key is <c>strategy/args/handler/mode</c>; axes
-/// added later follow as <c>/axis=value</c>, written only when they differ from their default so keys of
-/// older result files stay what they were.
+/// added later follow as <c>/axis=value</c>, in the fixed order of <see cref="CellKeyTerms"/> and written
+/// only when they differ from their default, so keys of older result files stay what they were.
 /// </summary>
 /// <remarks>Adding an axis: a property here (with its default), its row in <see cref="CellKeyTerms"/> (which
 /// <see cref="Text"/>, <see cref="Format"/> and <see cref="TryParse"/> follow), its rule in <see cref="TryValidate"/>,
-/// and its parser in <see cref="CellAxes"/>.</remarks>
+/// and its parser in <see cref="CellAxes"/>. The <see cref="Attachment"/> axes keep their terms, parsers and rules
+/// together in that record, and the table takes one row per <see cref="Attachment.Axes"/>.</remarks>
 public sealed record CellKey(Strategy Strategy, int Args, HandlerKind Handler, MeasurementMode Mode)
 {
     public const char Separator = '/';
@@ -33,23 +34,26 @@ public sealed record CellKey(Strategy Strategy, int Args, HandlerKind Handler, M
     /// <summary>The code around each call (the caller-context axis, <c>/caller=name</c>).</summary>
     public CallerContext Caller { get; init; } = CallerContext.Unrolled;
 
+    /// <summary>What sits between the trampoline and the program (ops-list's K and match, direct's P, profile and lookup).</summary>
+    public Attachment Attach { get; init; } = Attachment.Default;
+
     /// <summary>The key as summary files, compare and report write it.</summary>
-    public string Text => Format(Strategy.Name, Args, Handler.Name(), Mode.Name(), [.. CellKeyTerms.All.Select(t => (t.Axis, (string?)t.Value(this)))]);
+    public string Text => Format(Strategy.Name, Args, Handler.Name(), Mode.Name(), CellKeyTerms.All.Select(t => (t.Axis, (string?)t.Value(this))));
 
     public override string ToString() => Text;
 
     /// <summary>
     /// A key from the names a result file carries (which may name strategies this build does not know);
-    /// <paramref name="terms"/> are optional axes by name (<see cref="CellKeyTerms"/>), written in the
-    /// table's order and left out when null or default.
+    /// <paramref name="terms"/> are optional axes as (name, value text) of <see cref="CellKeyTerms"/>, in any
+    /// order; each is written in the table's order unless it is absent (null) or its default's text.
     /// </summary>
-    public static string Format(string strategy, int args, string handler, string mode, params ReadOnlySpan<(string Axis, string? Value)> terms) =>
+    public static string Format(string strategy, int args, string handler, string mode, params IEnumerable<(string Axis, string? Value)> terms) =>
         string.Create(CultureInfo.InvariantCulture, $"{strategy}{Separator}{args}{Separator}{handler}{Separator}{mode}")
         + CellKeyTerms.Suffix(terms);
 
     /// <summary>What this cell builds: the hook set under <paramref name="abi"/>.</summary>
     public HookSetOptions HookSet(Abi.CallingConvention abi, StackAlignment alignment = StackAlignment.Kernel) =>
-        new(Strategy, Handler, Args, abi, alignment) { Profile = Profile };
+        new(Strategy, Handler, Args, abi, alignment) { Profile = Profile, Attach = Attach };
 
     /// <summary>Whether the cell can be built and measured; <paramref name="error"/> is a one-line reason naming what is valid.</summary>
     public bool TryValidate(out string? error)
@@ -73,6 +77,12 @@ public sealed record CellKey(Strategy Strategy, int Args, HandlerKind Handler, M
         if (Functions > 1 && !Profile.IsNone)
         {
             error = $"profile {Profile.Name} is not built for several functions (functions={Functions}); valid with functions > 1: profile {MitigationProfiles.None.Name}";
+            return false;
+        }
+
+        if (Functions > 1 && !Attach.IsDefault)
+        {
+            error = $"{Attach.Label} is not built for several functions (functions={Functions}); valid with functions > 1: the default attachment (no {string.Join("/", Attachment.Axes)} term)";
             return false;
         }
 

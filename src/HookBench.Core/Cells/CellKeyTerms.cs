@@ -6,6 +6,7 @@ namespace HookBench.Cells;
 /// <summary>
 /// The optional axes of a <see cref="CellKey"/>, in the one order keys write them. Adding an axis is a row
 /// here (plus its property and rule on <see cref="CellKey"/>); parsing and formatting follow from the table.
+/// The <see cref="Attachment"/> axes come last, one row each, in <see cref="Attachment.Axes"/> order.
 /// </summary>
 public static class CellKeyTerms
 {
@@ -18,9 +19,14 @@ public static class CellKeyTerms
         new(Profile, MitigationProfiles.None.Name, k => k.Profile.Name, (k, v) => k with { Profile = MitigationProfiles.Parse(v) }),
         new(Functions, "1", k => k.Functions.ToString(CultureInfo.InvariantCulture), (k, v) => k with { Functions = CellAxes.ParseFunctionCount(v, Functions) }),
         new(Caller, CallerContext.Unrolled.Name(), k => k.Caller.Name(), (k, v) => k with { Caller = CallerContexts.Parse(v) }),
+        .. Attachment.Axes.Select(axis => new CellKeyTerm(
+            axis, Attachment.Default.TextOf(axis), k => k.Attach.TextOf(axis), (k, v) => k with { Attach = k.Attach.With(axis, v) })),
     ];
 
-    public static string ValidAxes => string.Join(", ", All.Select(t => t.Axis));
+    /// <summary>The axis names, in key order.</summary>
+    public static IReadOnlyList<string> Axes { get; } = [.. All.Select(t => t.Axis)];
+
+    public static string ValidAxes => string.Join(", ", Axes);
 
     /// <summary>The row for <paramref name="axis"/>, or null when no axis has that name.</summary>
     public static CellKeyTerm? Find(string axis) => All.FirstOrDefault(t => t.Axis == axis);
@@ -29,7 +35,7 @@ public static class CellKeyTerms
     /// The <c>/axis=value</c> suffix for <paramref name="values"/> (axis → value; a null or default value is
     /// left out), in table order whatever order they come in.
     /// </summary>
-    public static string Suffix(ReadOnlySpan<(string Axis, string? Value)> values)
+    public static string Suffix(IEnumerable<(string Axis, string? Value)> values)
     {
         var byAxis = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var (axis, value) in values)

@@ -81,7 +81,8 @@ public static class BdnReportReader
         foreach (string pair in parameters.Split('&'))
         {
             string[] parts = pair.Split('=', 2);
-            if (parts.Length != 2 || !IsName(parts[0]) || !IsName(parts[1]) || !values.TryAdd(parts[0], parts[1]))
+            bool valueOk = parts.Length == 2 && (parts[0] == AttachParameter ? IsAttach(parts[1]) : IsName(parts[1]));
+            if (!valueOk || !IsName(parts[0]) || !values.TryAdd(parts[0], parts[1]))
                 throw Bad(file, $"Benchmarks[{index}] has malformed \"Parameters\" ('{JsonOutline.Printable(parameters)}'); expected {expected}");
         }
 
@@ -94,7 +95,11 @@ public static class BdnReportReader
         if (!int.TryParse(values["Args"], NumberStyles.None, CultureInfo.InvariantCulture, out int args))
             throw Bad(file, $"Benchmarks[{index}] has Args '{JsonOutline.Printable(values["Args"])}'; expected a count of 0 or more");
         string key = CellKey.Format(values["Strategy"], args, values["Handler"], values["Mode"], (CellKeyTerms.Profile, values.GetValueOrDefault("Profile")));
-        var extra = values.Where(p => !KeyParameters.Contains(p.Key) && p.Key != "Profile").Select(p => $"{p.Key.ToLowerInvariant()}={p.Value}").ToList();
+        // Attach holds the key's attachment terms ("ops=8/match=0.125"; "default" for none), in key order after the profile.
+        if (values.GetValueOrDefault(AttachParameter) is string attach && attach != AttachDefault)
+            key += CellKey.Separator + attach;
+        var extra = values.Where(p => !KeyParameters.Contains(p.Key) && p.Key is not "Profile" and not AttachParameter)
+            .Select(p => $"{p.Key.ToLowerInvariant()}={p.Value}").ToList();
         if (extra.Count > 0)
             return (key + CellKey.Separator + string.Join(CellKey.Separator, extra), true);
         if (!CellKey.TryParse(key, out var parsed, out _))
@@ -103,6 +108,15 @@ public static class BdnReportReader
             throw Bad(file, $"case {key} is not in canonical form; this build writes it {parsed.Text}");
         return (key, false);
     }
+
+    /// <summary>The suite's parameter for the attachment axes, and its value for none (BdnAttach in the benchmarks).</summary>
+    const string AttachParameter = "Attach", AttachDefault = "default";
+
+    /// <summary>An Attach value: <c>default</c>, or axis=value terms joined by the key separator.</summary>
+    static bool IsAttach(string text) =>
+        text == AttachDefault
+        || (text.Length <= SummaryValidation.MaxNameLength
+            && text.Split(CellKey.Separator).All(term => term.Split('=') is [var axis, var value] && IsName(axis) && IsName(value)));
 
     static bool IsName(string text) =>
         text.Length is > 0 and <= SummaryValidation.MaxNameLength && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');

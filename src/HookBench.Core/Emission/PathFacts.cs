@@ -84,6 +84,23 @@ public sealed class PathFacts
             return true;
         }
 
+        /// <summary>
+        /// Facts the walk used but did not use up: a branch, transfer or return-slot store that ran fewer times than
+        /// its fact lists (the builder described a loop that is not the one it emitted). Facts the walk never reached are fine: that code was not on the path.
+        /// </summary>
+        public IEnumerable<string> Unfinished()
+        {
+            foreach (var (address, used) in _used)
+            {
+                int listed = facts._branches.TryGetValue(address, out var taken) ? taken.Count
+                    : facts._transfers.TryGetValue(address, out var destinations) ? destinations.Count
+                    : facts._slots.TryGetValue(address, out var slotDestinations) ? slotDestinations.Count
+                    : used;
+                if (used < listed)
+                    yield return $"0x{address:X} ran {used} times; its path fact lists {listed}";
+            }
+        }
+
         T Next<T>(Dictionary<ulong, IReadOnlyList<T>> table, ulong address, string what, string missing)
         {
             if (!table.TryGetValue(address, out var outcomes))

@@ -22,7 +22,7 @@ public static class FootprintShapes
     /// <summary>
     /// The pt_regs (ftrace) strategies share one trampoline, the argument-array (BPF) strategies get one
     /// per function, direct-call calls its handler from every site. A redirecting strategy is refused:
-    /// livepatch gives each function its own replacement, which a footprint set does not emit.
+    /// livepatch gives each function its own replacement, which a footprint set does not emit; so is ops-list.
     /// </summary>
     public static bool TryFor(Strategy strategy, out FootprintShape shape, out string? why)
     {
@@ -40,6 +40,14 @@ public static class FootprintShapes
         if (strategy.Redirects)
         {
             why = $"strategy {strategy.Name} redirects each call to its own livepatch replacement, which a footprint set does not emit";
+            return false;
+        }
+
+        // The shared shape emits one ops' filter lookup; ops-list's K registered ops, their recursion guards and
+        // op->func indirect calls (ftrace_ops_list_func, kernel/trace/ftrace.c) are built for one function only.
+        if (strategy.Dispatch == CallbackDispatch.OpsList)
+        {
+            why = $"strategy {strategy.Name} walks K registered ftrace_ops through ftrace_ops_list_func, which a footprint set does not emit";
             return false;
         }
 

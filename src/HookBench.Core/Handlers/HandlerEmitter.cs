@@ -37,6 +37,10 @@ public static class HandlerEmitter
                 break;
         }
 
+        // A re-entering program (tests of the recursion guards): the traced function again, from inside the hook.
+        if (spec.Reenter is ulong traced)
+            asm.call(traced);
+
         if (spec.RedirectTo is ulong replacement)
         {
             // Livepatch's redirect: regs->ip = new function; the trampoline copies RIP back to its return slot.

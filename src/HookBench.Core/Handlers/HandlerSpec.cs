@@ -25,6 +25,9 @@ public sealed record HandlerSpec(
     /// </summary>
     public bool ClobberVolatiles { get; init; }
 
+    /// <summary>Recursion-guard tests only: after its work the handler calls this traced function again.</summary>
+    internal ulong? Reenter { get; init; }
+
     /// <summary>fmod_ret programs: the value the program returns in rax (0 lets the original run); null for the others.</summary>
     public ulong? ReturnValue { get; init; }
 

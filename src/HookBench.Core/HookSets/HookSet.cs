@@ -65,6 +65,18 @@ public sealed class HookSet : IDisposable
     /// <summary>The <c>struct ftrace_ops *</c> handed to ftrace callbacks (a data slot standing in for the ops).</summary>
     public required ulong OpsPointer { get; init; }
 
+    /// <summary>
+    /// Every callback when the hook calls several (ops-list's K ops, direct's P programs), in call order;
+    /// empty for one handler. <see cref="Entry"/> is then the first of them.
+    /// </summary>
+    public IReadOnlyList<ChainedHandler> Chain { get; init; } = [];
+
+    /// <summary>The kernel state the hook's runtime code keeps (recursion bits, preempt count, migrate counters), if any.</summary>
+    public Kernel.KernelState? Kernel { get; init; }
+
+    /// <summary>The BPF programs behind <see cref="Chain"/>, when the hook calls BPF programs through the runtime or a lookup.</summary>
+    public IReadOnlyList<Bpf.BpfProgram> Programs { get; init; } = [];
+
     /// <summary>The trampoline's documented layout, or null when there is no trampoline.</summary>
     public TrampolineLayout? Layout { get; init; }
 

@@ -13,12 +13,12 @@ namespace HookBench.HookSets;
 /// Emits a hook set in dependency order — target, replacement, handlers, trampoline — so every blob is
 /// assembled knowing the final addresses it calls. The result is not sealed yet: harnesses go next.
 /// </summary>
-public static class HookSetBuilder
+public static partial class HookSetBuilder
 {
     public static HookSet Emit(HookSetOptions options)
     {
         options.EnsureValid();
-        var arena = CodeArena.Create(backing: options.Backing);
+        var arena = CreateArena(options);
         try
         {
             return EmitInto(new CodeImage(arena), options);
@@ -52,12 +52,15 @@ public static class HookSetBuilder
         if (spec is not null && options.Alignment == StackAlignment.CAbi)
             spec = spec.With(TrampolineFlags.AlignStack);
 
-        // The thunks first: everything after jumps to them. The only indirect call on a hook path is ORIG_STACK's.
-        Iced.Intel.Register[] indirect = spec?.Effective.Has(TrampolineFlags.ShareIpModify) == true ? [Iced.Intel.Register.RAX] : [];
+        // The thunks first: everything after jumps to them. The indirect calls on a hook path, all through rax:
+        // ORIG_STACK's call of the body, the list function's op->func, a lookup trampoline's bpf_func.
+        Iced.Intel.Register[] indirect = spec?.Effective.Has(TrampolineFlags.ShareIpModify) == true || CallsSeveral(options)
+            ? [Iced.Intel.Register.RAX] : [];
         var thunks = ThunkSet.Emit(image, facts, options.Profile, indirect);
 
         var targetWitness = options.Instrumented ? WitnessSlots.Allocate(data, "target", n) : null;
         int? bodyCounter = options.ThreadCounters ? ThreadCounters.BodyRuns : null;
+        var padding = EmitFunctionPadding(image, options);
         var (target, function, siteAddress) = EmitTarget(image, $"target{n}", strategy, options, TargetEmitter.TargetSeed, targetWitness, thunks, bodyCounter, options.SiteOffset);
         var site = new Site(strategy.Site, siteAddress);
 
@@ -69,6 +72,9 @@ public static class HookSetBuilder
             replacementWitness = options.Instrumented ? WitnessSlots.Allocate(data, "replacement", n) : null;
             (replacement, replacementFunction, _) = EmitTarget(image, $"replacement{n}", strategy, options, TargetEmitter.ReplacementSeed, replacementWitness, thunks, bodyCounter);
         }
+
+        if (CallsSeveral(options))
+            return EmitChain(image, options, new ChainTarget(target, targetWitness, site, opsPointer, padding?.Metadata, facts, thunks));
 
         if (strategy.Route == SiteRoute.Unpatched)
         {
@@ -143,10 +149,11 @@ public static class HookSetBuilder
         return (blob, blob.LabelAddress(function), blob.LabelAddress(site));
     }
 
+    /// <summary>Emits one handler; <paramref name="index"/> numbers it among several callbacks, <paramref name="reenter"/> makes it call that target again.</summary>
     internal static (EmittedBlob Blob, HandlerSlots Slots, ObservationSlots? Observation) EmitHandler(
-        CodeImage image, HookSetOptions options, ContextLayout context, HandlerRole role, ulong? redirectTo, ThunkSet thunks)
+        CodeImage image, HookSetOptions options, ContextLayout context, HandlerRole role, ulong? redirectTo, ThunkSet thunks, int? index = null, ulong? reenter = null)
     {
-        string owner = role == HandlerRole.Entry ? "handler" : "exit_handler";
+        string owner = (role == HandlerRole.Entry ? "handler" : "exit_handler") + index;
         var slots = HandlerSlots.Allocate(image.Data, owner, options.ArgCount);
         var observation = options.Instrumented ? ObservationSlots.Allocate(image.Data, owner) : null;
         var spec = new HandlerSpec(options.Handler, options.Strategy.Signature, role, options.Abi, options.ArgCount, context, slots)
@@ -154,11 +161,12 @@ public static class HookSetBuilder
             RedirectTo = redirectTo,
             Observation = observation,
             ClobberVolatiles = options.Instrumented && options.Strategy.Signature != HandlerSignature.InPlace,
+            Reenter = reenter,
             ReturnValue = options.Strategy.ModifiesReturn && role == HandlerRole.Entry ? options.ModifiedReturn : null,
             Thunks = thunks,
             CounterAtFirstArgument = options.ThreadCounters && role == HandlerRole.Entry ? ThreadCounters.HandlerRuns : null,
         };
-        string name = role == HandlerRole.Entry ? $"{options.Handler.Name()}-handler" : $"{options.Handler.Name()}-exit-handler";
+        string name = (role == HandlerRole.Entry ? $"{options.Handler.Name()}-handler" : $"{options.Handler.Name()}-exit-handler") + index;
         var blob = image.Emit(name, BlobKind.Handler, asm => HandlerEmitter.Emit(asm, spec));
         return (blob, slots, observation);
     }

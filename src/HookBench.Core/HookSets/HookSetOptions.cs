@@ -1,4 +1,5 @@
 using HookBench.Abi;
+using HookBench.Cells;
 using HookBench.Handlers;
 using HookBench.Native;
 using HookBench.Mitigations;
@@ -21,6 +22,12 @@ public sealed record HookSetOptions(
     public const int MaxSiteOffset = 63;
 
     public const int MaxSpareTrampolines = 16;
+
+    /// <summary>What sits between the trampoline and the program: ops-list's K ops, direct's P programs and their bookkeeping.</summary>
+    public Attachment Attach { get; init; } = Attachment.Default;
+
+    /// <summary>Test builds only: the first callback calls the target again from inside the hook (the recursion guards' probe).</summary>
+    internal bool Reenter { get; init; }
 
     /// <summary>Validation builds: targets record a witness, handlers record what they saw and clobber volatiles.</summary>
     public bool Instrumented { get; init; }
@@ -67,6 +74,7 @@ public sealed record HookSetOptions(
 
     public override string ToString() =>
         $"{Strategy.Name} {Handler.Name()} args={ArgCount} {Abi.Name} {Alignment.Name()}"
+        + (Attach.IsDefault ? string.Empty : $" {Attach.Label}")
         + (Profile.Name == MitigationProfiles.None.Name ? string.Empty : $" profile={Profile.Name}")
         + (ModifiedReturn == 0 ? string.Empty : $" fmod_ret=0x{ModifiedReturn:X}");
 
@@ -99,9 +107,22 @@ public sealed record HookSetOptions(
             error = "thread counters need at least 1 argument (it carries the counter block); valid args: 1..6";
         else if (ThreadCounters && Handler != HandlerKind.Counter)
             error = $"thread counters are kept by the counter handler; got handler {Handler.Name()}; valid: {HandlerKind.Counter.Name()}";
+        else if (SiteOffset != 0 && !Attach.IsDefault)
+            error = $"a site offset applies to plain hook sets only (the function padding of {Attach.Label} must sit right before the entry); valid: site offset 0";
+        else if (Attach.TryValidate(Strategy, out error) && Attach.CallsIndirectly(Strategy) && LeavesIndirectCallsUnaccounted(Profile))
+        {
+            error = $"{Strategy.Name}{(Attach.IsDefault ? string.Empty : " " + Attach.Label)} calls its callbacks indirectly, and profile {Profile.Name} "
+                + "tracks call depth without retpolines: nothing accounts those calls, so each callback's return underflows the depth counter "
+                + "(the kernel tracks call depth only with retpolines, whose call thunk accounts them: cdt_possible() in arch/x86/kernel/cpu/bugs.c); "
+                + $"valid profiles here: {string.Join(", ", MitigationProfiles.Names.Where(n => !LeavesIndirectCallsUnaccounted(MitigationProfiles.Parse(n))))}";
+        }
 
         return error is null;
     }
+
+    /// <summary>Call-depth accounting without the retpoline call thunk: an indirect call is left unaccounted (see <see cref="ThunkSet.EmitIndirectCall(Iced.Intel.Assembler, Iced.Intel.Register, ulong, ICollection{Emission.PathFact})"/>).</summary>
+    static bool LeavesIndirectCallsUnaccounted(MitigationProfile profile) =>
+        profile.CallDepthAccounting && profile.IndirectCall != IndirectCallKind.RetpolineThunk;
 
     /// <summary>The profiles <paramref name="strategy"/> can use, by name.</summary>
     public static string ValidProfiles(Strategy strategy) =>

@@ -1,3 +1,4 @@
+using HookBench.Bpf;
 using HookBench.Cells;
 using HookBench.Handlers;
 using HookBench.Measurement.Interference;
@@ -58,6 +59,11 @@ public static class CellStatistics
             Args = spec.ArgCount,
             Handler = spec.Handler.Name(),
             Mode = spec.Mode.Name(),
+            Ops = Attachment.TakesOps(spec.Strategy) ? spec.Key.Attach.Ops : null,
+            Match = Attachment.TakesOps(spec.Strategy) ? spec.Key.Attach.Match : null,
+            Progs = Attachment.TakesPrograms(spec.Strategy) ? spec.Key.Attach.Progs : null,
+            Bpf = Attachment.TakesPrograms(spec.Strategy) ? spec.Key.Attach.Bpf.Name : null,
+            Lookup = Attachment.TakesPrograms(spec.Strategy) ? spec.Key.Attach.Lookup.Name() : null,
             Profile = spec.Profile.Name,
             Reps = samples.Reps.Count,
             DiscardedReps = samples.Reps.Count - kept.Count,

@@ -85,11 +85,11 @@ public static class ExecutedPath
                         if (rewritten != PathFacts.ReturnToCaller)
                             pc = rewritten;
                         else if (!returns.TryPop(out pc))      // past the target: to whoever called it, if the walk began above it
-                            return Done(null);
+                            return Finished(cursor, Done(null));
                     }
                     else if (!returns.TryPop(out pc))
                     {
-                        return Done(null);
+                        return Finished(cursor, Done(null));
                     }
 
                     break;
@@ -99,6 +99,15 @@ public static class ExecutedPath
         }
 
         throw new InvalidOperationException($"runaway walk from 0x{entry:X}: more than {limit} instructions");
+    }
+
+    /// <summary>The walk of one call, once every fact it used is used up (a loop ran as often as described).</summary>
+    static PathWalk Finished(PathFacts.Cursor cursor, PathWalk walk)
+    {
+        string? unfinished = cursor.Unfinished().FirstOrDefault();
+        return unfinished is null
+            ? walk
+            : throw new InvalidOperationException($"the call returned before its path facts ran out: {unfinished}");
     }
 
     static ulong Transfer(PathFacts.Cursor cursor, ulong pc, in Instruction instruction) =>

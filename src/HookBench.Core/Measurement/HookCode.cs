@@ -4,12 +4,14 @@ using Iced.Intel;
 namespace HookBench.Measurement;
 
 /// <summary>
-/// Collects the distinct hook instructions (in trampolines and handlers) a walk executes, for the hook
-/// code bytes a cell reports: how much code the hooks bring into the instruction cache, once each.
+/// Collects the distinct hook instructions (in trampolines, the kernel runtime they call — the ops list
+/// function, the BPF enter/exit functions — and handlers) a walk executes, for the hook code bytes a cell
+/// reports: how much code the hooks bring into the instruction cache, once each. The profile's thunks are
+/// not counted, as the target shares them.
 /// </summary>
 public sealed class HookCode(IEnumerable<EmittedBlob> blobs)
 {
-    readonly EmittedBlob[] _hooks = [.. blobs.Where(b => b.Kind is BlobKind.Trampoline or BlobKind.Handler).OrderBy(b => b.Address)];
+    readonly EmittedBlob[] _hooks = [.. blobs.Where(b => b.Kind is BlobKind.Trampoline or BlobKind.Runtime or BlobKind.Handler).OrderBy(b => b.Address)];
     readonly Dictionary<ulong, int> _executed = [];
 
     /// <summary>Bytes of distinct hook instructions seen so far.</summary>

@@ -12,14 +12,17 @@ public static class RunPlan
     /// <summary>
     /// The quick matrix (<c>./run-bench.sh</c>): every strategy × args 0..6 with the empty handler in
     /// throughput mode, plus the counter and args handlers, latency mode and serialized mode at 2 arguments
-    /// (serialized cells are where the regression gate sees a single added cycle), every strategy at 2
-    /// arguments under the <c>host</c> profile (what this machine's kernel would compile in), then the three
+    /// (serialized cells are where the regression gate sees a single added cycle), and every strategy at 2
+    /// arguments under the <c>host</c> profile (what this machine's kernel would compile in). ops-list, whose
+    /// cost follows K rather than the argument count, is measured at K = 8 with all and with one of the ops
+    /// tracing the function (the first also under <c>host</c>, where each op->func goes through the profile's
+    /// indirect call), and direct adds the Linux 6.18 bookkeeping, all at 2 arguments. Then the three
     /// many-function shapes at 256 functions and every strategy from a rolled loop, at 2 arguments.
     /// </summary>
     public static IReadOnlyList<CellSpec> Quick()
     {
         var cells = new List<CellSpec>();
-        foreach (var strategy in StrategyCatalog.All)
+        foreach (var strategy in StrategyCatalog.All.Where(s => !Attachment.TakesOps(s)))
         {
             for (int n = 0; n <= HookSetOptions.MaxArgs; n++)
                 cells.Add(new CellSpec(strategy, n, HandlerKind.Empty, MeasurementMode.Throughput));
@@ -36,6 +39,8 @@ public static class RunPlan
             if (host.Key.TryValidate(out _))
                 cells.Add(host);
         }
+
+        cells.AddRange(QuickAttached.Select(key => new CellSpec(key)));
 
         // Beyond one hot function: the three many-function shapes at 256 functions, and every strategy
         // called from a rolled loop, at 2 arguments (after the cells above, so older keys keep their order).
@@ -81,6 +86,18 @@ public static class RunPlan
     static CellKey TwoArgs(Strategy strategy) => new(strategy, 2, HandlerKind.Empty, MeasurementMode.Throughput);
 
     /// <summary>
+    /// The quick matrix's attached cells: ops-list at K = 8 (all ops, then one, trace the function; the first
+    /// under <c>host</c> too), direct under bpf-6.18.
+    /// </summary>
+    static IReadOnlyList<CellKey> QuickAttached { get; } =
+    [
+        new(StrategyCatalog.OpsList, 2, HandlerKind.Empty, MeasurementMode.Throughput) { Attach = new() { Ops = 8 } },
+        new(StrategyCatalog.OpsList, 2, HandlerKind.Empty, MeasurementMode.Throughput) { Attach = new() { Ops = 8 }, Profile = MitigationProfiles.Host },
+        new(StrategyCatalog.OpsList, 2, HandlerKind.Empty, MeasurementMode.Throughput) { Attach = new() { Ops = 8, Match = 0.125m } },
+        new(StrategyCatalog.Direct, 2, HandlerKind.Empty, MeasurementMode.Throughput) { Attach = new() { Bpf = Bpf.BpfProfile.Linux618 } },
+    ];
+
+    /// <summary>
     /// What mitigations cost a hook: every strategy at 2 arguments, empty handler, throughput, under every
     /// profile it can use.
     /// </summary>
@@ -94,23 +111,27 @@ public static class RunPlan
     /// <summary>
     /// The cross product of a selection. Combinations the cell rules refuse (a handler a strategy refuses,
     /// latency with no argument to chain, …) are left out and listed in <paramref name="skipped"/> with the reason.
+    /// Each strategy takes only the <paramref name="attachments"/>' axes that apply to it (see
+    /// <see cref="Attachment.For"/>), so <c>--ops 1,8</c> with min-regs and ops-list measures min-regs once.
     /// </summary>
     public static IReadOnlyList<CellSpec> Select(
         IReadOnlyList<Strategy> strategies, IReadOnlyList<int> args, IReadOnlyList<HandlerKind> handlers,
-        IReadOnlyList<MeasurementMode> modes, out IReadOnlyList<string> skipped, IReadOnlyList<MitigationProfile>? profiles = null,
+        IReadOnlyList<MeasurementMode> modes, out IReadOnlyList<string> skipped,
+        IReadOnlyList<Attachment>? attachments = null, IReadOnlyList<MitigationProfile>? profiles = null,
         IReadOnlyList<int>? functions = null, IReadOnlyList<CallerContext>? callers = null)
     {
         var cells = new List<CellSpec>();
         var skips = new List<string>();
         foreach (var strategy in strategies)
         foreach (var profile in profiles ?? [MitigationProfiles.None])
+        foreach (var attach in (attachments ?? [Attachment.Default]).Select(a => a.For(strategy)).Distinct())
         foreach (var n in args)
         foreach (var handler in handlers)
         foreach (var mode in modes)
         foreach (int m in functions ?? [1])
         foreach (var caller in callers ?? [CallerContext.Unrolled])
         {
-            var cell = new CellSpec(new CellKey(strategy, n, handler, mode) { Profile = profile, Functions = m, Caller = caller });
+            var cell = new CellSpec(new CellKey(strategy, n, handler, mode) { Profile = profile, Attach = attach, Functions = m, Caller = caller });
             if (cell.Key.TryValidate(out string? why))
                 cells.Add(cell);
             else

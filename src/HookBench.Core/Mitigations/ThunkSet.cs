@@ -121,7 +121,21 @@ public sealed class ThunkSet
     /// only the retpoline's call thunk (__x86_indirect_call_thunk_reg) accounts an indirect call, which is why
     /// the kernel enables call-depth tracking only together with retpolines (cdt_possible() in bugs.c).
     /// </summary>
-    public int EmitIndirectCall(Assembler asm, Register register, ulong destination, ICollection<PathFact> facts)
+    public int EmitIndirectCall(Assembler asm, Register register, ulong destination, ICollection<PathFact> facts) =>
+        EmitIndirectCall(asm, register, [destination], facts);
+
+    /// <summary>
+    /// An indirect call that runs once per entry of <paramref name="destinations"/> per hooked call (a call in a
+    /// loop: the ftrace list walk's <c>op->func</c>, a multi-attach trampoline's <c>bpf_func</c>), going to
+    /// each in turn; returns the depth-counter contribution of ONE run (see the overload above).
+    /// </summary>
+    /// <remarks>
+    /// Through a retpoline the destinations become the thunk's return-slot fact, which lists every call the
+    /// register's thunk serves in execution order; call sites are appended in emission order, so the call
+    /// sites of one register must run one after another, as every hook path here does (one site per register,
+    /// or sites in straight-line order).
+    /// </remarks>
+    public int EmitIndirectCall(Assembler asm, Register register, IReadOnlyList<ulong> destinations, ICollection<PathFact> facts)
     {
         var at = asm.CreateLabel("indirect_call");
         switch (Profile.IndirectCall)
@@ -132,7 +146,7 @@ public sealed class ThunkSet
                 asm.call(thunk.Blob.Address);
                 if (!_indirectDestinations.TryGetValue(register, out var list))
                     _indirectDestinations[register] = list = [];
-                list.Add(destination);
+                list.AddRange(destinations);
                 return 0;
             case IndirectCallKind.LfenceCall:
                 asm.lfence();
@@ -141,7 +155,7 @@ public sealed class ThunkSet
 
         asm.Label(ref at);
         asm.call(register.R64());
-        facts.Add(new TransferFact(at, [destination]));
+        facts.Add(new TransferFact(at, destinations));
         return Profile.CallDepthAccounting ? -1 : 0;
     }
 

@@ -80,7 +80,7 @@ public static partial class Charts
     /// <summary>Strategies measured at more than one function, each with its cells by function count (2 args, empty, throughput, unrolled).</summary>
     public static IReadOnlyList<(string Strategy, IReadOnlyList<CellResult> Cells)> FootprintRows(RunSummary summary)
     {
-        var cells = summary.Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput" && c.Caller == CallerContext.Unrolled.Name() && c.Profile == "none").ToList();
+        var cells = summary.Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput" && c.Caller == CallerContext.Unrolled.Name() && c.Profile == "none" && c.AttachSuffix.Length == 0).ToList();
         return [.. cells.Where(c => c.Functions > 1).Select(c => c.Strategy).Distinct()
             .Select(s => (s, (IReadOnlyList<CellResult>)[.. cells.Where(c => c.Strategy == s).OrderBy(c => c.Functions)]))];
     }
@@ -91,7 +91,7 @@ public static partial class Charts
     /// </summary>
     public static IReadOnlyList<(string Strategy, IReadOnlyList<CellResult?> Cells)> CallerRows(RunSummary summary)
     {
-        var cells = summary.Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Functions == 1 && c.Profile == "none").ToList();
+        var cells = summary.Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Functions == 1 && c.Profile == "none" && c.AttachSuffix.Length == 0).ToList();
         CellResult? Find(string strategy, string column) => column == MeasurementMode.Serialized.Name()
             ? cells.FirstOrDefault(c => c.Strategy == strategy && c.Mode == column && c.Caller == CallerContext.Unrolled.Name())
             : cells.FirstOrDefault(c => c.Strategy == strategy && c.Mode == MeasurementMode.Throughput.Name() && c.Caller == column);

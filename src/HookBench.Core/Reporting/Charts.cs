@@ -28,7 +28,7 @@ public static partial class Charts
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "arguments", Minimum = -0.3, Maximum = 6.3, MajorStep = 1, MinorStep = 1 });
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = "overhead per call (ns)", Minimum = 0, MajorGridlineStyle = LineStyle.Dot });
         int colour = 0;
-        foreach (var group in ReportBuilder.Unmitigated(summary).Where(c => c.Handler == "empty" && c.Mode == "throughput").GroupBy(c => c.Strategy))
+        foreach (var group in ReportBuilder.ThreadCells(summary).Where(c => c.Handler == "empty" && c.Mode == "throughput").GroupBy(c => c.Strategy))
         {
             var color = Palette[colour++ % Palette.Count];
             var line = new LineSeries { Title = group.Key, Color = color, MarkerType = MarkerType.Circle, MarkerSize = 3, StrokeThickness = 1.5 };
@@ -49,7 +49,7 @@ public static partial class Charts
     /// <summary>Overhead at two arguments (empty handler, throughput) per strategy, with cycles in the labels.</summary>
     public static string OverheadAtTwoArgs(RunSummary summary, string title)
     {
-        var cells = ReportBuilder.Unmitigated(summary).Where(c => c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput").ToList();
+        var cells = ReportBuilder.ThreadCells(summary).Where(c => c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput").ToList();
         var model = Model(title);
         // Listed top to bottom in catalogue order, none first.
         var categories = new CategoryAxis { Position = AxisPosition.Left, GapWidth = 0.4, StartPosition = 1, EndPosition = 0 };
@@ -70,11 +70,11 @@ public static partial class Charts
         return Export(model);
     }
 
-    /// <summary>Overhead at two arguments per strategy, one bar per mitigation profile, with the 95% interval in the labels.</summary>
+    /// <summary>Overhead at two arguments per strategy (and attached shape measured under a profile), one bar per mitigation profile.</summary>
     public static string MitigationsAtTwoArgs(RunSummary summary, string title)
     {
         var cells = ReportBuilder.MitigationCells(summary).ToList();
-        var strategies = cells.Select(c => c.Strategy).Distinct().ToList();
+        var strategies = cells.Select(c => c.Variant).Distinct().ToList();
         var model = Model(title);
         var categories = new CategoryAxis { Position = AxisPosition.Left, GapWidth = 0.3, StartPosition = 1, EndPosition = 0 };
         categories.Labels.AddRange(strategies);
@@ -87,7 +87,7 @@ public static partial class Charts
         {
             var bars = new BarSeries { Title = profile.Key, FillColor = Palette[colour++ % Palette.Count] };
             foreach (string strategy in strategies)
-                bars.Items.Add(new BarItem(Math.Max(0, profile.FirstOrDefault(c => c.Strategy == strategy)?.OverheadNs.Median ?? 0)));
+                bars.Items.Add(new BarItem(Math.Max(0, profile.FirstOrDefault(c => c.Variant == strategy)?.OverheadNs.Median ?? 0)));
             model.Series.Add(bars);
         }
 

@@ -26,18 +26,30 @@ public static partial class ReportBuilder
         if (HasProfiles(machine.Summary))
             files[$"{machine.Slug}/charts/{MitigationsChart}"] = Charts.MitigationsAtTwoArgs(machine.Summary, $"What mitigations cost a hook, 2 arguments — {machine.Summary.Environment.Cpu}");
         AddSweepCharts(files, machine);
+        foreach (var (name, svg) in AttachmentReport.Charts(PlainCells(machine.Summary), machine.Summary.Environment.Cpu))
+            files[$"{machine.Slug}/charts/{name}"] = svg;
         return files;
     }
 
     /// <summary>
-    /// Cells compiled without mitigations, of one hot function called from the unrolled loop: what every
-    /// table but the mitigations and sweep ones shows.
+    /// The thread's cells: its strategies with one handler each, compiled without mitigations, of one hot
+    /// function called from the unrolled loop. What every table and chart but the mitigations, attachment
+    /// and sweep ones shows.
     /// </summary>
-    public static IEnumerable<CellResult> Unmitigated(RunSummary summary) => PlainCells(summary).Cells.Where(c => c.Profile == "none");
+    public static IEnumerable<CellResult> ThreadCells(RunSummary summary) =>
+        PlainCells(summary).Cells.Where(c => c.Profile == "none" && c.AttachSuffix.Length == 0);
 
-    /// <summary>The 2-argument, empty-handler, throughput cells (one function, unrolled caller) the mitigations table and chart compare.</summary>
-    public static IEnumerable<CellResult> MitigationCells(RunSummary summary) =>
-        PlainCells(summary).Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput");
+    /// <summary>
+    /// The 2-argument, empty-handler, throughput cells (one function, unrolled caller) the mitigations table and
+    /// chart compare, one row per <see cref="CellResult.Variant"/>: every single-handler cell, and the attached
+    /// shapes the run measured under a profile.
+    /// </summary>
+    public static IEnumerable<CellResult> MitigationCells(RunSummary summary)
+    {
+        var cells = PlainCells(summary).Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput").ToList();
+        var mitigatedShapes = cells.Where(c => c.Profile != "none").Select(c => c.Variant).ToHashSet(StringComparer.Ordinal);
+        return cells.Where(c => c.AttachSuffix.Length == 0 || mitigatedShapes.Contains(c.Variant));
+    }
 
     static bool HasProfiles(RunSummary summary) => MitigationCells(summary).Any(c => c.Profile != "none");
 
@@ -73,12 +85,12 @@ public static partial class ReportBuilder
         foreach (var m in machines)
             text.Append(' ').Append(m.Slug).Append(" |");
         text.Append("\n|---|").Append(string.Concat(Enumerable.Repeat("---:|", machines.Count))).Append('\n');
-        foreach (string strategy in machines.SelectMany(m => Unmitigated(m.Summary).Select(c => c.Strategy)).Distinct())
+        foreach (string strategy in machines.SelectMany(m => ThreadCells(m.Summary).Select(c => c.Strategy)).Distinct())
         {
             text.Append("| ").Append(strategy).Append(" |");
             foreach (var m in machines)
             {
-                var cell = Unmitigated(m.Summary).FirstOrDefault(c => c.Strategy == strategy && c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput");
+                var cell = ThreadCells(m.Summary).FirstOrDefault(c => c.Strategy == strategy && c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput");
                 text.Append(cell is null ? " – |" : Invariant($" {cell.OverheadNs.Median:F2} ({cell.OverheadCycles:F1}) |"));
             }
 
@@ -115,7 +127,7 @@ public static partial class ReportBuilder
             text.Append(Invariant($" {n} args |"));
         text.Append(" hook instructions (2 args) | × baseline (2 args) |\n|---|");
         text.Append(string.Concat(Enumerable.Repeat("---:|", 9))).Append('\n');
-        foreach (var group in Unmitigated(summary).Where(c => c.Handler == "empty" && c.Mode == "throughput").GroupBy(c => c.Strategy))
+        foreach (var group in ThreadCells(summary).Where(c => c.Handler == "empty" && c.Mode == "throughput").GroupBy(c => c.Strategy))
         {
             text.Append("| ").Append(group.Key).Append(" |");
             for (int n = 0; n <= 6; n++)
@@ -130,7 +142,7 @@ public static partial class ReportBuilder
 
         text.Append("\n### At 2 arguments: handlers and modes\n\n");
         text.Append("overhead ns per call, median [95% CI] · core cycles\n\n| strategy | empty | counter | args | empty, latency | empty, serialized |\n|---|---:|---:|---:|---:|---:|\n");
-        foreach (var group in Unmitigated(summary).Where(c => c.Args == 2).GroupBy(c => c.Strategy))
+        foreach (var group in ThreadCells(summary).Where(c => c.Args == 2).GroupBy(c => c.Strategy))
         {
             text.Append("| ").Append(group.Key).Append(" |");
             foreach (var (handler, mode) in new[] { ("empty", "throughput"), ("counter", "throughput"), ("args", "throughput"), ("empty", "latency"), ("empty", "serialized") })
@@ -146,6 +158,7 @@ public static partial class ReportBuilder
         if (HasProfiles(summary))
             Mitigations(text, machine);
         Sweeps(text, machine);
+        AttachmentReport.Append(text, PlainCells(machine.Summary), machine.Slug);
     }
 
     /// <summary>
@@ -164,7 +177,7 @@ public static partial class ReportBuilder
         foreach (string profile in profiles)
             text.Append(' ').Append(profile).Append(" |");
         text.Append("\n|---|").Append(string.Concat(Enumerable.Repeat("---:|", profiles.Count))).Append('\n');
-        foreach (var group in cells.GroupBy(c => c.Strategy))
+        foreach (var group in cells.GroupBy(c => c.Variant))
         {
             var none = group.FirstOrDefault(c => c.Profile == "none");
             text.Append("| ").Append(group.Key).Append(" |");

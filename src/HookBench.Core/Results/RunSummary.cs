@@ -114,6 +114,21 @@ public sealed record CellResult
     /// <summary>The mitigation profile the cell's code was compiled with ("none" in files older than profiles).</summary>
     public string Profile { get; init; } = "none";
 
+    /// <summary>ops-list: ftrace_ops registered (K); null for strategies without the axis (and in files before it).</summary>
+    public int? Ops { get; init; }
+
+    /// <summary>ops-list: the fraction of the K ops whose filter holds the function.</summary>
+    public decimal? Match { get; init; }
+
+    /// <summary>direct: BPF programs on the trampoline (P).</summary>
+    public int? Progs { get; init; }
+
+    /// <summary>direct: the enter/exit bookkeeping profile (bpf-2019, bpf-6.17, bpf-6.18, bpf-6.18+stats).</summary>
+    public string? Bpf { get; init; }
+
+    /// <summary>direct: how the trampoline finds its programs (const, hash, padding).</summary>
+    public string? Lookup { get; init; }
+
     public required int Reps { get; init; }
     public required int DiscardedReps { get; init; }
 
@@ -215,10 +230,21 @@ public sealed record CellResult
     [JsonIgnore]
     public string OverheadCyclesText => OverheadCyclesEstimate?.Format("F1") ?? OverheadCycles.ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The cell's attachment axes, as its key writes them (empty for the thread's single handler).</summary>
+    [JsonIgnore]
+    public string AttachSuffix => Attachment.SuffixOf(Ops, Match, Progs, Bpf, Lookup);
+
     [JsonIgnore]
     public string Key => CellKey.Format(
         Strategy, Args, Handler, Mode,
-        (CellKeyTerms.Profile, Profile),
-        (CellKeyTerms.Functions, Functions.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        (CellKeyTerms.Caller, Caller));
+        [
+            (CellKeyTerms.Profile, Profile),
+            (CellKeyTerms.Functions, Functions.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (CellKeyTerms.Caller, Caller),
+            .. Attachment.TermsOf(Ops, Match, Progs, Bpf, Lookup),
+        ]);
+
+    /// <summary>The strategy with its non-default attachment axes, for tables and chart legends: <c>ops-list ops=8 match=0.125</c>.</summary>
+    [JsonIgnore]
+    public string Variant => AttachSuffix.Length == 0 ? Strategy : $"{Strategy} {AttachSuffix.TrimStart(CellKey.Separator).Replace(CellKey.Separator, ' ')}";
 }

@@ -11,7 +11,7 @@ public static class SummaryCsv
         + "baseline_ns_per_call,overhead_ns,overhead_ns_ci_low,overhead_ns_ci_high,cycles_per_call,overhead_cycles,"
         + "instructions_per_call,hook_instructions,ratio,outliers,profile,"
         + "overhead_cycles_ci_low,overhead_cycles_ci_high,precise,hook_code_bytes,stack_bytes,placements,"
-        + "functions,caller,caller_instructions_per_call";
+        + "functions,caller,caller_instructions_per_call,ops,match,progs,bpf,lookup";
 
     public static string Render(RunSummary summary)
     {
@@ -30,6 +30,7 @@ public static class SummaryCsv
                 c.Precision is null ? string.Empty : c.Precision.Met ? "yes" : "no",
                 N(c.HookCodeBytes), N(c.StackBytes), N(c.Placements),
                 N(c.Functions), c.Caller, c.CallerInstructionsPerCall is double ci ? F(ci) : string.Empty,
+                N(c.Ops), c.Match is decimal m ? Cells.Attachment.FormatMatch(m) : string.Empty, N(c.Progs), c.Bpf ?? string.Empty, c.Lookup ?? string.Empty,
             ];
             text.Append(string.Join(',', fields)).Append('\n');
         }

@@ -19,7 +19,7 @@ public static class SummaryMarkdown
         text.Append("|---|---:|---|---|---|").Append(axes ? "---:|---|" : "").Append("---:|---|---|---:|---:|\n");
         foreach (var c in summary.Cells)
         {
-            text.Append(CultureInfo.InvariantCulture, $"| {c.Strategy} | {c.Args} | {c.Handler} | {c.Mode} | {c.Profile} |");
+            text.Append(CultureInfo.InvariantCulture, $"| {c.Variant} | {c.Args} | {c.Handler} | {c.Mode} | {c.Profile} |");
             if (axes)
                 text.Append(CultureInfo.InvariantCulture, $" {c.Functions} | {c.Caller} |");
             text.Append(CultureInfo.InvariantCulture,

@@ -43,6 +43,9 @@ public sealed record Strategy
 
     public HandlerSignature Signature { get; init; } = HandlerSignature.FtraceCallback;
 
+    /// <summary>Who calls the callbacks: the trampoline itself, or ftrace's list function.</summary>
+    public CallbackDispatch Dispatch { get; init; } = CallbackDispatch.Trampoline;
+
     /// <summary>The handler redirects the call to a replacement by writing regs->ip (livepatch).</summary>
     public bool Redirects { get; init; }
 

@@ -121,8 +121,20 @@ public static class StrategyCatalog
         },
     };
 
+    /// <summary>
+    /// Several ftrace users on one function (the thread's production complaint: two kprobes among thirty
+    /// others): the site calls ftrace_caller, whose call goes to ftrace_ops_list_func instead of one callback.
+    /// </summary>
+    public static Strategy OpsList { get; } = MinRegs with
+    {
+        Name = "ops-list",
+        Saves = "as min-regs; then ftrace_ops_list_func walks K ops: filter-hash lookup, recursion guard, op->func(...) indirect",
+        Origin = "ftrace_caller + ftrace_ops_list_func, Linux v6.x (kernel/trace/ftrace.c): more than one ftrace_ops registered",
+        Dispatch = CallbackDispatch.OpsList,
+    };
+
     public static IReadOnlyList<Strategy> All { get; } =
-        [None, FullRegs, MinRegs, IpModifyFull, IpModifyMin, Direct, DirectFexit, DirectFexitJmp, DirectFmodRet, DirectFmodRetJmp, DirectCall];
+        [None, FullRegs, MinRegs, IpModifyFull, IpModifyMin, Direct, DirectFexit, DirectFexitJmp, DirectFmodRet, DirectFmodRetJmp, DirectCall, OpsList];
 
     public static string ValidNames => string.Join(", ", All.Select(s => s.Name));
 

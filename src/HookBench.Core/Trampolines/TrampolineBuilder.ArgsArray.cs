@@ -45,6 +45,8 @@ public sealed partial class TrampolineBuilder
     {
         if (Has(TrampolineFlags.CallOriginal))
             EmitCallOriginalFrame();
+        else if (_request.Bpf?.Profile.WrapsPrograms == true)
+            EmitWrappedPrograms(_request.Bpf);
         else
             EmitPushedArgs();
     }
@@ -73,8 +75,7 @@ public sealed partial class TrampolineBuilder
             }
         }
 
-        _asm.lea(HandlerArg(0).R64(), __qword_ptr[rbp - 8 * n]);
-        CallHandler(_request.EntryHandler);
+        EmitPushedFramePrograms(-8 * n);
 
         int stackCopies = abi.StackArgumentCount(n);
         if (stackCopies > 0)

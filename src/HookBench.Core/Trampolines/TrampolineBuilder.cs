@@ -119,7 +119,19 @@ public sealed partial class TrampolineBuilder
     /// space and, under <see cref="TrampolineFlags.AlignStack"/>, the padding a C-ABI handler needs.
     /// Records the handler-entry alignment this trampoline documents.
     /// </summary>
-    void CallHandler(ulong handler)
+    void CallHandler(ulong handler) => CallHandler(first =>
+    {
+        if (!(first && Mutated(TrampolineMutation.SkipCallDepthAccounting)))
+            Thunks.EmitCallAccounting(_asm);               // CALL_DEPTH_ACCOUNT before ftrace_call; emit_rsb_call() in the JIT
+        _asm.call(handler);
+    });
+
+    /// <summary>
+    /// <see cref="CallHandler(ulong)"/> around any call sequence: the direct call above, or
+    /// <see cref="EmitIndirectCall"/>, which accounts its own call where the profile does (the retpoline's call
+    /// thunk). The argument says whether this is the first handler call the trampoline emits.
+    /// </summary>
+    void CallHandler(Action<bool> emitCall)
     {
         int pad = Has(TrampolineFlags.AlignStack) && Mod16(EntryRspMod16 - (_depth + 8)) != 8 ? 8 : 0;
         int adjust = pad + _request.Abi.ShadowSpaceBytes;
@@ -129,9 +141,7 @@ public sealed partial class TrampolineBuilder
             adjust += 8;
         if (adjust > 0)
             _asm.sub(rsp, adjust);
-        if (!(first && Mutated(TrampolineMutation.SkipCallDepthAccounting)))
-            Thunks.EmitCallAccounting(_asm);               // CALL_DEPTH_ACCOUNT before ftrace_call; emit_rsb_call() in the JIT
-        _asm.call(handler);
+        emitCall(first);
         if (adjust > 0)
             _asm.add(rsp, adjust);
     }

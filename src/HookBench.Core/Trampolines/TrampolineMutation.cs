@@ -17,6 +17,15 @@ internal enum TrampolineMutation
     /// <summary>An arithmetic instruction after the flags were restored.</summary>
     ClobberFlags,
 
+    /// <summary>
+    /// The recursion guard is taken and never released: ftrace's list function skips trace_clear_recursion(),
+    /// the BPF exit skips <c>this_cpu_dec(*(prog->active))</c>.
+    /// </summary>
+    SkipRecursionRelease,
+
+    /// <summary>Every callback the hook calls (a matching ftrace op, a BPF program) is called twice.</summary>
+    CallCallbackTwice,
+
     /// <summary>The entry handler is called without its call-depth accounting, leaving the counter unbalanced.</summary>
     SkipCallDepthAccounting,
 

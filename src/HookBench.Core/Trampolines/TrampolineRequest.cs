@@ -24,6 +24,9 @@ public sealed record TrampolineRequest(
     /// </summary>
     public ulong? RedirectTarget { get; init; }
 
+    /// <summary>A BPF trampoline's programs, bookkeeping profile and lookup; null for the thread's single directly called program.</summary>
+    public Bpf.BpfAttachment? Bpf { get; init; }
+
     /// <summary>The profile's thunks and depth counter: ENDBR, call-depth accounting and returns follow them.</summary>
     public ThunkSet Thunks { get; init; } = ThunkSet.None;
 

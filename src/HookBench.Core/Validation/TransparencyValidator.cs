@@ -156,13 +156,24 @@ public static class TransparencyValidator
 
         void CheckHandlers(ulong expected)
         {
+            if (set.Chain.Count > 0)
+            {
+                // Several callbacks: each one that must run saw what a lone handler would; the others never ran.
+                foreach (var member in set.Chain.Where(m => m.Runs))
+                    CheckHandler(ChainName(member), member.Handler, null, member.Owner);
+                return;
+            }
+
             if (set.Entry is AttachedHandler entry)
-                CheckHandler("handler", entry, null);
+                CheckHandler("handler", entry, null, set.OpsPointer);
             if (set.Exit is AttachedHandler exit)
-                CheckHandler("exit handler", exit, expected);
+                CheckHandler("exit handler", exit, expected, set.OpsPointer);
         }
 
-        void CheckHandler(string who, AttachedHandler handler, ulong? returnValue)
+        string ChainName(ChainedHandler member) =>
+            $"{(Strategy.Signature == HandlerSignature.FtraceCallback ? "op" : "program")} {member.Index}";
+
+        void CheckHandler(string who, AttachedHandler handler, ulong? returnValue, ulong opsPointer)
         {
             var obs = handler.RequireObservation();
             var slots = handler.Slots;
@@ -190,7 +201,7 @@ public static class TransparencyValidator
             ulong target = set.Site.Address;                     // the fentry call's address: func+4 after ENDBR
             Check($"{who} ip", Read(obs.Arguments[0]) == target, $"0x{Read(obs.Arguments[0]):X}, expected the site 0x{target:X}");
             Check($"{who} parent_ip", Read(obs.Arguments[1]) == probe.ParentIp, $"0x{Read(obs.Arguments[1]):X}, expected 0x{probe.ParentIp:X}");
-            Check($"{who} ops", Read(obs.Arguments[2]) == set.OpsPointer, $"0x{Read(obs.Arguments[2]):X}, expected 0x{set.OpsPointer:X}");
+            Check($"{who} ops", Read(obs.Arguments[2]) == opsPointer, $"0x{Read(obs.Arguments[2]):X}, expected 0x{opsPointer:X}");
             Check($"{who} regs->ip", Read(obs.RegsIp.Address) == set.Site.Resume, $"0x{Read(obs.RegsIp.Address):X}, expected func+{set.Site.Length} (where the body resumes)");
             Check($"{who} regs->sp", Read(obs.RegsSp.Address) == rspBefore - 8, $"0x{Read(obs.RegsSp.Address):X}, expected 0x{rspBefore - 8:X}");
             bool full = Strategy.Trampoline!.Has(Trampolines.TrampolineFlags.SaveAllRegisters);
@@ -212,10 +223,43 @@ public static class TransparencyValidator
             Check("target body runs", targetHits == targetRuns, $"{targetHits}, expected {targetRuns}");
             if (set.ReplacementWitness is not null)
                 Check("replacement runs", Read(set.ReplacementWitness.Hits.Address) == HookedCalls, $"{Read(set.ReplacementWitness.Hits.Address)}, expected {HookedCalls}");
+            if (set.Chain.Count > 0)
+            {
+                // "each matching op and each program ran exactly once per call; non-matching ops never"
+                foreach (var member in set.Chain)
+                    CheckHandlerCounts(ChainName(member), member.Handler, member.Runs ? hooked : 0);
+                CheckRuntimeState(hooked);
+                return;
+            }
+
             if (set.Entry is AttachedHandler entry)
                 CheckHandlerCounts("handler", entry, hooked);
             if (set.Exit is AttachedHandler exit)
                 CheckHandlerCounts("exit handler", exit, hooked);
+        }
+
+        /// <summary>The runtime's bookkeeping is balanced after the calls: every counter the hook raised is back, nothing missed.</summary>
+        void CheckRuntimeState(int hooked)
+        {
+            if (set.Kernel is Kernel.KernelState state)
+            {
+                foreach (var (field, seen, want) in state.Balance(Arena))
+                    Check($"{field} after the calls", seen == want, $"0x{seen:X}, expected 0x{want:X}");
+            }
+
+            bool stats = Options.Attach.Bpf.Has(Bpf.BpfSteps.Stats);
+            foreach (var program in set.Programs)
+            {
+                ulong active = Read(program.Active.Address) & 0xFFFF_FFFF;
+                Check($"program {program.Index} prog->active after the calls", active == 0, $"{active}, expected 0");
+                ulong misses = Read(program.Stats.Address + Bpf.BpfProgram.StatsMissesOffset);
+                Check($"program {program.Index} recursion misses", misses == 0, $"{misses}, expected 0");
+                ulong count = Read(program.Stats.Address + Bpf.BpfProgram.StatsCountOffset);
+                ulong want = stats ? (ulong)hooked : 0;
+                Check($"program {program.Index} stats count", count == want, $"{count}, expected {want}");
+                ulong time = Read(program.Stats.Address + Bpf.BpfProgram.StatsNanosecondsOffset);
+                Check($"program {program.Index} stats time", stats ? time > 0 : time == 0, $"{time} TSC ticks, expected {(stats ? "some" : "none")}");
+            }
         }
 
         void CheckHandlerCounts(string who, AttachedHandler handler, int hooked)

@@ -8,7 +8,7 @@ public class CliTests
     static (int Exit, string Out, string Err) Run(params string[] args) => CliHarness.Run(args);
 
     [Theory]
-    [InlineData("unknown strategy 'ftrace'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-fexit-jmp, direct-fmodret, direct-fmodret-jmp, direct-call", "disasm", "--strategy", "ftrace", "--args", "2")]
+    [InlineData("unknown strategy 'ftrace'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-fexit-jmp, direct-fmodret, direct-fmodret-jmp, direct-call, ops-list", "disasm", "--strategy", "ftrace", "--args", "2")]
     [InlineData("unknown handler 'bpf'; valid: empty, counter, args", "disasm", "--strategy", "direct", "--args", "2", "--handler", "bpf")]
     [InlineData("unknown ABI 'arm64'; valid: sysv, win64", "disasm", "--strategy", "direct", "--args", "2", "--abi", "arm64")]
     [InlineData("--args must be an integer in 0..6; got '7'", "disasm", "--strategy", "direct", "--args", "7")]
@@ -21,7 +21,7 @@ public class CliTests
     [InlineData("unknown profile 'ibrs'; valid: none, ibt, retpoline, retpoline-lfence, rethunk, srso, calldepth, all, host", "validate", "--profiles", "srso,ibrs")]
     [InlineData("strategy direct-call cannot use profile calldepth: the site calls the handler directly, and fentry calls get no call-depth accounting from anyone but a trampoline (ftrace_call_replace(): \"the trampoline does the depth accounting itself\"); valid profiles for direct-call: none, ibt, retpoline, retpoline-lfence, rethunk, srso, host", "disasm", "--strategy", "direct-call", "--args", "2", "--profile", "calldepth")]
     [InlineData("strategy direct-call cannot use profile all: the site calls the handler directly, and fentry calls get no call-depth accounting from anyone but a trampoline (ftrace_call_replace(): \"the trampoline does the depth accounting itself\"); valid profiles for direct-call: none, ibt, retpoline, retpoline-lfence, rethunk, srso, host", "validate", "--strategy", "direct-call", "--profiles", "all")]
-    [InlineData("unknown strategy 'bogus'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-fexit-jmp, direct-fmodret, direct-fmodret-jmp, direct-call", "validate", "--strategy", "bogus")]
+    [InlineData("unknown strategy 'bogus'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-fexit-jmp, direct-fmodret, direct-fmodret-jmp, direct-call, ops-list", "validate", "--strategy", "bogus")]
     public void Bad_input_gets_one_line_naming_the_valid_values_and_exit_2(string message, params string[] args)
     {
         var (exit, output, error) = Run(args);
@@ -57,7 +57,7 @@ public class CliTests
     [Fact]
     public void Validate_one_strategy_passes_and_reports_the_case_count()
     {
-        var (exit, output, _) = Run("validate", "--strategy", "direct", "--profiles", "none");
+        var (exit, output, _) = Run("validate", "--strategy", "min-regs", "--profiles", "none");
         Assert.Equal(0, exit);
         Assert.Contains("84 of 84 cases passed", output, StringComparison.Ordinal);
         Assert.Contains("49 of 49 footprint sets passed", output, StringComparison.Ordinal);
@@ -81,7 +81,7 @@ public class RunCliTests
     static (int Exit, string Out, string Err) Run(params string[] args) => CliHarness.Run(args);
 
     [Theory]
-    [InlineData("unknown strategy 'fentry'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-fexit-jmp, direct-fmodret, direct-fmodret-jmp, direct-call", "--strategies", "direct,fentry")]
+    [InlineData("unknown strategy 'fentry'; valid: none, full-regs, min-regs, ipmodify-full, ipmodify-min, direct, direct-fexit, direct-fexit-jmp, direct-fmodret, direct-fmodret-jmp, direct-call, ops-list", "--strategies", "direct,fentry")]
     [InlineData("unknown handler 'bpf'; valid: empty, counter, args", "--handlers", "bpf")]
     [InlineData("unknown mode 'cold'; valid: throughput, latency, serialized", "--mode", "cold")]
     [InlineData("--handlers is empty; give at least one value", "--handlers", ",")]
@@ -91,6 +91,11 @@ public class RunCliTests
     [InlineData("--reps must be an integer in 5..10000; got '0'", "--reps", "0")]
     [InlineData("--measure-ms must be a number in 0.1..1000; got '0'", "--measure-ms", "0")]
     [InlineData("--cpu must be an integer in 0..63; got '-1'", "--cpu", "-1")]
+    [InlineData("--ops must be an integer in 1..64; got '0'", "--ops", "0,8")]
+    [InlineData("--match must be a fraction in 0..1 written as a decimal (1, 0.5, 0.125); got '1/8'", "--match", "1/8")]
+    [InlineData("--progs must be an integer in 1..38; got '39'", "--progs", "39")]
+    [InlineData("unknown bpf profile 'bpf-6.19'; valid: bpf-2019, bpf-6.17, bpf-6.18, bpf-6.18+stats", "--bpf", "bpf-6.19")]
+    [InlineData("unknown lookup 'rcu'; valid: const, hash, padding", "--lookup", "rcu")]
     [InlineData("unknown profile 'x'; valid: none, ibt, retpoline, retpoline-lfence, rethunk, srso, calldepth, all, host", "--profiles", "srso,x")]
     [InlineData("--profiles is empty; give at least one value", "--profiles", ",")]
     [InlineData("the selection leaves no cell to measure: direct-call args=2 empty throughput profile=calldepth: strategy direct-call cannot use profile calldepth: the site calls the handler directly, and fentry calls get no call-depth accounting from anyone but a trampoline (ftrace_call_replace(): \"the trampoline does the depth accounting itself\"); valid profiles for direct-call: none, ibt, retpoline, retpoline-lfence, rethunk, srso, host", "--strategies", "direct-call", "--args", "2", "--profiles", "calldepth")]
@@ -178,6 +183,33 @@ public class RunCliTests
             Assert.Equal(["none", "direct"], summary.Cells.Select(c => c.Strategy));
             Assert.All(summary.Cells, c => Assert.Equal(6, c.Reps));
             Assert.Contains("overhead ns", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+                Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Attachment_options_reach_the_strategies_that_take_them_and_the_summary()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "hookbench-run-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (exit, _, error) = Run(
+                "run", "--strategies", "min-regs,ops-list,direct", "--args", "2", "--ops", "1,4", "--match", "0.25",
+                "--progs", "2", "--bpf", "bpf-6.18", "--lookup", "padding", "--reps", "5", "--measure-ms", "0.2", "--out", dir);
+            Assert.True(exit == 0, error);
+            var summary = HookBench.Results.SummaryJson.Deserialize(File.ReadAllText(Path.Combine(dir, "summary.json")), "run");
+            // match=0.25 of one op is not whole, so ops=1 is skipped for ops-list; min-regs ignores every axis.
+            Assert.Equal(
+                ["min-regs/2/empty/throughput", "ops-list/2/empty/throughput/ops=4/match=0.25", "direct/2/empty/throughput/progs=2/bpf=bpf-6.18/lookup=padding"],
+                summary.Cells.Select(c => c.Key));
+            Assert.All(summary.Cells, c => Assert.NotNull(c.InstructionsPerCall));
+            Assert.Equal(4, summary.Cells[1].Ops);
+            Assert.Equal("padding", summary.Cells[2].Lookup);
+            Assert.Null(summary.Cells[0].Ops);
         }
         finally
         {

@@ -82,7 +82,7 @@ public class VerbDispatchTests
     [InlineData("unknown option '--treshold' for 'compare'; did you mean '--threshold'? valid: --threshold, --noise, --format, --out", "compare", "a", "b", "--treshold", "5%")]
     [InlineData("unexpected argument 'c' for 'compare'; it takes BASE CURRENT and options: --threshold", "compare", "a", "b", "c")]
     [InlineData("unexpected argument 'x' for 'list'; it takes no arguments", "list", "x")]
-    [InlineData("Option '--args' is required ('disasm' takes options: --strategy, --args, --handler, --abi, --align, --profile)", "disasm", "--strategy", "direct")]
+    [InlineData("Option '--args' is required ('disasm' takes options: --strategy, --args, --handler, --abi, --align, --profile, --ops, --match, --progs, --bpf, --lookup)", "disasm", "--strategy", "direct")]
     public void Parse_errors_name_what_the_verb_accepts(string expected, params string[] args)
     {
         string error = Scratch.Refused(expected, args);

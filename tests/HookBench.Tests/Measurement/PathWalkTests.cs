@@ -44,6 +44,37 @@ public class PathWalkTests
     }
 
     [Fact]
+    public void Facts_that_disagree_on_how_often_a_loop_runs_are_an_error()
+    {
+        var (arena, blob, facts) = Emit(asm =>
+        {
+            var top = asm.CreateLabel("top");
+            var skip = asm.CreateLabel("skip");
+            var inner = asm.CreateLabel("inner");
+            var branch = asm.CreateLabel("branch");
+            asm.mov(ecx, 3);
+            asm.Label(ref top);
+            asm.test(eax, eax);
+            asm.Label(ref inner);
+            asm.jnz(skip);
+            asm.nop();
+            asm.Label(ref skip);
+            asm.dec(ecx);
+            asm.Label(ref branch);
+            asm.jnz(top);
+            asm.ret();
+            // The loop's fact says three trips, the branch inside it four: one of them describes another loop.
+            return [new BranchFact(branch, [true, true, false]), new BranchFact(inner, [false, false, false, false])];
+        });
+        using (arena)
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => ExecutedPath.Walk(arena, blob.Address, facts));
+            Assert.Contains("returned before its path facts ran out", error.Message);
+            Assert.Contains("ran 3 times; its path fact lists 4", error.Message);
+        }
+    }
+
+    [Fact]
     public void A_branch_nobody_described_is_an_error_not_a_guess()
     {
         var (arena, blob, facts) = Emit(asm =>

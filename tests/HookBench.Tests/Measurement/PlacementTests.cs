@@ -69,4 +69,26 @@ public class PlacementTests
         ExecutedPath.Walk(set.Arena, set.EntryPoint, set.PathFacts, hooks.Visit);
         return hooks.Bytes;
     }
+
+    [Fact]
+    public void Hook_code_bytes_count_the_kernel_runtime_a_hook_with_several_callbacks_runs()
+    {
+        var options = new HookSetOptions(StrategyCatalog.OpsList, HandlerKind.Empty, 2, CallingConvention.Host)
+        {
+            Attach = new HookBench.Cells.Attachment { Ops = 4, Match = 0.5m },
+        };
+        using var set = HookSetBuilder.Build(options);
+        set.Attach();
+        // The distinct instructions one call executes, by the kind of blob they sit in.
+        var executed = new Dictionary<ulong, (HookBench.Emission.BlobKind Kind, int Length)>();
+        ExecutedPath.Walk(set.Arena, set.EntryPoint, set.PathFacts, i =>
+        {
+            if (set.Blobs.FirstOrDefault(b => i.IP >= b.Address && i.IP < b.End) is { } blob)
+                executed[i.IP] = (blob.Kind, i.Length);
+        });
+        int Executed(HookBench.Emission.BlobKind kind) => executed.Values.Where(e => e.Kind == kind).Sum(e => e.Length);
+        int runtime = Executed(HookBench.Emission.BlobKind.Runtime);
+        Assert.True(runtime > 100, $"ftrace_ops_list_func and ftrace_ops_test are hook code; {runtime} bytes ran");
+        Assert.Equal(Executed(HookBench.Emission.BlobKind.Trampoline) + runtime + 2, HookCodeBytes(set));     // + the two matching empty callbacks
+    }
 }

@@ -12,7 +12,7 @@ public class PatchStressCliTests
     [InlineData("unknown patcher 'poke'; valid: int3, batch, atomic, unsafe", "--patcher", "poke")]
     [InlineData("--threads must be an integer in 1..64; got '0'", "--threads", "0")]
     [InlineData("unknown reclaim policy 'later'; valid: grace, early", "--reclaim", "later")]
-    [InlineData("strategy direct-call cannot be stress-tested (it has no trampoline to free and reuse, or its handler redirects the call); valid: full-regs, min-regs, direct, direct-fexit, direct-fexit-jmp, direct-fmodret, direct-fmodret-jmp", "--strategy", "direct-call")]
+    [InlineData("strategy direct-call cannot be stress-tested (it has no trampoline to free and reuse, or its handler redirects the call); valid: full-regs, min-regs, direct, direct-fexit, direct-fexit-jmp, direct-fmodret, direct-fmodret-jmp, ops-list", "--strategy", "direct-call")]
     public void Bad_input_is_one_line_naming_the_valid_choices_and_exit_2(string message, params string[] args)
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "patch-stress is Linux-only");

@@ -107,6 +107,57 @@ public class ReportTests
         Assert.DoesNotContain("The caller's own instructions", page, StringComparison.Ordinal);       // none recorded in this sample
     }
 
+    /// <summary>A run with the attached cells of issue 10 at 2 args: ops-list over K, direct over P, profiles and lookups.</summary>
+    static RunSummary Attached()
+    {
+        var machine = Machine("AMD EPYC", 1);
+        var template = machine.Cells.First(c => c.Strategy == "direct" && c.Args == 2);
+        CellResult Cell(string strategy, double ns, int instructions, int? ops = null, decimal? match = null, int? progs = null, string? bpf = null, string? lookup = null) =>
+            template with
+            {
+                Strategy = strategy, Ops = ops, Match = match, Progs = progs, Bpf = bpf, Lookup = lookup, HookInstructions = instructions,
+                OverheadNs = template.OverheadNs with { Median = ns, CiLow = ns - 0.1, CiHigh = ns + 0.1 },
+                NsPerCall = template.NsPerCall with { Median = ns + 1 },
+            };
+        List<CellResult> cells = [.. machine.Cells, Cell("min-regs", 3, 37)];
+        foreach (int k in new[] { 1, 2, 4, 8 })
+        {
+            cells.Add(Cell("ops-list", 5 + k, 100 + 57 * k, k, 1));
+            if (k > 1)
+                cells.Add(Cell("ops-list", 5 + 0.5 * k, 100 + 41 * k, k, 1m / k));
+        }
+
+        foreach (int p in new[] { 1, 2, 4 })
+        {
+            cells.Add(Cell("direct", 2 * p, 3 * p, progs: p, bpf: "bpf-2019", lookup: "const"));
+            cells.Add(Cell("direct", 7 * p, 73 * p, progs: p, bpf: "bpf-6.18", lookup: "const"));
+        }
+
+        cells.Add(Cell("direct", 9, 83, progs: 1, bpf: "bpf-6.17", lookup: "const"));
+        cells.Add(Cell("direct", 8, 90, progs: 1, bpf: "bpf-6.18", lookup: "hash"));
+        cells.Add(Cell("direct", 7.5, 80, progs: 1, bpf: "bpf-6.18", lookup: "padding"));
+        return machine with { Cells = cells };
+    }
+
+    [Fact]
+    public void The_attached_section_reports_k_p_profiles_and_lookups_and_leaves_the_thread_tables_alone()
+    {
+        var page = ReportBuilder.Render([new PublishedMachine("amd-epyc-kvm-2cpu", Attached())], "HookBench results", null);
+        Assert.Contains("### Between the trampoline and the program", page, StringComparison.Ordinal);
+        Assert.Contains("| 8 | 1 | 9.00 [8.90; 9.10] · 428 | 3.00 [2.90; 3.10] · 37 |", page, StringComparison.Ordinal);
+        Assert.Contains("| 4 | 8.00 [7.90; 8.10] · 12 | 28.00 [27.90; 28.10] · 292 |", page, StringComparison.Ordinal);
+        Assert.Contains("Inlining migrate_disable (bpf-6.17 → bpf-6.18): 1.25× the rate here; the kernel's fentry trigger bench went 113 → 147 M/s (1.30×", page, StringComparison.Ordinal);
+        Assert.Contains("| hash | 9.00 | 111.1 | 88.9% | 77.7% (rhashtable) | 90 |", page, StringComparison.Ordinal);
+        // The two per-strategy tables still have one direct row each: the thread's own.
+        Assert.Equal(2, page.Split('\n').Count(l => l.StartsWith("| direct |", StringComparison.Ordinal)));
+        var charts = ReportBuilder.ChartFiles(new PublishedMachine("amd-epyc-kvm-2cpu", Attached()));
+        Assert.Contains("amd-epyc-kvm-2cpu/charts/overhead-vs-ops.svg", charts.Keys);
+        Assert.Contains("amd-epyc-kvm-2cpu/charts/overhead-vs-progs.svg", charts.Keys);
+        var ops = XDocument.Parse(charts["amd-epyc-kvm-2cpu/charts/overhead-vs-ops.svg"]);
+        Assert.True(ops.Descendants().Count(e => e.Name.LocalName == "polyline") >= 3);
+        Assert.Contains("one of the K matches", charts["amd-epyc-kvm-2cpu/charts/overhead-vs-ops.svg"], StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Two_results_from_one_machine_are_refused()
     {

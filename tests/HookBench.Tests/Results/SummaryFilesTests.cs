@@ -139,9 +139,9 @@ public class SummaryFilesTests
         Assert.Contains("| strategy | args | handler | mode | profile | functions | caller | ns/call |", markdown, StringComparison.Ordinal);
         Assert.Contains("| min-regs | 2 | empty | throughput | none | 256 | unrolled | 4.30 |", markdown, StringComparison.Ordinal);
         string[] csv = SummaryCsv.Render(summary).Trim().Split('\n');
-        Assert.EndsWith(",hook_code_bytes,stack_bytes,placements,functions,caller,caller_instructions_per_call", csv[0], StringComparison.Ordinal);
-        Assert.EndsWith(",1,rolled,7", csv[1], StringComparison.Ordinal);
-        Assert.EndsWith(",211,,,256,unrolled,", csv[2], StringComparison.Ordinal);
+        Assert.EndsWith(",hook_code_bytes,stack_bytes,placements,functions,caller,caller_instructions_per_call,ops,match,progs,bpf,lookup", csv[0], StringComparison.Ordinal);
+        Assert.EndsWith(",1,rolled,7,,,,,", csv[1], StringComparison.Ordinal);
+        Assert.EndsWith(",211,,,256,unrolled,,,,,,", csv[2], StringComparison.Ordinal);
         var back = SummaryJson.Deserialize(SummaryJson.Serialize(summary), "test");
         Assert.Equal(["direct/2/empty/throughput/caller=rolled", "min-regs/2/empty/throughput/functions=256"], back.Cells.Select(c => c.Key));
     }
@@ -158,6 +158,34 @@ public class SummaryFilesTests
         Assert.Equal(1, cell.Functions);
         Assert.Equal("unrolled", cell.Caller);
         Assert.Equal("direct/2/empty/throughput", cell.Key);
+    }
+
+    [Fact]
+    public void Attached_cells_carry_their_axes_in_json_csv_markdown_and_their_key()
+    {
+        var summary = Sample(("ops-list", 20.0), ("direct", 9.0), ("min-regs", 3.0));
+        summary = summary with
+        {
+            Cells =
+            [
+                summary.Cells[0] with { Ops = 8, Match = 0.125m },
+                summary.Cells[1] with { Progs = 4, Bpf = "bpf-6.18", Lookup = "const" },
+                summary.Cells[2],
+            ],
+        };
+        string json = SummaryJson.Serialize(summary);
+        Assert.Contains("\"ops\": 8", json, StringComparison.Ordinal);
+        Assert.Contains("\"match\": 0.125", json, StringComparison.Ordinal);
+        Assert.Contains("\"bpf\": \"bpf-6.18\"", json, StringComparison.Ordinal);
+        var back = SummaryJson.Deserialize(json, "test");
+        Assert.Equal(
+            ["ops-list/2/empty/throughput/ops=8/match=0.125", "direct/2/empty/throughput/progs=4/bpf=bpf-6.18", "min-regs/2/empty/throughput"],
+            back.Cells.Select(c => c.Key));
+        Assert.Equal("ops-list ops=8 match=0.125", back.Cells[0].Variant);
+        Assert.EndsWith(",ops,match,progs,bpf,lookup", SummaryCsv.Header, StringComparison.Ordinal);
+        Assert.Contains(",8,0.125,,,\n", SummaryCsv.Render(back), StringComparison.Ordinal);
+        Assert.Contains(",,,4,bpf-6.18,const\n", SummaryCsv.Render(back), StringComparison.Ordinal);
+        Assert.Contains("| direct progs=4 bpf=bpf-6.18 | 2 |", SummaryMarkdown.Render(back), StringComparison.Ordinal);
     }
 
     [Fact]

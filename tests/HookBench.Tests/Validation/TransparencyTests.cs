@@ -28,11 +28,21 @@ public class TransparencyTests
     public void The_case_matrix_covers_every_strategy_profile_handler_arg_count_abi_and_alignment()
     {
         // Per profile: 9 trampolines (the two fmod_ret ones twice: running and skipping the original) × 3 handlers ×
-        // 7 × 2 ABIs × 2 alignments, none × 3 × 7 × 2, direct-call × 2 × 7 × 2 unless the profile accounts call depth.
+        // 7 × 2 ABIs × 2 alignments, none × 3 × 7 × 2, direct-call × 2 × 7 × 2 unless the profile accounts call depth,
+        // and ops-list with one op × 84 unless the profile tracks call depth without retpolines. Under none and host,
+        // the attached shapes: ops-list's 7 more shapes × 84, and direct's 24 shapes of 1 or 3 programs (one of them
+        // the default, counted above) × 84 plus 6 shapes of 38 programs at 2 and 6 args × 3 × 2 × 2.
         int perProfile = 11 * 3 * 7 * 2 * 2 + 3 * 7 * 2;
-        int directCall = 2 * 7 * 2;
+        int directCall = 2 * 7 * 2, opsList = 84;
+        int attached = (8 - 1) * 84 + (24 - 1) * 84 + 6 * 3 * 2 * 2 * 2;
         var profiles = MitigationProfiles.Every;
-        Assert.Equal(profiles.Count * perProfile + profiles.Count(p => !p.CallDepthAccounting) * directCall, Cases.Count);
+        int unaccounted = profiles.Count(p => p.CallDepthAccounting && p.IndirectCall != IndirectCallKind.RetpolineThunk);
+        Assert.Equal(
+            profiles.Count * perProfile + profiles.Count(p => !p.CallDepthAccounting) * directCall + (profiles.Count - unaccounted) * opsList
+            + ValidationCases.AttachProfiles.Count * attached,
+            Cases.Count);
+        Assert.Equal((profiles.Count - unaccounted + ValidationCases.AttachProfiles.Count * (ValidationCases.Shapes(StrategyCatalog.OpsList).Count - 1)) * 84,
+            Cases.Count(c => c.Strategy == StrategyCatalog.OpsList));
         Assert.All(StrategyCatalog.All, s => Assert.Contains(Cases, c => c.Strategy == s));
         Assert.All(profiles, p => Assert.Contains(Cases, c => c.Profile == p && c.Strategy == StrategyCatalog.DirectFexitJmp));
         Assert.All(CallingConvention.All, abi => Assert.Contains(Cases, c => c.Abi == abi && c.ArgCount == 6));
