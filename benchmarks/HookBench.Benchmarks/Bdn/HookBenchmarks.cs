@@ -78,7 +78,7 @@ public class HookBenchmarks
     /// <summary>The cell key of a case's parameters: what its launches, columns and the <c>--cells</c> filter key it by.</summary>
     public static string KeyOf(string strategy, int args, string handler, string mode, string profile, string attach) =>
         CellKey.Format(strategy, args, handler, mode,
-            [(CellKey.ProfileAxis, profile), .. BdnAttach.Parse(attach).Terms().Select(t => (t.Axis, (string?)t.Value))]);
+            [(CellKeyTerms.Profile, profile), .. BdnAttach.Parse(attach).Terms().Select(t => (t.Axis, (string?)t.Value))]);
 
     /// <summary><see cref="KeyOf(string, int, string, string, string, string)"/> of a case's BenchmarkDotNet parameters.</summary>
     public static string KeyOf(BenchmarkDotNet.Parameters.ParameterInstances p) =>

@@ -47,6 +47,16 @@ public static class CommonOptions
         Description = $"Comma list: {MeasurementModes.ValidNames} (default: {defaultMode})",
     };
 
+    public static Option<string> Functions() => new("--functions")
+    {
+        Description = $"Hooked functions per cell: counts in 1..{Footprint.FootprintBudget.MaxFunctions} as a comma list (default: 1; the sweep is 1,16,256,4096); more than one needs {Footprint.FootprintShapes.SupportedNames}",
+    };
+
+    public static Option<string> Callers() => new("--caller")
+    {
+        Description = $"Code around each call, comma list: {CallerContexts.ValidNames} (default: {CallerContext.Unrolled.Name()}; for an lfence after every call use --mode serialized)",
+    };
+
     public static Option<string> Profile() => new("--profile")
     {
         Description = $"Mitigation profile: {MitigationProfiles.ValidNames} (default: none; see 'hookbench list')",

@@ -17,10 +17,10 @@ namespace HookBench.Cli;
 
 /// <summary>
 /// <c>hookbench publish</c>: the quick matrix, every strategy at 2 arguments under every mitigation profile, the
-/// ladder from a direct call to the kernel's probes (each probe with no BPF program, the empty one and the
-/// counter; skipped with one line where the kernel refuses), and the BenchmarkDotNet publish config on this
-/// machine, written to results/&lt;machine&gt;/ with charts and the disassembly that produced them (the thunks
-/// and the probed targets included); then results/README.md is regenerated from every machine folder.
+/// footprint and caller sweeps and the ladder from a direct call to the kernel's probes (<see cref="RunPlan.Publish"/>;
+/// kernel probes are skipped with one line where the kernel refuses), and the BenchmarkDotNet publish config on this
+/// machine, written to results/&lt;machine&gt;/ with charts and the disassembly that produced them (the thunks and the
+/// probed targets included); then results/README.md is regenerated from every machine folder.
 /// </summary>
 public static class PublishCommand
 {
@@ -48,14 +48,14 @@ public static class PublishCommand
             var console = Consoles.For(output);
 
             RunSummary summary = null!;
-            console.Status().Start("quick, mitigations and ladder matrices", ctx =>
+            console.Status().Start("quick, mitigations, footprint, caller and ladder matrices", ctx =>
             {
                 using var monitor = new EventPipeInterferenceMonitor();
                 string last = string.Empty;
                 summary = RunEngine.Execute(RunPlan.Publish(), new MeasurementSettings(), monitor, p =>
                 {
                     if (p.Stage != last)
-                        ctx.Status(Markup.Escape($"quick, mitigations and ladder matrices: {last = p.Stage}"));
+                        ctx.Status(Markup.Escape($"publish matrix: {last = p.Stage}"));
                 }, "hookbench publish");
             });
             foreach (string line in SkippedCell.Lines(summary.Skipped))
@@ -112,7 +112,7 @@ public static class PublishCommand
 
     static IEnumerable<string> PlannedFiles(string slug, IReadOnlyList<PublishedMachine> others) =>
         SummaryFiles.Names.Select(n => $"{slug}/{n}")
-            .Concat(new[] { ReportBuilder.ArgsChart, ReportBuilder.BarChart, ReportBuilder.MitigationsChart, ReportBuilder.LadderChart, AttachmentReport.OpsChart, AttachmentReport.ProgsChart }
+            .Concat(new[] { ReportBuilder.ArgsChart, ReportBuilder.BarChart, ReportBuilder.MitigationsChart, ReportBuilder.LadderChart, ReportBuilder.FunctionsChart, ReportBuilder.CallerChart, AttachmentReport.OpsChart, AttachmentReport.ProgsChart }
                 .Select(c => $"{slug}/charts/{c}"))
             .Concat(others.SelectMany(m => ReportBuilder.ChartFiles(m).Keys));
 

@@ -1,3 +1,4 @@
+using HookBench.Cells;
 using HookBench.Results;
 using Spectre.Console;
 
@@ -8,22 +9,30 @@ public static class ResultsTable
 {
     public static void Write(IAnsiConsole console, RunSummary summary)
     {
+        // The footprint and caller columns appear only when some cell is off their defaults.
+        bool axes = summary.Cells.Any(c => c.Functions != 1 || c.Caller != CallerContext.Unrolled.Name());
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn("strategy").AddColumn("args", c => c.RightAligned()).AddColumn("handler").AddColumn("mode").AddColumn("profile")
-            .AddColumn("ns/call", c => c.RightAligned())
+            .AddColumn("strategy").AddColumn("args", c => c.RightAligned()).AddColumn("handler").AddColumn("mode").AddColumn("profile");
+        if (axes)
+            table.AddColumn("functions", c => c.RightAligned()).AddColumn("caller");
+        table.AddColumn("ns/call", c => c.RightAligned())
             .AddColumn("overhead ns [[95% CI]]", c => c.RightAligned())
             .AddColumn("overhead cycles [[95% CI]]", c => c.RightAligned())
             .AddColumn("hook instr.", c => c.RightAligned())
             .AddColumn("× baseline", c => c.RightAligned());
         foreach (var c in summary.Cells)
         {
-            table.AddRow(
+            string[] cells =
+            [
                 Markup.Escape(c.Variant), c.Args.ToString(), c.Handler, c.Mode, Markup.Escape(c.Profile),
+                .. axes ? new[] { c.Functions.ToString(), Markup.Escape(c.Caller) } : [],
                 $"{c.NsPerCall.Median:F2}",
                 Markup.Escape(c.OverheadText),
                 Markup.Escape(c.OverheadCyclesText),
                 c.HookInstructionsText,
-                $"{c.Ratio:F2}");
+                $"{c.Ratio:F2}",
+            ];
+            table.AddRow(cells);
         }
 
         var e = summary.Environment;

@@ -31,17 +31,19 @@ public static class RunCommand
         var cpu = new Option<string>("--cpu") { Description = "CPU to pin the measuring thread to (default: the last one available)" };
         var seed = new Option<string>("--seed") { Description = "Seed of the cell-order shuffle (default: 1)" };
         var loop = CommonOptions.Loop();
+        var functions = CommonOptions.Functions();
+        var callers = CommonOptions.Callers();
         var attach = AttachmentOptions.Lists();
-        var placements = new Option<string>("--placements") { Description = "per-round (default: every round on a freshly emitted placement of the code) or fixed (one placement for the whole run, the earlier design)" };
+        var placements = new Option<string>("--placements") { Description = "per-round (default: every round on a freshly emitted placement of the code; footprint sets of several functions keep one) or fixed (one placement for the whole run, the earlier design)" };
         var command = new Command("run", "Measure per-call hook overhead (the quick matrix by default).")
         {
-            strategies, args, handlers, modes, profiles, reps, ms, outDir, cpu, seed, loop, placements,
+            strategies, args, handlers, modes, profiles, reps, ms, outDir, cpu, seed, loop, placements, functions, callers,
         };
         attach.AddTo(command);
         command.Options.Add(programs);
         command.SetAction(parse =>
         {
-            bool selected = new[] { strategies, args, handlers, modes, profiles, programs }.Any(o => parse.GetValue(o) is not null) || attach.AnyGiven(parse);
+            bool selected = new[] { strategies, args, handlers, modes, profiles, functions, callers, programs }.Any(o => parse.GetValue(o) is not null) || attach.AnyGiven(parse);
             IReadOnlyList<string> skipped = [];
             var named = parse.GetValue(strategies) is string s ? CellAxes.ParseStrategies(s) : null;
             var bpf = parse.GetValue(programs) is string b ? CellAxes.ParsePrograms(b) : null;
@@ -54,12 +56,22 @@ public static class RunCommand
                     out skipped,
                     attach.ParseAll(parse),
                     CellAxes.ParseProfiles(parse.GetValue(profiles) ?? Mitigations.MitigationProfiles.None.Name),
+                    CellAxes.ParseFunctions(parse.GetValue(functions) ?? "1"),
+                    CellAxes.ParseCallers(parse.GetValue(callers) ?? CallerContext.Unrolled.Name()),
                     bpf)
                 : RunPlan.Quick();
             RequireKernelProbesWhereNamed(named ?? (bpf is null ? [] : StrategyCatalog.KernelProbes));
             if (parse.GetValue(loop) is string loopName)
             {
                 var shape = LoopShapes.Parse(loopName);
+                if (shape != LoopShape.Unrolled)
+                {
+                    // The cross-check loop replaces the unrolled loop of one function; other cells have their own loops.
+                    static bool Plain(CellSpec c) => c.Key.Functions == 1 && c.Key.Caller == CallerContext.Unrolled;
+                    skipped = [.. skipped, .. plan.Where(c => !Plain(c)).Select(c => $"{c}: --loop {shape.Name()} applies to one function under the {CallerContext.Unrolled.Name()} caller")];
+                    plan = [.. plan.Where(Plain)];
+                }
+
                 plan = [.. plan.Select(c => c with { Loop = shape })];
             }
 

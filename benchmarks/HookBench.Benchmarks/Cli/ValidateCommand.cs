@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using HookBench.Abi;
 using HookBench.Cells;
+using HookBench.Footprint;
 using HookBench.HookSets;
 using HookBench.Strategies;
 using HookBench.Validation;
@@ -16,8 +17,11 @@ public static class ValidateCommand
     {
         var strategy = CommonOptions.Strategy(required: false);
         var profiles = CommonOptions.Profiles();
-        profiles.Description = $"Comma list of mitigation profiles: {Mitigations.MitigationProfiles.ValidNames} (default: all of them)";
-        var command = new Command("validate", "Prove every strategy × profile × handler × args 0..6 × ABI × alignment, the ops-list and BPF shapes, and the kernel's probes with every BPF program, transparent.") { strategy, profiles };
+        profiles.Description = $"Comma list of mitigation profiles: {Mitigations.MitigationProfiles.ValidNames} (default: all of them; footprint sets are checked under none only)";
+        var command = new Command(
+            "validate",
+            "Prove every strategy × profile × handler × args 0..6 × ABI × alignment, the ops-list and BPF shapes, every footprint set (16, 256, 4096 hooked functions), and the kernel's probes with every BPF program, transparent.")
+        { strategy, profiles };
         command.SetAction(parse =>
         {
             string? name = parse.GetValue(strategy);
@@ -39,7 +43,13 @@ public static class ValidateCommand
             var console = Consoles.For(output);
             Report(console, results, clock.Elapsed);
             ReportGuards(console, guards);
-            return results.All(r => r.Passed) && guards.All(r => r.Passed) ? HookBenchCli.Ok : HookBenchCli.Failed;
+            clock.Restart();
+            // Footprint sets are built with profile none only (CellKey refuses the others for functions > 1).
+            bool footprintProfile = chosen is null || chosen.Any(p => p.Name == Mitigations.MitigationProfiles.None.Name);
+            var footprints = (footprintProfile ? FootprintValidationCases.All(only) : []).Select(c => FootprintValidator.Validate(c.Options, c.Functions)).ToList();
+            clock.Stop();
+            ReportFootprints(console, footprints, clock.Elapsed);
+            return results.All(r => r.Passed) && guards.All(r => r.Passed) && footprints.All(r => r.Passed) ? HookBenchCli.Ok : HookBenchCli.Failed;
         });
         return command;
     }
@@ -80,6 +90,33 @@ public static class ValidateCommand
         int ran = results.Count(r => r.Skipped is null);
         console.MarkupLineInterpolated(
             $"{passed} of {ran} cases passed ({results.Sum(r => r.Checks)} checks, {results.Select(r => r.Case.Profile.Name).Distinct().Count()} profiles, {CallingConvention.All.Count} ABIs, args 0..{HookSetOptions.MaxArgs}) in {elapsed.TotalSeconds:F2} s");
+    }
+
+    static void ReportFootprints(IAnsiConsole console, IReadOnlyList<FootprintValidationResult> results, TimeSpan elapsed)
+    {
+        if (results.Count == 0)
+            return;
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn("strategy").AddColumn("shape").AddColumn("sets", c => c.RightAligned()).AddColumn("functions")
+            .AddColumn("checks", c => c.RightAligned()).AddColumn("handler RSP mod 16").AddColumn("result");
+        foreach (var group in results.GroupBy(r => r.Case.Strategy))
+        {
+            int failed = group.Count(r => !r.Passed);
+            table.AddRow(
+                Markup.Escape(group.Key.Name),
+                Markup.Escape(FootprintShapes.Name(FootprintShapes.For(group.Key))),
+                group.Count().ToString(),
+                string.Join(", ", group.Select(r => r.Functions).Distinct().Order()),
+                group.Sum(r => r.Checks).ToString(),
+                string.Join(",", group.Select(r => r.HandlerEntryRspMod16).Where(m => m is not null).Distinct().Order()) is { Length: > 0 } mods ? mods : "-",
+                failed == 0 ? "[green]pass[/]" : $"[red]{failed} failed[/]");
+        }
+
+        console.Write(table);
+        foreach (var failure in results.Where(r => !r.Passed).Take(50))
+            console.MarkupLineInterpolated($"[red]FAIL[/] {failure}: {string.Join("; ", failure.Failures)}");
+        console.MarkupLineInterpolated(
+            $"{results.Count(r => r.Passed)} of {results.Count} footprint sets passed ({results.Sum(r => r.Checks)} checks: every function's body and hook counted exactly, through a probe and the measurement's driver) in {elapsed.TotalSeconds:F2} s");
     }
 
     /// <summary>The recursion-guard cases: a callback that calls the traced function again from inside the hook.</summary>

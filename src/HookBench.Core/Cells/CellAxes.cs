@@ -1,4 +1,5 @@
 using System.Globalization;
+using HookBench.Footprint;
 using HookBench.Handlers;
 using HookBench.HookSets;
 using HookBench.Mitigations;
@@ -59,6 +60,21 @@ public static class CellAxes
 
     public static IReadOnlyList<MeasurementMode> ParseModes(string text, string option = "--mode") =>
         ParseList(text, option, MeasurementModes.Parse);
+
+    /// <summary>A number of hooked functions: an integer from 1 up to what one arena reaches.</summary>
+    public static int ParseFunctionCount(string text, string option)
+    {
+        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long n) || n < 1)
+            throw new UsageException($"{option} must be an integer in 1..{FootprintBudget.MaxFunctions}; got '{text}'");
+        return FootprintBudget.TryCheck(n, out string? error) ? (int)n : throw new UsageException($"{option}: {error}");
+    }
+
+    /// <summary>A comma list of function counts (the standard sweep is 1,16,256,4096).</summary>
+    public static IReadOnlyList<int> ParseFunctions(string text, string option = "--functions") =>
+        [.. ParseList(text, option, t => ParseFunctionCount(t, option)).Order()];
+
+    public static IReadOnlyList<CallerContext> ParseCallers(string text, string option = "--caller") =>
+        ParseList(text, option, CallerContexts.Parse);
 
     public static IReadOnlyList<MitigationProfile> ParseProfiles(string text, string option = "--profiles") =>
         ParseList(text, option, MitigationProfiles.Parse);

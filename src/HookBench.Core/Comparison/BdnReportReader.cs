@@ -94,7 +94,7 @@ public static class BdnReportReader
 
         if (!int.TryParse(values["Args"], NumberStyles.None, CultureInfo.InvariantCulture, out int args))
             throw Bad(file, $"Benchmarks[{index}] has Args '{JsonOutline.Printable(values["Args"])}'; expected a count of 0 or more");
-        string key = CellKey.Format(values["Strategy"], args, values["Handler"], values["Mode"], (CellKey.ProfileAxis, values.GetValueOrDefault("Profile")));
+        string key = CellKey.Format(values["Strategy"], args, values["Handler"], values["Mode"], (CellKeyTerms.Profile, values.GetValueOrDefault("Profile")));
         // Attach holds the key's attachment terms ("ops=8/match=0.125"; "default" for none), in key order after the profile.
         if (values.GetValueOrDefault(AttachParameter) is string attach && attach != AttachDefault)
             key += CellKey.Separator + attach;

@@ -114,13 +114,5 @@ public sealed class HookSet : IDisposable
 
     public IEnumerable<EmittedBlob> Blobs => Image.Blobs;
 
-    /// <summary>
-    /// Bytes of hook code a call can run: the trampoline's, the kernel runtime's (the ops list function,
-    /// the BPF enter/exit functions) and the handlers' instructions (trailing data and padding not counted;
-    /// the profile's thunks neither, as the target shares them).
-    /// </summary>
-    public int HookCodeBytes => Blobs.Where(b => b.Kind is BlobKind.Trampoline or BlobKind.Runtime or BlobKind.Handler)
-        .Sum(b => (int)((b.DataStart ?? b.End) - b.Address));
-
     public void Dispose() => Arena.Dispose();
 }

@@ -181,7 +181,7 @@ public static partial class HookSetBuilder
     }
 
     /// <summary>Emits one handler; <paramref name="index"/> numbers it among several callbacks, <paramref name="reenter"/> makes it call that target again.</summary>
-    static (EmittedBlob Blob, HandlerSlots Slots, ObservationSlots? Observation) EmitHandler(
+    internal static (EmittedBlob Blob, HandlerSlots Slots, ObservationSlots? Observation) EmitHandler(
         CodeImage image, HookSetOptions options, ContextLayout context, HandlerRole role, ulong? redirectTo, ThunkSet thunks, int? index = null, ulong? reenter = null)
     {
         string owner = (role == HandlerRole.Entry ? "handler" : "exit_handler") + index;

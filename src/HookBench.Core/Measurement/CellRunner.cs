@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using HookBench.HookSets;
 using HookBench.Statistics;
 using HookBench.Uprobes;
 
@@ -7,17 +6,21 @@ namespace HookBench.Measurement;
 
 /// <summary>
 /// Measures one cell, a batch of repetitions at a time. The baseline is the same code with the site
-/// left a NOP (strategy <c>none</c>): the hook set is emitted twice, byte for byte alike at the same
-/// offsets in two arenas, and only one copy is patched, once, before measuring. Nothing is patched
-/// between measurements: right after a patch this machine ran the patched page measurably slower for
-/// milliseconds, which would have been charged to whichever side was patched last. Within a batch,
-/// repetitions interleave the two copies as A B, B A, A B, … so drift hits both alike.
+/// left a NOP (strategy <c>none</c>): the cell's code (<see cref="MeasuredCode"/>: one function, or a
+/// footprint set of several) is emitted twice, byte for byte alike at the same offsets in two arenas, and
+/// only one copy is patched, once, before measuring. Nothing is patched between measurements: right after
+/// a patch this machine ran the patched page measurably slower for milliseconds, which would have been
+/// charged to whichever side was patched last. Within a batch, repetitions interleave the two copies as
+/// A B, B A, A B, … so drift hits both alike.
 /// <para>
 /// Every batch runs on its own placement: a fresh pair of arenas (other pages) with the code moved by a
 /// different leading pad (other page offsets, so other cache sets and predictor entries). A placement's
 /// aliasing is otherwise frozen into every repetition of the cell, and an interval over repetitions alone
 /// cannot see it. The next placement is emitted and patched right after a batch, so it has settled by
-/// the time the next round reaches the cell.
+/// the time the next round reaches the cell. Footprint sets (several functions) keep the one placement
+/// they were emitted at (<see cref="MeasuredCode.MovesWithPlacement"/>): their pass already spans many
+/// pages and every line offset, and re-emitting thousands of functions every round would cost more than
+/// the round measures.
 /// </para>
 /// <para>
 /// A kernel-probe cell is the same, except that the kernel, not a patch, hooks the copy (see
@@ -48,31 +51,32 @@ public sealed class CellRunner : IDisposable
         Spec = spec;
         _clocks = clocks;
         bool kernel = spec.Strategy.IsKernelProbe;
-        _freshPlacements = settings.FreshPlacements && !kernel;
         Precision = settings.PrecisionFor(spec);
-        _current = Placement.Prepare(spec, 0);
+        _current = Placement.Prepare(spec, 0, out var baselineWalk, out var hookedWalk);
+        _freshPlacements = settings.FreshPlacements && _current.Hooked.MovesWithPlacement && !kernel;
         _placements = 1;
         try
         {
-            var hooked = _current.Hooked;
-            BaselinePath = ExecutedPath.Walk(_current.Baseline.Set);
-            HookCodeBytes = hooked.Set.HookCodeBytes;
-            BaselineStackBytes = StackProbe.Measure(_current.Baseline.Set);
-            if (kernel)
+            BaselinePath = baselineWalk.PerCall;
+            HookedPath = hookedWalk.PerCall;
+            Code = CodeFacts(spec, baselineWalk, hookedWalk);
+            if (_current.Hooked is OneFunctionCode hooked && _current.Baseline is OneFunctionCode baseline)
             {
-                HookedPath = ExecutedPath.Walk(hooked.Set.Arena, hooked.Set.EntryPoint, hooked.Set.Probe!.ProbedPathFacts);
-                _kernel = KernelProbeCell.Start(spec, hooked, probes ?? KernelProbes.ForThisProcess(), clocks, settings);
-                // With the probe on: the user stack a probed call touches includes what the kernel's trampolines push.
-                StackBytes = StackProbe.Measure(hooked.Set);
-                hooked.CountCall();
-            }
-            else
-            {
-                HookedPath = ExecutedPath.Walk(hooked.Set);
-                StackBytes = StackProbe.Measure(hooked.Set);
+                BaselineStackBytes = StackProbe.Measure(baseline.Set);
+                if (kernel)
+                {
+                    _kernel = KernelProbeCell.Start(spec, hooked, probes ?? KernelProbes.ForThisProcess(), clocks, settings);
+                    // With the probe on: the user stack a probed call touches includes what the kernel's trampolines push.
+                    StackBytes = StackProbe.Measure(hooked.Set);
+                    hooked.CountCall();
+                }
+                else
+                {
+                    StackBytes = StackProbe.Measure(hooked.Set);
+                }
             }
 
-            _iterations = Calibrate(hooked, clocks, kernel ? settings.KernelMeasurementTime : settings.MeasurementTime, kernel);
+            _iterations = Calibrate(_current.Hooked, clocks, kernel ? settings.KernelMeasurementTime : settings.MeasurementTime, kernel);
         }
         catch
         {
@@ -85,12 +89,12 @@ public sealed class CellRunner : IDisposable
     public PathWalk BaselinePath { get; }
     public PathWalk HookedPath { get; }
 
-    /// <summary>Bytes of trampoline and handler code (see <see cref="HookSet.HookCodeBytes"/>).</summary>
-    public int HookCodeBytes { get; }
+    /// <summary>Hook code footprint, the caller's own instructions, and (several functions) what a pass ran.</summary>
+    public CellCodeFacts Code { get; }
 
-    /// <summary>Deepest stack use of one hooked call, and of one unhooked call (see <see cref="StackProbe"/>).</summary>
-    public int StackBytes { get; }
-    public int BaselineStackBytes { get; }
+    /// <summary>Deepest stack use of one hooked call, and of one unhooked call (see <see cref="StackProbe"/>); null for footprint sets.</summary>
+    public int? StackBytes { get; }
+    public int? BaselineStackBytes { get; }
 
     /// <summary>The interval goal of this cell in adaptive runs (relative only for kernel probes).</summary>
     public PrecisionTarget Precision { get; }
@@ -100,7 +104,7 @@ public sealed class CellRunner : IDisposable
     /// <summary>Placements emitted so far (one per batch, plus the one waiting for the next batch).</summary>
     public int Placements => _placements;
 
-    ulong Calls => _iterations * TimingHarness.Unroll;
+    ulong Calls => _iterations * (ulong)_current.Hooked.CallsPerIteration;
 
     /// <summary>Measures one cell start to finish in one batch (tests and the cross-check use this; runs use rounds).</summary>
     public static CellSamples Run(CellSpec spec, MeasurementSettings settings, Clocks clocks, KernelProbes? probes = null)
@@ -143,7 +147,7 @@ public sealed class CellRunner : IDisposable
 
         if (!_freshPlacements)
             return;
-        _current = Placement.Prepare(Spec, _placements++);
+        _current = Placement.Prepare(Spec, _placements++, out _, out _);
         placement.Dispose();
     }
 
@@ -162,16 +166,19 @@ public sealed class CellRunner : IDisposable
     /// A counter-program cell: throws <see cref="CheckFailedException"/> unless the BPF map counted exactly
     /// the calls made to the probed copy. Other cells: nothing to check.
     /// </summary>
-    public void VerifyKernelCount() => _kernel?.VerifyCount(_current.Hooked.CallsMade);
+    public void VerifyKernelCount() => _kernel?.VerifyCount(ProbedCallsMade);
 
     public CellSamples Samples() => new(Spec, [.. _reps], Calls, HookedPath, BaselinePath)
     {
-        HookCodeBytes = HookCodeBytes,
+        Code = Code,
         StackBytes = StackBytes,
         BaselineStackBytes = BaselineStackBytes,
         Placements = _freshPlacements ? _placements - 1 : 1,
-        Kernel = _kernel?.Result(_current.Hooked.CallsMade),
+        Kernel = _kernel?.Result(ProbedCallsMade),
     };
+
+    /// <summary>Calls made to the probed copy since its probe went on (kernel-probe cells keep one placement).</summary>
+    ulong ProbedCallsMade => ((OneFunctionCode)_current.Hooked).CallsMade;
 
     public void Dispose()
     {
@@ -180,13 +187,13 @@ public sealed class CellRunner : IDisposable
         _current?.Dispose();
     }
 
-    double Measure(CellSide side) => _clocks.TicksToNs(side.Run(_iterations)) / Calls;
+    double Measure(MeasuredCode side) => _clocks.TicksToNs(side.Run(_iterations)) / Calls;
 
     /// <summary>
     /// Loop iterations that make one hooked measurement last about <paramref name="target"/>. Kernel-probe
     /// cells start from one iteration (16 calls can already take 100 µs), the others from 16.
     /// </summary>
-    static ulong Calibrate(CellSide side, Clocks clocks, TimeSpan target, bool kernel)
+    static ulong Calibrate(MeasuredCode side, Clocks clocks, TimeSpan target, bool kernel)
     {
         ulong iterations = kernel ? 1UL : 16UL;
         double targetNs = target.TotalMilliseconds * 1e6;
@@ -206,33 +213,54 @@ public sealed class CellRunner : IDisposable
     /// </summary>
     public static int CodeOffset(int placement) => placement * 23 % 64 * 64;
 
-    /// <summary>The baseline and hooked copies at one placement; a kernel probe's copy is left for the kernel to hook.</summary>
+    static CellCodeFacts CodeFacts(CellSpec spec, CodeWalk baseline, CodeWalk hooked) => new(
+        hooked.HookCodeBytes,
+        hooked.CallerInstructionsPerCall,
+        hooked.CallsPerPass is int calls ? new Results.FootprintResult
+        {
+            Shape = Footprint.FootprintShapes.Name(Footprint.FootprintShapes.For(spec.Strategy)),
+            CallsPerPass = calls,
+            InstructionsPerPass = hooked.PassInstructions!.Value,
+            BaselineInstructionsPerPass = baseline.PassInstructions!.Value,
+            CodeBytesPerPass = hooked.PassCodeBytes!.Value,
+            BaselineCodeBytesPerPass = baseline.PassCodeBytes!.Value,
+            BranchesPerPass = hooked.PassBranches!.Value,
+            BaselineBranchesPerPass = baseline.PassBranches!.Value,
+            LookupDataBytes = hooked.LookupDataBytes,
+        } : null);
+
+    /// <summary>The baseline and hooked copies at one placement.</summary>
     sealed class Placement : IDisposable
     {
         readonly long _prepared = Stopwatch.GetTimestamp();
 
-        Placement(CellSide baseline, CellSide hooked)
+        Placement(MeasuredCode baseline, MeasuredCode hooked)
         {
             Baseline = baseline;
             Hooked = hooked;
         }
 
-        public CellSide Baseline { get; }
-        public CellSide Hooked { get; }
+        public MeasuredCode Baseline { get; }
+        public MeasuredCode Hooked { get; }
 
-        public static Placement Prepare(CellSpec spec, int index)
+        /// <summary>Emits both copies at placement <paramref name="index"/>, walks them (hooked after attaching) and attaches the hooked one.</summary>
+        public static Placement Prepare(CellSpec spec, int index, out CodeWalk baselineWalk, out CodeWalk hookedWalk)
         {
-            var options = spec.HookSet with { CodeOffset = CodeOffset(index) };
-            var baseline = CellSide.Prepare(spec, options);
+            int offset = CodeOffset(index);
+            var baseline = MeasuredCode.Prepare(spec, offset);
+            MeasuredCode? hooked = null;
             try
             {
-                var hooked = CellSide.Prepare(spec, options);
-                hooked.Set.Attach();
+                hooked = MeasuredCode.Prepare(spec, offset);
+                baselineWalk = baseline.Walk();
+                hooked.Attach();
+                hookedWalk = hooked.Walk();
                 return new Placement(baseline, hooked);
             }
             catch
             {
                 baseline.Dispose();
+                hooked?.Dispose();
                 throw;
             }
         }

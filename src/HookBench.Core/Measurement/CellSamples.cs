@@ -8,10 +8,10 @@ public sealed record CellSamples(
     PathWalk HookedPath,
     PathWalk BaselinePath)
 {
-    /// <summary>Bytes of trampoline and handler code.</summary>
-    public int? HookCodeBytes { get; init; }
+    /// <summary>Hook code footprint, the caller's own work and a footprint pass; null where nothing walked the code (tests).</summary>
+    public CellCodeFacts? Code { get; init; }
 
-    /// <summary>Deepest stack use of one hooked call, and of one unhooked call, from the caller's RSP.</summary>
+    /// <summary>Deepest stack use of one hooked call, and of one unhooked call, from the caller's RSP (one function only).</summary>
     public int? StackBytes { get; init; }
     public int? BaselineStackBytes { get; init; }
 

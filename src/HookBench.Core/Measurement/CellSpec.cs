@@ -36,6 +36,8 @@ public sealed record CellSpec(CellKey Key)
     public override string ToString() =>
         $"{Strategy.Name} args={ArgCount} {Handler.Name()} {Mode.Name()}"
         + (Profile.Name == MitigationProfiles.None.Name ? string.Empty : $" profile={Profile.Name}")
+        + (Key.Functions == 1 ? string.Empty : $" functions={Key.Functions}")
+        + (Key.Caller == CallerContext.Unrolled ? string.Empty : $" caller={Key.Caller.Name()}")
         + (Key.Attach.IsDefault ? string.Empty : $" {Key.Attach.Label}")
         + (BpfProgram == ProbeProgram.None ? string.Empty : $" bpf-prog={BpfProgram.Name()}");
 }

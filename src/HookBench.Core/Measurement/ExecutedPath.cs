@@ -22,17 +22,21 @@ public static class ExecutedPath
     /// <summary>The path of one call with the site as it is now (attached or not), from where callers call the target.</summary>
     public static PathWalk Walk(HookSet set) => Walk(set.Arena, set.EntryPoint, set.PathFacts);
 
-    public static PathWalk Walk(CodeArena arena, ulong entry, PathFacts facts)
+    /// <param name="visit">Called with every instruction as it is executed (hook-code footprints are counted this way).</param>
+    /// <param name="limit">Instructions after which the walk is a runaway; a pass over thousands of hooked functions needs more than one call's default.</param>
+    public static PathWalk Walk(CodeArena arena, ulong entry, PathFacts facts, Action<Instruction>? visit = null, int limit = Runaway)
     {
         var cursor = facts.Walk();
         var returns = new Stack<ulong>();
+        var decoded = new Dictionary<ulong, Instruction>();
         int count = 0, calls = 0, rets = 0, steps = 0;
         string? notStatic = null;
         ulong pc = entry;
         PathWalk Done() => new(count, notStatic) { Calls = calls, Returns = rets };
-        while (steps++ < Runaway)
+        while (steps++ < limit)
         {
-            Instruction instruction = DecodeAt(arena, pc);
+            if (!decoded.TryGetValue(pc, out Instruction instruction))
+                decoded[pc] = instruction = DecodeAt(arena, pc);
             if (cursor.NotStaticAt(pc) is var (reason, resumesAfter))
             {
                 notStatic ??= reason;
@@ -44,6 +48,7 @@ public static class ExecutedPath
             }
 
             count++;
+            visit?.Invoke(instruction);
             for (int drop = cursor.DroppedAt(pc); drop > 0; drop--)
             {
                 if (!returns.TryPop(out _))
@@ -86,9 +91,10 @@ public static class ExecutedPath
                     if (cursor.TryTransfer(pc, out ulong rewritten))
                     {
                         returns.TryPop(out _);
-                        if (rewritten == PathFacts.ReturnToCaller)
+                        if (rewritten != PathFacts.ReturnToCaller)
+                            pc = rewritten;
+                        else if (!returns.TryPop(out pc))      // past the target: to whoever called it, if the walk began above it
                             return Finished(cursor, Done());
-                        pc = rewritten;
                     }
                     else if (!returns.TryPop(out pc))
                     {
@@ -101,7 +107,7 @@ public static class ExecutedPath
             }
         }
 
-        throw new InvalidOperationException($"runaway walk from 0x{entry:X}: more than {Runaway} instructions");
+        throw new InvalidOperationException($"runaway walk from 0x{entry:X}: more than {limit} instructions");
     }
 
     /// <summary>The walk of one call, once every fact it used is used up (a loop ran as often as described).</summary>

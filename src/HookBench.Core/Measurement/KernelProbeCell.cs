@@ -43,16 +43,16 @@ sealed class KernelProbeCell : IDisposable
     /// Times first hits on fresh copies, then puts the probe on <paramref name="measured"/> and times its first
     /// hit; from then on every call of the measured copy is counted. A refusal throws <see cref="KernelUnavailableException"/>.
     /// </summary>
-    public static KernelProbeCell Start(CellSpec spec, CellSide measured, KernelProbes probes, Clocks clocks, MeasurementSettings settings)
+    public static KernelProbeCell Start(CellSpec spec, OneFunctionCode measured, KernelProbes probes, Clocks clocks, MeasurementSettings settings)
     {
         var firstHits = new List<double>();
         int optimized = 0;
-        var spent = new List<(CellSide Side, AttachedKernelProbe? Probe)>();
+        var spent = new List<(OneFunctionCode Side, AttachedKernelProbe? Probe)>();
         try
         {
             for (int sample = 1; sample < settings.FirstHitSamples; sample++)
             {
-                var fresh = CellSide.Prepare(spec);
+                var fresh = OneFunctionCode.Prepare(spec);
                 spent.Add((fresh, null));
                 var probe = FirstHit(fresh, probes, clocks, out double ns);
                 spent[^1] = (fresh, probe);
@@ -77,7 +77,7 @@ sealed class KernelProbeCell : IDisposable
     /// kernel for RCU grace periods (uprobe_unregister_sync; 50–150 ms each on this VM), and waits that overlap
     /// share them. Each probe comes off before its copy is unmapped.
     /// </summary>
-    public static void Release(IReadOnlyList<(CellSide Side, AttachedKernelProbe? Probe)> spent) =>
+    public static void Release(IReadOnlyList<(OneFunctionCode Side, AttachedKernelProbe? Probe)> spent) =>
         Parallel.ForEach(spent, s =>
         {
             s.Probe?.Dispose();
@@ -85,7 +85,7 @@ sealed class KernelProbeCell : IDisposable
         });
 
     /// <summary>Warms the unprobed copy, puts the probe on and times the first call; the copy's call count starts at that call.</summary>
-    static AttachedKernelProbe FirstHit(CellSide side, KernelProbes probes, Clocks clocks, out double overheadNs)
+    static AttachedKernelProbe FirstHit(OneFunctionCode side, KernelProbes probes, Clocks clocks, out double overheadNs)
     {
         var unprobed = new double[UnprobedCalls];
         for (int i = 0; i < unprobed.Length; i++)

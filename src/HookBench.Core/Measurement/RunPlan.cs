@@ -17,9 +17,10 @@ public static class RunPlan
     /// arguments under the <c>host</c> profile (what this machine's kernel would compile in). ops-list, whose
     /// cost follows K rather than the argument count, is measured at K = 8 with all and with one of the ops
     /// tracing the function (the first also under <c>host</c>, where each op->func goes through the profile's
-    /// indirect call), and direct adds the Linux 6.18 bookkeeping, all at 2 arguments. Then the kernel's own probes where this
-    /// machine permits them: the nop5 uprobe, the trapping uprobe and the uretprobe at 2 arguments with no BPF
-    /// program (a refused one is skipped with its reason).
+    /// indirect call), and direct adds the Linux 6.18 bookkeeping, all at 2 arguments. Then the three
+    /// many-function shapes at 256 functions and every emitted strategy from a rolled loop, at 2 arguments.
+    /// Last, the kernel's own probes where this machine permits them: the nop5 uprobe, the trapping uprobe and
+    /// the uretprobe at 2 arguments with no BPF program (a refused one is skipped with its reason).
     /// </summary>
     public static IReadOnlyList<CellSpec> Quick()
     {
@@ -43,10 +44,55 @@ public static class RunPlan
         }
 
         cells.AddRange(QuickAttached.Select(key => new CellSpec(key)));
+
+        // Beyond one hot function: the three many-function shapes at 256 functions, and every strategy
+        // called from a rolled loop, at 2 arguments (after the cells above, so older keys keep their order).
+        foreach (var strategy in FootprintShapesMeasured)
+            cells.Add(new CellSpec(TwoArgs(strategy) with { Functions = 256 }));
+        foreach (var strategy in StrategyCatalog.UserSpace)
+            cells.Add(new CellSpec(TwoArgs(strategy) with { Caller = CallerContext.Rolled }));
+
+        // The running kernel's probes, where permitted (a refusal skips them with one line).
         foreach (var strategy in new[] { StrategyCatalog.UprobeNop5, StrategyCatalog.UprobeTrap, StrategyCatalog.Uretprobe })
             cells.Add(new CellSpec(strategy, 2, HandlerKind.Empty, MeasurementMode.Throughput));
         return cells;
     }
+
+    /// <summary>The function counts a footprint sweep measures: one hot function up to thousands, as bpftrace or retsnoop attach.</summary>
+    public static IReadOnlyList<int> FunctionSweep { get; } = [1, 16, 256, 4096];
+
+    /// <summary>One strategy of each many-function shape: shared (ftrace), per function (BPF), direct call.</summary>
+    public static IReadOnlyList<Strategy> FootprintShapesMeasured { get; } = [StrategyCatalog.MinRegs, StrategyCatalog.Direct, StrategyCatalog.DirectCall];
+
+    /// <summary>
+    /// What <c>publish</c> measures, each cell once: the quick matrix, the mitigations matrix, each
+    /// many-function shape (and the unhooked control) at every count of <see cref="FunctionSweep"/>, every
+    /// emitted strategy under every caller, at 2 arguments, and the <see cref="Ladder"/>.
+    /// </summary>
+    public static IReadOnlyList<CellSpec> Publish()
+    {
+        var cells = new List<CellSpec>();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        void Add(CellKey key)
+        {
+            if (keys.Add(key.Text))
+                cells.Add(new CellSpec(key));
+        }
+
+        foreach (var cell in Quick().Concat(Mitigations()))
+            Add(cell.Key);
+        foreach (var strategy in FootprintShapesMeasured.Prepend(StrategyCatalog.None))
+        foreach (int functions in FunctionSweep)
+            Add(TwoArgs(strategy) with { Functions = functions });
+        foreach (var strategy in StrategyCatalog.UserSpace)
+        foreach (var caller in CallerContexts.All)
+            Add(TwoArgs(strategy) with { Caller = caller });
+        foreach (var cell in Ladder())
+            Add(cell.Key);
+        return cells;
+    }
+
+    static CellKey TwoArgs(Strategy strategy) => new(strategy, 2, HandlerKind.Empty, MeasurementMode.Throughput);
 
     /// <summary>
     /// The quick matrix's attached cells: ops-list at K = 8 (all ops, then one, trace the function; the first
@@ -93,9 +139,6 @@ public static class RunPlan
     public static IReadOnlyList<Strategy> LadderUserSpace { get; } =
         [StrategyCatalog.DirectCall, StrategyCatalog.Direct, StrategyCatalog.MinRegs, StrategyCatalog.FullRegs, StrategyCatalog.DirectFexit];
 
-    /// <summary>What <c>publish</c> measures: the quick matrix, the mitigations matrix and the ladder, each cell once.</summary>
-    public static IReadOnlyList<CellSpec> Publish() => [.. Quick().Concat(Mitigations()).Concat(Ladder()).DistinctBy(c => c.Key.Text)];
-
     /// <summary>
     /// The cross product of a selection. Combinations the cell rules refuse (a handler a strategy refuses,
     /// latency with no argument to chain, …) are left out and listed in <paramref name="skipped"/> with the reason.
@@ -107,6 +150,7 @@ public static class RunPlan
         IReadOnlyList<Strategy> strategies, IReadOnlyList<int> args, IReadOnlyList<HandlerKind> handlers,
         IReadOnlyList<MeasurementMode> modes, out IReadOnlyList<string> skipped,
         IReadOnlyList<Attachment>? attachments = null, IReadOnlyList<MitigationProfile>? profiles = null,
+        IReadOnlyList<int>? functions = null, IReadOnlyList<CallerContext>? callers = null,
         IReadOnlyList<ProbeProgram>? programs = null)
     {
         var cells = new List<CellSpec>();
@@ -117,9 +161,11 @@ public static class RunPlan
         foreach (var n in args)
         foreach (var handler in handlers)
         foreach (var mode in modes)
-        foreach (var program in programs ?? [ProbeProgram.None])
+        foreach (int m in functions ?? [1])
+        foreach (var caller in callers ?? [CallerContext.Unrolled])
+        foreach (var program in strategy.IsKernelProbe ? programs ?? [ProbeProgram.None] : [ProbeProgram.None])
         {
-            var cell = new CellSpec(new CellKey(strategy, n, handler, mode) { Profile = profile, Attach = attach, BpfProgram = program });
+            var cell = new CellSpec(new CellKey(strategy, n, handler, mode) { Profile = profile, Attach = attach, Functions = m, Caller = caller, BpfProgram = program });
             if (cell.Key.TryValidate(out string? why))
                 cells.Add(cell);
             else

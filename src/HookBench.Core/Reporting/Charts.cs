@@ -145,6 +145,9 @@ public static partial class Charts
             LegendBorder = OxyColors.Transparent,
             LegendItemSpacing = 30,
             LegendFontSize = 11,
+            // The exporter measures text without a font (textMeasurer: null) and underestimates it; the legend's
+            // clip box is sized from that estimate, so without room to spare the last entry was cut ("direct-ca").
+            LegendPadding = 24,
         });
         return model;
     }

@@ -24,7 +24,8 @@ public static class Ladder
 
     public static IReadOnlyList<LadderRung> Rungs(RunSummary summary)
     {
-        var cells = summary.Cells.Where(c => c.Args == 2 && c.Mode == "throughput" && c.Profile == "none" && c.AttachSuffix.Length == 0).ToList();
+        var cells = ReportBuilder.PlainCells(summary).Cells
+            .Where(c => c.Args == 2 && c.Mode == "throughput" && c.Profile == "none" && c.AttachSuffix.Length == 0).ToList();
         var rungs = new List<LadderRung>();
         foreach (var strategy in Measurement.RunPlan.LadderUserSpace)
         {

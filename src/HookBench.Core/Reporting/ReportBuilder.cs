@@ -9,7 +9,7 @@ namespace HookBench.Reporting;
 /// cycles), instructions, × baseline and the environment; then one table across machines. Charts are
 /// referenced as <c>&lt;slug&gt;/charts/*.svg</c> relative to the page.
 /// </summary>
-public static class ReportBuilder
+public static partial class ReportBuilder
 {
     public const string ArgsChart = "overhead-vs-args.svg";
     public const string BarChart = "overhead-at-2-args.svg";
@@ -28,26 +28,29 @@ public static class ReportBuilder
             files[$"{machine.Slug}/charts/{MitigationsChart}"] = Charts.MitigationsAtTwoArgs(machine.Summary, $"What mitigations cost a hook, 2 arguments — {machine.Summary.Environment.Cpu}");
         if (Ladder.HasKernelRungs(machine.Summary))
             files[$"{machine.Slug}/charts/{LadderChart}"] = Charts.Ladder(machine.Summary, $"From a direct call to the kernel's probes, 2 arguments (log scale) — {machine.Summary.Environment.Cpu}");
-        foreach (var (name, svg) in AttachmentReport.Charts(machine.Summary, machine.Summary.Environment.Cpu))
+        AddSweepCharts(files, machine);
+        foreach (var (name, svg) in AttachmentReport.Charts(PlainCells(machine.Summary), machine.Summary.Environment.Cpu))
             files[$"{machine.Slug}/charts/{name}"] = svg;
         return files;
     }
 
     /// <summary>
-    /// The thread's cells: its strategies with one handler each, compiled without mitigations. What every table
-    /// and chart but the mitigations, attachment and ladder ones shows: kernel probes cost hundreds of times more
-    /// and have their own table and log-scale chart.
+    /// The thread's cells: its strategies with one handler each, compiled without mitigations, of one hot
+    /// function called from the unrolled loop. What every table and chart but the mitigations, attachment,
+    /// sweep and ladder ones shows: kernel probes cost hundreds of times more and have their own table and
+    /// log-scale chart.
     /// </summary>
     public static IEnumerable<CellResult> ThreadCells(RunSummary summary) =>
-        summary.Cells.Where(c => c.Profile == "none" && c.AttachSuffix.Length == 0 && c.Kernel is null);
+        PlainCells(summary).Cells.Where(c => c.Profile == "none" && c.AttachSuffix.Length == 0 && c.Kernel is null);
 
     /// <summary>
-    /// The 2-argument, empty-handler, throughput cells the mitigations table and chart compare, one row per
-    /// <see cref="CellResult.Variant"/>: every single-handler cell, and the attached shapes the run measured under a profile.
+    /// The 2-argument, empty-handler, throughput cells (one function, unrolled caller) the mitigations table and
+    /// chart compare, one row per <see cref="CellResult.Variant"/>: every single-handler cell, and the attached
+    /// shapes the run measured under a profile.
     /// </summary>
     public static IEnumerable<CellResult> MitigationCells(RunSummary summary)
     {
-        var cells = summary.Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput" && c.Kernel is null).ToList();
+        var cells = PlainCells(summary).Cells.Where(c => c.Args == 2 && c.Handler == "empty" && c.Mode == "throughput" && c.Kernel is null).ToList();
         var mitigatedShapes = cells.Where(c => c.Profile != "none").Select(c => c.Variant).ToHashSet(StringComparer.Ordinal);
         return cells.Where(c => c.AttachSuffix.Length == 0 || mitigatedShapes.Contains(c.Variant));
     }
@@ -103,14 +106,15 @@ public static class ReportBuilder
 
     static void Machine(StringBuilder text, PublishedMachine machine)
     {
-        var summary = machine.Summary;
+        var summary = PlainCells(machine.Summary);
         var e = summary.Environment;
         text.Append("## ").Append(machine.Slug).Append("\n\n");
         text.Append("- CPU: ").Append(e.DescribeCpu()).Append('\n');
         text.Append(Invariant($"- OS: {e.Os}; kernel {e.Kernel}; hypervisor: {e.Hypervisor ?? "none (bare metal)"}; {e.Runtime}\n"));
         text.Append("- Clocks: ").Append(SummaryMarkdown.ClockLine(summary)).Append('\n');
-        text.Append("- ").Append(SummaryMarkdown.PrecisionLine(summary)).Append('\n');
-        text.Append(Invariant($"- Run: {summary.Run.StartedUtc}, {summary.Cells.Count} cells, {summary.Cells.Sum(c => c.Reps)} repetitions ({summary.Cells.Sum(c => c.DiscardedReps)} discarded for runtime interference), {summary.Run.WallSeconds:F1} s\n"));
+        text.Append("- ").Append(SummaryMarkdown.PrecisionLine(machine.Summary)).Append('\n');
+        var all = machine.Summary.Cells;
+        text.Append(Invariant($"- Run: {summary.Run.StartedUtc}, {all.Count} cells, {all.Sum(c => c.Reps)} repetitions ({all.Sum(c => c.DiscardedReps)} discarded for runtime interference), {summary.Run.WallSeconds:F1} s\n"));
         if (e.Mitigations.Count > 0)
         {
             text.Append("\n<details><summary>CPU vulnerability mitigations (the kernel's words)</summary>\n\n");
@@ -157,7 +161,8 @@ public static class ReportBuilder
         text.Append('\n');
         if (HasProfiles(summary))
             Mitigations(text, machine);
-        AttachmentReport.Append(text, machine.Summary, machine.Slug);
+        Sweeps(text, machine);
+        AttachmentReport.Append(text, PlainCells(machine.Summary), machine.Slug);
         if (Ladder.HasKernelRungs(summary))
             LadderTable(text, machine);
     }

@@ -192,6 +192,25 @@ public sealed record CellResult
     /// <summary>Why repetitions were discarded: interference kind → repetitions.</summary>
     public IReadOnlyDictionary<string, int>? DiscardReasons { get; init; }
 
+    /// <summary>Distinct hooked functions the cell called (absent, so 1, in files older than the footprint axis).</summary>
+    public int Functions { get; init; } = 1;
+
+    /// <summary>The code around each call (absent, so unrolled, in files older than the caller axis).</summary>
+    public string Caller { get; init; } = CallerContext.Unrolled.Name();
+
+    /// <summary>
+    /// Bytes of distinct hook code (trampolines, the shared lookup, handlers) the cell's calls execute, each
+    /// instruction counted once: one call for one function, one pass for several (deterministic: compared exactly).
+    /// </summary>
+    public int? HookCodeBytes { get; init; }
+
+    /// <summary>Instructions the caller runs per call besides the call's own path (the call instruction and loop overhead included).</summary>
+    public double? CallerInstructionsPerCall { get; init; }
+
+    /// <summary>What one pass over several hooked functions ran (null for one function).</summary>
+    public FootprintResult? Footprint { get; init; }
+
+
     /// <summary>
     /// The round each of <see cref="OverheadSamplesNs"/> was taken in. Every round measured the cell on a fresh
     /// placement, so samples cluster by round; estimates and the gate reduce each cluster to its median.
@@ -207,9 +226,6 @@ public sealed record CellResult
 
     /// <summary>Placements (fresh arena pairs at other page offsets) the repetitions were measured on.</summary>
     public int? Placements { get; init; }
-
-    /// <summary>Bytes of trampoline and handler code the hook adds (deterministic: compared exactly).</summary>
-    public int? HookCodeBytes { get; init; }
 
     /// <summary>Deepest stack use of one hooked call below the caller's RSP, return address included (deterministic).</summary>
     public int? StackBytes { get; init; }
@@ -234,11 +250,18 @@ public sealed record CellResult
 
     /// <summary>The kernel probe's BPF program as its key writes it (empty for none and every other strategy).</summary>
     [JsonIgnore]
-    public string BpfProgramSuffix => BpfProgram is null or "none" ? string.Empty : $"{CellKey.Separator}{CellKey.BpfProgramAxis}={BpfProgram}";
+    public string BpfProgramSuffix => BpfProgram is null or "none" ? string.Empty : $"{CellKey.Separator}{CellKeyTerms.BpfProgram}={BpfProgram}";
 
     [JsonIgnore]
-    public string Key => CellKey.Format(Strategy, Args, Handler, Mode,
-        [(CellKey.ProfileAxis, Profile), .. Attachment.TermsOf(Ops, Match, Progs, Bpf, Lookup), (CellKey.BpfProgramAxis, BpfProgram)]);
+    public string Key => CellKey.Format(
+        Strategy, Args, Handler, Mode,
+        [
+            (CellKeyTerms.Profile, Profile),
+            (CellKeyTerms.Functions, Functions.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (CellKeyTerms.Caller, Caller),
+            .. Attachment.TermsOf(Ops, Match, Progs, Bpf, Lookup),
+            (CellKeyTerms.BpfProgram, BpfProgram),
+        ]);
 
     /// <summary>The strategy with its non-default attachment axes, for tables and chart legends: <c>ops-list ops=8 match=0.125</c>.</summary>
     [JsonIgnore]

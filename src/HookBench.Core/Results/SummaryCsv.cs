@@ -10,7 +10,8 @@ public static class SummaryCsv
         "strategy,args,handler,mode,reps,discarded_reps,ns_per_call,ns_per_call_ci_low,ns_per_call_ci_high,"
         + "baseline_ns_per_call,overhead_ns,overhead_ns_ci_low,overhead_ns_ci_high,cycles_per_call,overhead_cycles,"
         + "instructions_per_call,hook_instructions,ratio,outliers,profile,"
-        + "overhead_cycles_ci_low,overhead_cycles_ci_high,precise,hook_code_bytes,stack_bytes,placements,ops,match,progs,bpf,lookup,"
+        + "overhead_cycles_ci_low,overhead_cycles_ci_high,precise,hook_code_bytes,stack_bytes,placements,"
+        + "functions,caller,caller_instructions_per_call,ops,match,progs,bpf,lookup,"
         + "bpf_program,user_instructions_per_call,first_hit_overhead_ns,site_after_first_hit,bpf_counted_calls";
 
     public static string Render(RunSummary summary)
@@ -29,6 +30,7 @@ public static class SummaryCsv
                 F(c.OverheadCyclesEstimate?.CiLow), F(c.OverheadCyclesEstimate?.CiHigh),
                 c.Precision is null ? string.Empty : c.Precision.Met ? "yes" : "no",
                 N(c.HookCodeBytes), N(c.StackBytes), N(c.Placements),
+                N(c.Functions), c.Caller, c.CallerInstructionsPerCall is double ci ? F(ci) : string.Empty,
                 N(c.Ops), c.Match is decimal m ? Cells.Attachment.FormatMatch(m) : string.Empty, N(c.Progs), c.Bpf ?? string.Empty, c.Lookup ?? string.Empty,
                 c.BpfProgram ?? string.Empty, N(c.UserInstructionsPerCall), c.Kernel is { } k ? F(k.FirstHitOverheadNs.Median) : string.Empty,
                 c.Kernel?.SiteAfterFirstHit ?? string.Empty, c.Kernel?.BpfCountedCalls?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HookBench.Cells;
 
 namespace HookBench.Results;
 
@@ -11,12 +12,18 @@ public static class SummaryMarkdown
         var e = summary.Environment;
         var text = new StringBuilder();
         text.Append("# HookBench run ").Append(summary.Run.StartedUtc).Append("\n\n");
-        text.Append("| strategy | args | handler | mode | profile | ns/call | overhead ns [95% CI] | overhead cycles [95% CI] | hook instructions | × baseline |\n");
-        text.Append("|---|---:|---|---|---|---:|---|---|---:|---:|\n");
+        // The footprint and caller columns appear only when some cell is off their defaults.
+        bool axes = summary.Cells.Any(c => c.Functions != 1 || c.Caller != CallerContext.Unrolled.Name());
+        text.Append("| strategy | args | handler | mode | profile |").Append(axes ? " functions | caller |" : "")
+            .Append(" ns/call | overhead ns [95% CI] | overhead cycles [95% CI] | hook instructions | × baseline |\n");
+        text.Append("|---|---:|---|---|---|").Append(axes ? "---:|---|" : "").Append("---:|---|---|---:|---:|\n");
         foreach (var c in summary.Cells)
         {
+            text.Append(CultureInfo.InvariantCulture, $"| {c.Variant} | {c.Args} | {c.Handler} | {c.Mode} | {c.Profile} |");
+            if (axes)
+                text.Append(CultureInfo.InvariantCulture, $" {c.Functions} | {c.Caller} |");
             text.Append(CultureInfo.InvariantCulture,
-                $"| {c.Variant} | {c.Args} | {c.Handler} | {c.Mode} | {c.Profile} | {c.NsPerCall.Median:F2} | {c.OverheadText} | {c.OverheadCyclesText} | {c.HookInstructionsText} | {c.Ratio:F2} |\n");
+                $" {c.NsPerCall.Median:F2} | {c.OverheadText} | {c.OverheadCyclesText} | {c.HookInstructionsText} | {c.Ratio:F2} |\n");
         }
 
         text.Append('\n');

@@ -35,8 +35,12 @@ public static class SummaryValidation
             Name(cell.Strategy, "strategy", at);
             Name(cell.Handler, "handler", at);
             Name(cell.Mode, "mode", at);
+            Name(cell.Profile, "profile", at);
+            Name(cell.Caller, "caller", at);
             if (cell.Args < 0)
                 throw new UsageException($"{at}: args is {cell.Args}; an argument count is at least 0");
+            if (cell.Functions < 1)
+                throw new UsageException($"{at}: functions is {cell.Functions}; a cell hooks at least 1 function");
             string key = cell.Key;
             at = $"{source}: cell {key}";
             if (!seen.Add(key))
@@ -133,6 +137,27 @@ public static class SummaryValidation
         AtLeast(c.BaselineInstructions, 0, "baseline_instructions", at);
         if (c.InstructionsPerCall is int instructions)
             AtLeast(instructions, 0, "instructions_per_call", at);
+        if (c.HookCodeBytes is int hookBytes)
+            AtLeast(hookBytes, 0, "hook_code_bytes", at);
+        if (c.StackBytes is int stack)
+            AtLeast(stack, 0, "stack_bytes", at);
+        if (c.Placements is int placements)
+            AtLeast(placements, 1, "placements", at);
+        if (c.CallerInstructionsPerCall is double callerInstructions)
+        {
+            Finite(callerInstructions, "caller_instructions_per_call", at);
+            AtLeast(callerInstructions, 0, "caller_instructions_per_call", at);
+        }
+
+        if (c.Footprint is { } f)
+        {
+            Text(f.Shape, "footprint.shape", at);
+            AtLeast(f.CallsPerPass, 1, "footprint.calls_per_pass", at);
+            AtLeast(f.InstructionsPerPass, 0, "footprint.instructions_per_pass", at);
+            AtLeast(f.BaselineInstructionsPerPass, 0, "footprint.baseline_instructions_per_pass", at);
+            AtLeast(f.LookupDataBytes, 0, "footprint.lookup_data_bytes", at);
+        }
+
         if (c.DiscardReasons is not null)
         {
             foreach (var (reason, count) in c.DiscardReasons)

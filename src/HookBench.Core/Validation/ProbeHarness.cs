@@ -50,15 +50,24 @@ public sealed class ProbeHarness
     public ulong Output(CodeArena arena, Register register) => arena.ReadUInt64(Slots.RegistersOut[ProbeSlots.IndexOf(register)]);
 
     /// <summary>Emits the probe for <paramref name="set"/>'s target; call before the set is sealed.</summary>
-    public static ProbeHarness Emit(HookSet set, CallingConvention host)
+    public static ProbeHarness Emit(HookSet set, CallingConvention host) =>
+        Emit(set.Image, set.Options.Abi, set.Options.ArgCount, host, asm => asm.call(set.EntryPoint));
+
+    /// <summary>
+    /// Emits a probe that calls whatever address <paramref name="callee"/> holds (<c>call [rip + callee]</c>):
+    /// one probe for every function of a footprint set.
+    /// </summary>
+    public static ProbeHarness Emit(CodeImage image, CallingConvention target, int argCount, CallingConvention host, DataSlot callee) =>
+        Emit(image, target, argCount, host, asm => asm.AddInstruction(Instruction.Create(Code.Call_rm64, RipRelative.At(callee.Address))));
+
+    static ProbeHarness Emit(CodeImage image, CallingConvention target, int argCount, CallingConvention host, Action<Assembler> call)
     {
-        var slots = ProbeSlots.Allocate(set.Image.Data);
-        var target = set.Options.Abi;
-        int stackArgs = target.StackArgumentCount(set.Options.ArgCount);
+        var slots = ProbeSlots.Allocate(image.Data);
+        int stackArgs = target.StackArgumentCount(argCount);
         if (stackArgs > ProbeSlots.MaxStackArguments)
             throw new ArgumentException("too many stack arguments for the probe");
         Label parent = default;
-        var blob = set.Image.Emit("probe-harness", BlobKind.Harness, asm =>
+        var blob = image.Emit("probe-harness", BlobKind.Harness, asm =>
         {
             parent = asm.CreateLabel("parent");
             foreach (Register saved in host.CalleeSaved)
@@ -80,7 +89,7 @@ public sealed class ProbeHarness
             asm.popfq();
             foreach (Register register in CallingConvention.GeneralPurposeRegisters.Where(r => r != Register.RSP))
                 asm.LoadRip(register, slots.RegistersIn[ProbeSlots.IndexOf(register)]);
-            asm.call(set.EntryPoint);
+            call(asm);
             asm.Label(ref parent);
             asm.StoreRip(slots.RspOut.Address, Register.RSP);
             asm.pushfq();

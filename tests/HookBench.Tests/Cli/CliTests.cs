@@ -62,6 +62,7 @@ public class CliTests
         var (exit, output, _) = Run("validate", "--strategy", "min-regs", "--profiles", "none");
         Assert.Equal(0, exit);
         Assert.Contains("84 of 84 cases passed", output, StringComparison.Ordinal);
+        Assert.Contains("49 of 49 footprint sets passed", output, StringComparison.Ordinal);
         Assert.Contains("1 profiles", output, StringComparison.Ordinal);
     }
 
@@ -102,6 +103,12 @@ public class RunCliTests
     [InlineData("the selection leaves no cell to measure: direct-call args=2 empty throughput profile=calldepth: strategy direct-call cannot use profile calldepth: the site calls the handler directly, and fentry calls get no call-depth accounting from anyone but a trampoline (ftrace_call_replace(): \"the trampoline does the depth accounting itself\"); valid profiles for direct-call: none, ibt, retpoline, retpoline-lfence, rethunk, srso, host", "--strategies", "direct-call", "--args", "2", "--profiles", "calldepth")]
     [InlineData("--placements 'some' is not valid; valid: per-round, fixed", "--placements", "some")]
     [InlineData("the selection leaves no cell to measure: direct-call args=2 args throughput: strategy direct-call refuses handler args: it reads a context and may clobber the argument registers the target still needs; valid handlers for direct-call: empty, counter", "--strategies", "direct-call", "--args", "2", "--handlers", "args")]
+    [InlineData("--functions: 3000000 functions need 2.3 GiB of code and data in one arena, beyond the 2 GiB that rel32 calls reach across; valid: 1..2581031", "--functions", "16,3000000")]
+    [InlineData("--functions must be an integer in 1..2581031; got '0'", "--functions", "0")]
+    [InlineData("--functions must be an integer in 1..2581031; got 'lots'", "--functions", "lots")]
+    [InlineData("unknown caller 'sideways'; valid: unrolled, rolled, busy", "--caller", "sideways")]
+    [InlineData("caller 'serialized' is the measurement mode of that name: use --mode serialized (it applies to every caller); valid callers: unrolled, rolled, busy", "--caller", "rolled,serialized")]
+    [InlineData("the selection leaves no cell to measure: ipmodify-min args=2 empty throughput functions=16: strategy ipmodify-min redirects each call to its own livepatch replacement, which a footprint set does not emit; valid with functions > 1: none, full-regs, min-regs, direct, direct-fexit, direct-fexit-jmp, direct-fmodret, direct-fmodret-jmp, direct-call", "--strategies", "ipmodify-min", "--args", "2", "--functions", "16")]
     public void Bad_selections_get_one_line_and_exit_2_with_nothing_written(string message, params string[] args)
     {
         string dir = Path.Combine(Path.GetTempPath(), "hookbench-cli-" + Guid.NewGuid().ToString("N"));
@@ -110,6 +117,31 @@ public class RunCliTests
         Assert.Equal($"hookbench: {message}\n", error.ReplaceLineEndings("\n"));
         Assert.Equal(string.Empty, output);
         Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
+    public void A_run_over_functions_and_callers_keys_each_cell_with_its_axes()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "hookbench-run-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (exit, output, error) = Run("run", "--strategies", "direct", "--args", "2", "--functions", "1,16", "--caller", "unrolled,rolled",
+                "--reps", "5", "--measure-ms", "0.2", "--out", dir);
+            Assert.True(exit == 0, error);
+            Assert.Contains("skipped direct args=2 empty throughput functions=16 caller=rolled: caller rolled calls one function", output.ReplaceLineEndings(" "), StringComparison.Ordinal);
+            var summary = HookBench.Results.SummaryJson.Deserialize(File.ReadAllText(Path.Combine(dir, "summary.json")), "run");
+            Assert.Equal(["direct/2/empty/throughput", "direct/2/empty/throughput/caller=rolled", "direct/2/empty/throughput/functions=16"], summary.Cells.Select(c => c.Key));
+            var footprint = summary.Cells.Single(c => c.Functions == 16).Footprint!;
+            Assert.Equal(16, footprint.CallsPerPass);
+            Assert.Equal(16 * 11, footprint.HookInstructionsPerPass);
+            Assert.Equal(7.0, summary.Cells.Single(c => c.Caller == "rolled").CallerInstructionsPerCall);
+            Assert.Null(summary.Cells[0].Footprint);
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+                Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public class PlacementTests
         first.Attach();
         moved.Attach();
         Assert.Equal(ExecutedPath.Walk(first).Instructions, ExecutedPath.Walk(moved).Instructions);
-        Assert.Equal(first.HookCodeBytes, moved.HookCodeBytes);
+        Assert.Equal(HookCodeBytes(first), HookCodeBytes(moved));
         Assert.Equal(StackProbe.Measure(first), StackProbe.Measure(moved));
     }
 
@@ -56,8 +56,18 @@ public class PlacementTests
     {
         using var none = HookSetBuilder.Build(new HookSetOptions(StrategyCatalog.None, HandlerKind.Empty, 2, CallingConvention.Host));
         using var direct = HookSetBuilder.Build(new HookSetOptions(StrategyCatalog.DirectCall, HandlerKind.Empty, 2, CallingConvention.Host));
-        Assert.Equal(0, none.HookCodeBytes);
-        Assert.Equal(1, direct.HookCodeBytes);      // the empty handler is a lone ret
+        none.Attach();
+        direct.Attach();
+        Assert.Equal(0, HookCodeBytes(none));
+        Assert.Equal(1, HookCodeBytes(direct));      // the empty handler is a lone ret
+    }
+
+    /// <summary>The summary's hook_code_bytes for one function: distinct hook instructions one call executes.</summary>
+    static int HookCodeBytes(HookSet set)
+    {
+        var hooks = new HookCode(set.Blobs);
+        ExecutedPath.Walk(set.Arena, set.EntryPoint, set.PathFacts, hooks.Visit);
+        return hooks.Bytes;
     }
 
     [Fact]
@@ -68,9 +78,17 @@ public class PlacementTests
             Attach = new HookBench.Cells.Attachment { Ops = 4, Match = 0.5m },
         };
         using var set = HookSetBuilder.Build(options);
-        int Code(HookBench.Emission.BlobKind kind) => set.Blobs.Where(b => b.Kind == kind).Sum(b => (int)((b.DataStart ?? b.End) - b.Address));
-        int runtime = Code(HookBench.Emission.BlobKind.Runtime);
-        Assert.True(runtime > 200, "ftrace_ops_list_func and ftrace_ops_test are hook code");
-        Assert.Equal(Code(HookBench.Emission.BlobKind.Trampoline) + runtime + 4, set.HookCodeBytes);     // + four empty callbacks
+        set.Attach();
+        // The distinct instructions one call executes, by the kind of blob they sit in.
+        var executed = new Dictionary<ulong, (HookBench.Emission.BlobKind Kind, int Length)>();
+        ExecutedPath.Walk(set.Arena, set.EntryPoint, set.PathFacts, i =>
+        {
+            if (set.Blobs.FirstOrDefault(b => i.IP >= b.Address && i.IP < b.End) is { } blob)
+                executed[i.IP] = (blob.Kind, i.Length);
+        });
+        int Executed(HookBench.Emission.BlobKind kind) => executed.Values.Where(e => e.Kind == kind).Sum(e => e.Length);
+        int runtime = Executed(HookBench.Emission.BlobKind.Runtime);
+        Assert.True(runtime > 100, $"ftrace_ops_list_func and ftrace_ops_test are hook code; {runtime} bytes ran");
+        Assert.Equal(Executed(HookBench.Emission.BlobKind.Trampoline) + runtime + 2, HookCodeBytes(set));     // + the two matching empty callbacks
     }
 }

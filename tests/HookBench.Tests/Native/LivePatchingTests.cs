@@ -10,6 +10,7 @@ using Xunit;
 namespace HookBench.Tests.Native;
 
 /// <summary>A file-backed hook set is attached and detached while another thread keeps calling the target.</summary>
+[Collection(HookBench.Tests.Measurement.TimingCollection.Name)]
 public class LivePatchingTests
 {
     const int Toggles = 2000;
@@ -75,7 +76,13 @@ public class LivePatchingTests
     {
         long seen = Interlocked.Read(ref calls);
         var spin = new SpinWait();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (Interlocked.Read(ref calls) < seen + 2)
+        {
+            // A caller that stops making progress is a failure to report, not a test run that never ends.
+            if (waited.Elapsed > TimeSpan.FromSeconds(30))
+                Assert.Fail($"the caller thread made no call for 30 s (stuck at {seen} calls)");
             spin.SpinOnce();
+        }
     }
 }

@@ -51,7 +51,9 @@ public class PatchStressCliTests
 
     /// <summary>
     /// The negative control: byte-by-byte patching with no int3 and no sync, in child processes. The
-    /// parent must survive whatever they do and count how they ended; on this machine they crash.
+    /// parent must survive whatever they do and count how they ended. How often a child fails is a
+    /// measurement (README, `patch-stress --patcher unsafe --tries 10`), not an assertion: a torn write
+    /// is a race that a loaded or lucky run can miss, so a test demanding a crash would be flaky.
     /// </summary>
     [SkippableFact]
     public void The_unsafe_patcher_runs_in_child_processes_and_the_parent_reports_how_they_ended()
@@ -67,7 +69,7 @@ public class PatchStressCliTests
         Assert.True(summary.Success, lines[3]);
         int[] counts = [.. Enumerable.Range(1, 4).Select(i => int.Parse(summary.Groups[i].Value))];
         Assert.Equal(3, counts.Sum());
-        Assert.True(counts[0] + counts[1] + counts[2] >= 1, "the unsafe control failed in none of 3 tries: " + lines[3]);
+        Assert.Equal(lines.Take(3).Count(l => l.Contains("crashed", StringComparison.Ordinal)), counts[0]);
     }
 
     /// <summary>

@@ -24,7 +24,7 @@ public sealed class PublishTests : IDisposable
         string machine = Assert.Single(Directory.GetDirectories(_results));
         string slug = Path.GetFileName(machine);
         foreach (string file in new[] { "summary.json", "summary.md", "summary.csv", "charts/overhead-vs-args.svg", "charts/overhead-at-2-args.svg", "disasm/direct.txt", "disasm/full-regs.txt",
-            "disasm/direct-fexit-jmp.txt", "disasm/thunks.txt", "charts/mitigations-at-2-args.svg", "disasm/uprobe-trap.txt" })
+            "disasm/direct-fexit-jmp.txt", "disasm/thunks.txt", "charts/mitigations-at-2-args.svg", "charts/overhead-vs-functions.svg", "charts/overhead-by-caller.svg", "disasm/uprobe-trap.txt" })
             Assert.True(File.Exists(Path.Combine(machine, file)), file);
         Assert.Contains("kernel uprobe on push rbp", File.ReadAllText(Path.Combine(machine, "disasm", "uprobe-trap.txt")), StringComparison.Ordinal);
         // The ladder's kernel rungs run where this machine permits kernel probes; elsewhere they are skipped with one line.
@@ -41,5 +41,7 @@ public sealed class PublishTests : IDisposable
         Assert.Contains($"## {slug}", page, StringComparison.Ordinal);
         Assert.Contains($"({slug}/charts/overhead-vs-args.svg)", page, StringComparison.Ordinal);
         Assert.Equal(probed, page.Contains("### The ladder: from a direct call to the kernel's probes", StringComparison.Ordinal));
+        Assert.Contains("| min-regs | shared trampoline + lookup by ip |", page, StringComparison.Ordinal);
+        Assert.Contains($"({slug}/charts/overhead-by-caller.svg)", page, StringComparison.Ordinal);
     }
 }

@@ -53,6 +53,60 @@ public class ReportTests
         Assert.Contains("full-regs", files["amd-epyc-zen4-f25m17s1-kvm-2cpu/charts/overhead-at-2-args.svg"], StringComparison.Ordinal);
     }
 
+    /// <summary>A machine whose run also measured the footprint and caller sweeps.</summary>
+    static RunSummary WithSweeps()
+    {
+        var machine = Machine("AMD EPYC", 1);
+        var two = machine.Cells.Where(c => c.Args == 2).ToList();
+        CellResult At(string strategy, double overhead, int functions = 1, string caller = "unrolled", string mode = "throughput") =>
+            two.First(c => c.Strategy is "direct") with
+            {
+                Strategy = strategy, Functions = functions, Caller = caller, Mode = mode, HookCodeBytes = functions * 19 + 1,
+                OverheadNs = new HookBench.Statistics.Estimate(overhead, overhead - 0.05, overhead + 0.05),
+                Footprint = functions == 1 ? null : new FootprintResult
+                {
+                    Shape = strategy == "direct" ? "a trampoline per function" : "shared trampoline + lookup by ip",
+                    CallsPerPass = functions, InstructionsPerPass = 18 * functions, BaselineInstructionsPerPass = 7 * functions, LookupDataBytes = 0,
+                },
+            };
+        List<CellResult> sweeps =
+        [
+            At("direct", 2.0, 16), At("direct", 2.4, 4096), At("full-regs", 5.9, 16), At("full-regs", 6.1, 4096),
+            At("direct", 2.5, caller: "rolled"), At("direct", 2.7, caller: "busy"), At("direct", 0.7, mode: "serialized"),
+        ];
+        return machine with { Cells = [.. machine.Cells, .. sweeps] };
+    }
+
+    [Fact]
+    public void Sweeps_get_their_charts_and_sections_and_leave_the_plain_tables_alone()
+    {
+        var plain = new PublishedMachine("amd-epyc-kvm-2cpu", Machine("AMD EPYC", 1));
+        var swept = new PublishedMachine("amd-epyc-kvm-2cpu", WithSweeps());
+        Assert.Equal(2, ReportBuilder.ChartFiles(plain).Count);
+        var files = ReportBuilder.ChartFiles(swept);
+        Assert.Equal(["amd-epyc-kvm-2cpu/charts/overhead-at-2-args.svg", "amd-epyc-kvm-2cpu/charts/overhead-by-caller.svg",
+            "amd-epyc-kvm-2cpu/charts/overhead-vs-args.svg", "amd-epyc-kvm-2cpu/charts/overhead-vs-functions.svg"], files.Keys.Order());
+        var legend = XDocument.Parse(files["amd-epyc-kvm-2cpu/charts/overhead-vs-functions.svg"]).Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value);
+        Assert.Contains("full-regs", legend);
+        Assert.Contains("direct", legend);
+        foreach (string tick in new[] { ">1<", ">16<", ">256<", ">4096<" })
+            Assert.Contains(tick, files["amd-epyc-kvm-2cpu/charts/overhead-vs-functions.svg"], StringComparison.Ordinal);
+        Assert.Contains(">busy<", files["amd-epyc-kvm-2cpu/charts/overhead-by-caller.svg"], StringComparison.Ordinal);
+
+        string page = ReportBuilder.Render([swept], "t", null);
+        string plainPage = ReportBuilder.Render([plain], "t", null);
+        Assert.StartsWith(plainPage.Split("- Run:")[0], page, StringComparison.Ordinal);
+        // The args table holds only the plain cells; the serialized cell added above is a plain cell and joins the modes table.
+        Assert.Equal(plainPage.Split("### Overhead by strategy")[1].Split("### At 2 arguments")[0], page.Split("### Overhead by strategy")[1].Split("### At 2 arguments")[0]);
+        Assert.Contains("| strategy | shape | 1 | 16 | 4096 |", page, StringComparison.Ordinal);
+        Assert.Contains("| direct | a trampoline per function | 2.02 [1.90; 2.10] · 8.0 | 2.00 [1.95; 2.05] · 8.0 | 2.40 [2.35; 2.45] · 8.0 |", page, StringComparison.Ordinal);
+        Assert.Contains("| direct | – · 11 · – | 305 B · 11 · – | 77,825 B · 11 · – |", page, StringComparison.Ordinal);
+        Assert.Contains("A trampoline per function (direct) against one shared trampoline with its lookup (full-regs), by hooked functions: 1: 2.02 vs 5.72 ns, direct ahead; 16: 2.00 vs 5.90 ns, direct ahead; 4096: 2.40 vs 6.10 ns, direct ahead.", page, StringComparison.Ordinal);
+        Assert.Contains("| strategy | unrolled | rolled | busy | serialized |", page, StringComparison.Ordinal);
+        Assert.Contains("| direct | 2.02 [1.90; 2.10] · 8.0 | 2.50 [2.45; 2.55] · 8.0 | 2.70 [2.65; 2.75] · 8.0 | 0.70 [0.65; 0.75] · 8.0 |", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("The caller's own instructions", page, StringComparison.Ordinal);       // none recorded in this sample
+    }
+
     /// <summary>A run with the attached cells of issue 10 at 2 args: ops-list over K, direct over P, profiles and lookups.</summary>
     static RunSummary Attached()
     {

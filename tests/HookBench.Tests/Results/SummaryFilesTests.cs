@@ -133,6 +133,38 @@ public class SummaryFilesTests
     }
 
     [Fact]
+    public void Cells_off_the_default_axes_show_their_function_count_and_caller()
+    {
+        var summary = Sample(("direct", 2.0), ("min-regs", 3.3));
+        summary = summary with { Cells = [summary.Cells[0] with { Caller = "rolled", CallerInstructionsPerCall = 7 }, summary.Cells[1] with { Functions = 256, HookCodeBytes = 211 }] };
+        string markdown = SummaryMarkdown.Render(summary);
+        Assert.Contains("| strategy | args | handler | mode | profile | functions | caller | ns/call |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| min-regs | 2 | empty | throughput | none | 256 | unrolled | 4.30 |", markdown, StringComparison.Ordinal);
+        string[] csv = SummaryCsv.Render(summary).Trim().Split('\n');
+        // The kernel-probe columns follow, empty for these cells.
+        Assert.EndsWith(",hook_code_bytes,stack_bytes,placements,functions,caller,caller_instructions_per_call,ops,match,progs,bpf,lookup,"
+            + "bpf_program,user_instructions_per_call,first_hit_overhead_ns,site_after_first_hit,bpf_counted_calls", csv[0], StringComparison.Ordinal);
+        Assert.EndsWith(",1,rolled,7,,,,,,,,,,", csv[1], StringComparison.Ordinal);
+        Assert.EndsWith(",211,,,256,unrolled,,,,,,,,,,,", csv[2], StringComparison.Ordinal);
+        var back = SummaryJson.Deserialize(SummaryJson.Serialize(summary), "test");
+        Assert.Equal(["direct/2/empty/throughput/caller=rolled", "min-regs/2/empty/throughput/functions=256"], back.Cells.Select(c => c.Key));
+    }
+
+    [Fact]
+    public void A_summary_written_before_the_footprint_and_caller_axes_reads_as_one_function_unrolled()
+    {
+        var document = System.Text.Json.Nodes.JsonNode.Parse(SummaryJson.Serialize(Sample(("direct", 2.0))))!;
+        var row = document["cells"]![0]!.AsObject();
+        foreach (string field in new[] { "functions", "caller", "hook_code_bytes", "caller_instructions_per_call", "footprint" })
+            Assert.True(row.Remove(field), field);
+        string json = document.ToJsonString();
+        var cell = SummaryJson.Deserialize(json, "old").Cells.Single();
+        Assert.Equal(1, cell.Functions);
+        Assert.Equal("unrolled", cell.Caller);
+        Assert.Equal("direct/2/empty/throughput", cell.Key);
+    }
+
+    [Fact]
     public void Attached_cells_carry_their_axes_in_json_csv_markdown_and_their_key()
     {
         var summary = Sample(("ops-list", 20.0), ("direct", 9.0), ("min-regs", 3.0));
