@@ -58,45 +58,18 @@ public sealed class CallerHarness
             throw new ArgumentException($"mode {mode.Name()} needs args >= {mode.MinArgs()}; validate the cell key first", nameof(mode));
         if (callees.Count == 0 || (caller == CallerContext.Rolled && callees.Distinct().Count() != 1))
             throw new ArgumentException("the rolled caller calls one function; the others need at least one callee", nameof(callees));
-        int stackArgs = abi.StackArgumentCount(argCount);
         var branch = default(Label);
         var blob = image.Emit($"timing-{mode.Name()}-{caller.Name()}", BlobKind.Harness, asm =>
         {
             branch = asm.CreateLabel("loop_branch");
-            foreach (Register saved in host.CalleeSaved)
-                asm.push(saved.R64());
-            asm.mov(rbx, host.ArgumentRegisters[0].R64());
-            asm.mov(rbp, rsp);
-            asm.and(rsp, -16);
-            int outgoing = (abi.ShadowSpaceBytes + 8 * stackArgs + 15) & ~15;
-            if (outgoing > 0)
-                asm.sub(rsp, outgoing);
-            for (int k = 0; k < stackArgs; k++)
-            {
-                asm.mov(rax, TimingHarness.ArgumentValue(abi.ArgumentRegisters.Count + k));
-                asm.mov(__qword_ptr[rsp + abi.ShadowSpaceBytes + 8 * k], rax);
-            }
-
-            asm.lfence();
-            asm.rdtsc();
-            asm.shl(rdx, 32);
-            asm.or(rax, rdx);
-            asm.mov(r12, rax);
+            HarnessFrame.EmitOpen(asm, host, abi, argCount, iterationsInRbx: true);
 
             if (caller == CallerContext.Rolled)
                 EmitRolled(asm, abi, argCount, mode, callees[0], ref branch);
             else
                 EmitUnrolled(asm, abi, argCount, mode, caller == CallerContext.Busy, callees, ref branch);
 
-            asm.rdtscp();
-            asm.lfence();
-            asm.shl(rdx, 32);
-            asm.or(rax, rdx);
-            asm.sub(rax, r12);
-            asm.mov(rsp, rbp);
-            foreach (Register saved in host.CalleeSaved.Reverse())
-                asm.pop(saved.R64());
-            asm.ret();
+            HarnessFrame.EmitClose(asm, host);
         });
 
         int calls = caller == CallerContext.Rolled ? TimingHarness.Unroll : callees.Count;
@@ -113,7 +86,7 @@ public sealed class CallerHarness
         asm.Label(ref loop);
         foreach (ulong callee in callees)
         {
-            EmitArguments(asm, abi, argCount, mode);
+            HarnessFrame.EmitArguments(asm, abi, argCount, mode);
             asm.call(callee);
             if (mode == MeasurementMode.Serialized)
                 asm.lfence();
@@ -172,18 +145,6 @@ public sealed class CallerHarness
             asm.xor(register, 0x22);
         foreach (var register in BusyRegisters)
             asm.add(register, 0x33);
-    }
-
-    /// <summary>The argument moves of <see cref="TimingHarness"/>: constants, or the previous result as the first in latency mode.</summary>
-    static void EmitArguments(Assembler asm, CallingConvention abi, int n, MeasurementMode mode)
-    {
-        for (int i = 0; i < Math.Min(n, abi.ArgumentRegisters.Count); i++)
-        {
-            if (i == 0 && mode == MeasurementMode.Latency)
-                asm.mov(abi.ArgumentRegisters[i].R64(), rax);
-            else
-                asm.MovSignExtended(abi.ArgumentRegisters[i], (int)TimingHarness.ArgumentValue(i));
-        }
     }
 
     static Register Low32(Register register) => register switch

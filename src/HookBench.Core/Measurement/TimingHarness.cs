@@ -43,30 +43,11 @@ public sealed class TimingHarness
         int n = set.Options.ArgCount;
         if (n < mode.MinArgs())
             throw new ArgumentException($"mode {mode.Name()} needs args >= {mode.MinArgs()}; validate the cell key first", nameof(mode));
-        int stackArgs = abi.StackArgumentCount(n);
         var gcPollFlag = set.Image.Data.Allocate("timing.gc_poll_flag");
         var blob = set.Image.Emit($"timing-{mode.Name()}-{shape.Name()}", BlobKind.Harness, asm =>
         {
             var loop = asm.CreateLabel("loop");
-            foreach (Register saved in host.CalleeSaved)
-                asm.push(saved.R64());
-            asm.mov(rbx, host.ArgumentRegisters[0].R64());
-            asm.mov(rbp, rsp);
-            asm.and(rsp, -16);
-            int outgoing = (abi.ShadowSpaceBytes + 8 * stackArgs + 15) & ~15;
-            if (outgoing > 0)
-                asm.sub(rsp, outgoing);
-            for (int k = 0; k < stackArgs; k++)
-            {
-                asm.mov(rax, ArgumentValue(abi.ArgumentRegisters.Count + k));
-                asm.mov(__qword_ptr[rsp + abi.ShadowSpaceBytes + 8 * k], rax);
-            }
-
-            asm.lfence();
-            asm.rdtsc();
-            asm.shl(rdx, 32);
-            asm.or(rax, rdx);
-            asm.mov(r12, rax);
+            HarnessFrame.EmitOpen(asm, host, abi, n, iterationsInRbx: true);
 
             if (shape == LoopShape.ManagedShaped)
             {
@@ -77,7 +58,7 @@ public sealed class TimingHarness
                 asm.mov(r13, set.EntryPoint);
                 asm.xor(r14d, r14d);
                 asm.Label(ref loop);
-                EmitArguments(asm, abi, n, mode);
+                HarnessFrame.EmitArguments(asm, abi, n, mode);
                 asm.call(r13);
                 if (mode == MeasurementMode.Serialized)
                     asm.lfence();
@@ -97,7 +78,7 @@ public sealed class TimingHarness
                 asm.Label(ref loop);
                 for (int call = 0; call < Unroll; call++)
                 {
-                    EmitArguments(asm, abi, n, mode);
+                    HarnessFrame.EmitArguments(asm, abi, n, mode);
                     asm.call(set.EntryPoint);
                     if (mode == MeasurementMode.Serialized)
                         asm.lfence();
@@ -107,15 +88,7 @@ public sealed class TimingHarness
                 asm.jnz(loop);
             }
 
-            asm.rdtscp();
-            asm.lfence();
-            asm.shl(rdx, 32);
-            asm.or(rax, rdx);
-            asm.sub(rax, r12);
-            asm.mov(rsp, rbp);
-            foreach (Register saved in host.CalleeSaved.Reverse())
-                asm.pop(saved.R64());
-            asm.ret();
+            HarnessFrame.EmitClose(asm, host);
         });
         return new TimingHarness(blob, mode);
     }
@@ -133,50 +106,13 @@ public sealed class TimingHarness
     {
         var abi = set.Options.Abi;
         int n = set.Options.ArgCount;
-        int stackArgs = abi.StackArgumentCount(n);
         var blob = set.Image.Emit("timing-one-call", BlobKind.Harness, asm =>
         {
-            foreach (Register saved in host.CalleeSaved)
-                asm.push(saved.R64());
-            asm.mov(rbp, rsp);
-            asm.and(rsp, -16);
-            int outgoing = (abi.ShadowSpaceBytes + 8 * stackArgs + 15) & ~15;
-            if (outgoing > 0)
-                asm.sub(rsp, outgoing);
-            for (int k = 0; k < stackArgs; k++)
-            {
-                asm.mov(rax, ArgumentValue(abi.ArgumentRegisters.Count + k));
-                asm.mov(__qword_ptr[rsp + abi.ShadowSpaceBytes + 8 * k], rax);
-            }
-
-            asm.lfence();
-            asm.rdtsc();
-            asm.shl(rdx, 32);
-            asm.or(rax, rdx);
-            asm.mov(r12, rax);
-            EmitArguments(asm, abi, n, MeasurementMode.Throughput);
+            HarnessFrame.EmitOpen(asm, host, abi, n, iterationsInRbx: false);
+            HarnessFrame.EmitArguments(asm, abi, n, MeasurementMode.Throughput);
             asm.call(set.EntryPoint);
-            asm.rdtscp();
-            asm.lfence();
-            asm.shl(rdx, 32);
-            asm.or(rax, rdx);
-            asm.sub(rax, r12);
-            asm.mov(rsp, rbp);
-            foreach (Register saved in host.CalleeSaved.Reverse())
-                asm.pop(saved.R64());
-            asm.ret();
+            HarnessFrame.EmitClose(asm, host);
         });
         return new TimingHarness(blob, MeasurementMode.Throughput);
-    }
-
-    static void EmitArguments(Assembler asm, CallingConvention abi, int n, MeasurementMode mode)
-    {
-        for (int i = 0; i < Math.Min(n, abi.ArgumentRegisters.Count); i++)
-        {
-            if (i == 0 && mode == MeasurementMode.Latency)
-                asm.mov(abi.ArgumentRegisters[i].R64(), rax);
-            else
-                asm.MovSignExtended(abi.ArgumentRegisters[i], (int)ArgumentValue(i));
-        }
     }
 }
