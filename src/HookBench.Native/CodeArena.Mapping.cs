@@ -6,18 +6,20 @@ namespace HookBench.Native;
 public sealed unsafe partial class CodeArena
 {
     /// <summary>One read-write mapping for code and data; code becomes read-execute when sealed.</summary>
-    static nint MapAnonymous(ulong length)
+    static nint MapAnonymous(ulong length, nint hint)
     {
         if (OperatingSystem.IsWindows())
         {
-            nint p = NativeMethods.VirtualAlloc(0, (nuint)length, NativeMethods.MemCommitReserve, NativeMethods.PageReadWrite);
+            nint p = hint == 0 ? 0 : NativeMethods.VirtualAlloc(hint, (nuint)length, NativeMethods.MemCommitReserve, NativeMethods.PageReadWrite);
+            if (p == 0)
+                p = NativeMethods.VirtualAlloc(0, (nuint)length, NativeMethods.MemCommitReserve, NativeMethods.PageReadWrite);
             if (p == 0)
                 throw new InvalidOperationException($"VirtualAlloc of {length} bytes failed (error {Marshal.GetLastPInvokeError()}).");
             return p;
         }
 
         int anonymous = OperatingSystem.IsMacOS() ? NativeMethods.MapAnonymousMac : NativeMethods.MapAnonymousLinux;
-        nint mapping = NativeMethods.Mmap(0, (nuint)length, NativeMethods.ProtRead | NativeMethods.ProtWrite,
+        nint mapping = NativeMethods.Mmap(hint, (nuint)length, NativeMethods.ProtRead | NativeMethods.ProtWrite,
             NativeMethods.MapPrivate | anonymous, -1, 0);
         if (mapping == -1)
             throw new InvalidOperationException($"mmap of {length} bytes failed (errno {Marshal.GetLastPInvokeError()}).");
@@ -33,7 +35,7 @@ public sealed unsafe partial class CodeArena
     /// mappings that cannot be shared (kernel/events/uprobes.c: valid_vma refuses VM_MAYSHARE); the
     /// writable alias is the memfd's shared mapping, elsewhere in the address space (it is never executed).
     /// </summary>
-    static CodeArena CreateFileBacked(ulong code, ulong data)
+    static CodeArena CreateFileBacked(ulong code, ulong data, nint hint)
     {
         if (!OperatingSystem.IsLinux())
             throw new UsageException($"arena backing 'file' needs Linux (memfd_create, uprobes); valid backing on {RuntimeInformation.OSDescription}: anonymous");
@@ -41,7 +43,7 @@ public sealed unsafe partial class CodeArena
         nint reserved = -1;
         try
         {
-            reserved = NativeMethods.Mmap(0, (nuint)(code + data + TrampolineRoomBytes), NativeMethods.ProtNone,
+            reserved = NativeMethods.Mmap(hint, (nuint)(code + data + TrampolineRoomBytes), NativeMethods.ProtNone,
                 NativeMethods.MapPrivate | NativeMethods.MapAnonymousLinux | NativeMethods.MapNoReserveLinux, -1, 0);
             if (reserved == -1)
                 throw new InvalidOperationException($"reserving {code + data + TrampolineRoomBytes} bytes failed (errno {Marshal.GetLastPInvokeError()}).");

@@ -53,17 +53,21 @@ public sealed unsafe partial class CodeArena : IDisposable
 
     /// <summary>
     /// Maps a new arena with <paramref name="codeBytes"/> of code and <paramref name="dataBytes"/> of
-    /// data (rounded up to pages). <see cref="ArenaBacking.File"/> is Linux-only.
+    /// data (rounded up to pages). <see cref="ArenaBacking.File"/> is Linux-only. A nonzero
+    /// <paramref name="addressHint"/> (page-aligned) asks for the arena there; the system may place it
+    /// elsewhere when that range is taken.
     /// </summary>
-    public static CodeArena Create(int codeBytes = 16 * PageSize, int dataBytes = 4 * PageSize, ArenaBacking backing = ArenaBacking.Anonymous)
+    public static CodeArena Create(int codeBytes = 16 * PageSize, int dataBytes = 4 * PageSize, ArenaBacking backing = ArenaBacking.Anonymous, ulong addressHint = 0)
     {
+        if (addressHint % PageSize != 0)
+            throw new ArgumentException($"an arena address hint must be page-aligned; got 0x{addressHint:X}", nameof(addressHint));
         HostPlatform.EnsureSupported();
         ulong code = RoundUp((ulong)codeBytes);
         ulong data = RoundUp((ulong)dataBytes);
         return backing switch
         {
-            ArenaBacking.Anonymous => new CodeArena(MapAnonymous(code + data), code, data, null),
-            ArenaBacking.File => CreateFileBacked(code, data),
+            ArenaBacking.Anonymous => new CodeArena(MapAnonymous(code + data, (nint)addressHint), code, data, null),
+            ArenaBacking.File => CreateFileBacked(code, data, (nint)addressHint),
             _ => throw new ArgumentOutOfRangeException(nameof(backing), backing, "anonymous or file"),
         };
     }

@@ -34,7 +34,7 @@ public static class RunCommand
         var functions = CommonOptions.Functions();
         var callers = CommonOptions.Callers();
         var attach = AttachmentOptions.Lists();
-        var placements = new Option<string>("--placements") { Description = "per-round (default: every round on a freshly emitted placement of the code; footprint sets of several functions keep one) or fixed (one placement for the whole run, the earlier design)" };
+        var placements = new Option<string>("--placements") { Description = "per-round (default: every round on a freshly emitted placement of the code: other pages, code offset and stack slot; kernel probes keep one) or fixed (one placement for the whole run, the earlier design)" };
         var command = new Command("run", "Measure per-call hook overhead (the quick matrix by default).")
         {
             strategies, args, handlers, modes, profiles, reps, ms, outDir, cpu, seed, loop, placements, functions, callers,

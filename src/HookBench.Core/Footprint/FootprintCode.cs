@@ -1,5 +1,6 @@
 using HookBench.Abi;
 using HookBench.Measurement;
+using HookBench.Native;
 
 namespace HookBench.Footprint;
 
@@ -20,11 +21,13 @@ public sealed class FootprintCode : MeasuredCode
     const int WalkBudgetPerCall = 1000;
 
     readonly FootprintSet _set;
+    readonly HarnessStack _stack;
     readonly CallerHarness _driver;
 
-    FootprintCode(FootprintSet set, CallerHarness driver)
+    FootprintCode(FootprintSet set, HarnessStack stack, CallerHarness driver)
     {
         _set = set;
+        _stack = stack;
         _driver = driver;
     }
 
@@ -34,21 +37,24 @@ public sealed class FootprintCode : MeasuredCode
 
     public override int CallsPerIteration => _driver.CallsPerIteration;
 
-    /// <summary>The set is emitted at one layout: its pass already spans many pages and every line offset of them.</summary>
-    public override bool MovesWithPlacement => false;
+    /// <summary>Emits one copy at the default layout (tests).</summary>
+    public static FootprintCode Prepare(CellSpec spec) => Prepare(spec, PlacementLayout.Default, hooked: false);
 
-    public static FootprintCode Prepare(CellSpec spec)
+    public static new FootprintCode Prepare(CellSpec spec, PlacementLayout layout, bool hooked)
     {
-        var set = FootprintSetBuilder.Emit(spec.HookSet, spec.Key.Functions);
+        var set = FootprintSetBuilder.Emit(spec.HookSet with { AddressHint = hooked ? layout.HookedAddress : layout.BaselineAddress }, spec.Key.Functions);
+        HarnessStack? stack = null;
         try
         {
-            var driver = CallerHarness.Emit(set.Image, CallingConvention.Host, set.Options.Abi, set.Options.ArgCount, spec.Mode, spec.Key.Caller, set.PassCallees);
+            stack = HarnessStack.Create();
+            var driver = CallerHarness.Emit(set.Image, CallingConvention.Host, set.Options.Abi, set.Options.ArgCount, spec.Mode, spec.Key.Caller, set.PassCallees, stack.Top(layout.StackOffset));
             set.PathFacts.Add(driver.Blob, driver.OneIterationFacts);
             set.Seal();
-            return new FootprintCode(set, driver);
+            return new FootprintCode(set, stack, driver);
         }
         catch
         {
+            stack?.Dispose();
             set.Dispose();
             throw;
         }
@@ -100,5 +106,9 @@ public sealed class FootprintCode : MeasuredCode
         };
     }
 
-    public override void Dispose() => _set.Dispose();
+    public override void Dispose()
+    {
+        _set.Dispose();
+        _stack.Dispose();
+    }
 }

@@ -35,7 +35,7 @@ public static class FootprintSetBuilder
         if (options.Alignment != StackAlignment.Kernel)
             throw new UsageException($"footprint sets are built with the kernel's stack alignment; valid alignment with functions > 1: {StackAlignment.Kernel.Name()}");
         var shape = FootprintShapes.For(options.Strategy);
-        var arena = CodeArena.Create((int)FootprintBudget.CodeBytes(functions), (int)FootprintBudget.DataBytes(functions));
+        var arena = CodeArena.Create((int)FootprintBudget.CodeBytes(functions), (int)FootprintBudget.DataBytes(functions), addressHint: options.AddressHint);
         try
         {
             return new Builder(new CodeImage(arena), options, functions).Build(shape);

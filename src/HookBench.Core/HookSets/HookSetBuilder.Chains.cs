@@ -37,8 +37,8 @@ public static partial class HookSetBuilder
     {
         var backing = options.Strategy.IsKernelProbe ? ArenaBacking.File : options.Backing;
         return Math.Max(options.Attach.Ops, options.Attach.Progs) <= 8
-            ? CodeArena.Create(backing: backing)
-            : CodeArena.Create(codeBytes: 48 * CodeArena.PageSize, dataBytes: 24 * CodeArena.PageSize, backing: backing);
+            ? CodeArena.Create(backing: backing, addressHint: options.AddressHint)
+            : CodeArena.Create(codeBytes: 48 * CodeArena.PageSize, dataBytes: 24 * CodeArena.PageSize, backing: backing, addressHint: options.AddressHint);
     }
 
     /// <summary>

@@ -76,6 +76,9 @@ public sealed record HookSetOptions(
     /// <summary>Bytes of int3 before the first blob (a multiple of 64): another placement of the same code, at other page offsets.</summary>
     internal int CodeOffset { get; init; }
 
+    /// <summary>Where to ask for the arena (page-aligned; 0 = wherever the system maps it): the virtual pages of a placement.</summary>
+    internal ulong AddressHint { get; init; }
+
     public override string ToString() =>
         $"{Strategy.Name} {Handler.Name()} args={ArgCount} {Abi.Name} {Alignment.Name()}"
         + (Attach.IsDefault ? string.Empty : $" {Attach.Label}")

@@ -52,7 +52,7 @@ public sealed class CallerHarness
     /// the callees under <paramref name="abi"/> with <paramref name="argCount"/> arguments.
     /// </summary>
     public static CallerHarness Emit(
-        CodeImage image, CallingConvention host, CallingConvention abi, int argCount, MeasurementMode mode, CallerContext caller, IReadOnlyList<ulong> callees)
+        CodeImage image, CallingConvention host, CallingConvention abi, int argCount, MeasurementMode mode, CallerContext caller, IReadOnlyList<ulong> callees, ulong? stackTop = null)
     {
         if (argCount < mode.MinArgs())
             throw new ArgumentException($"mode {mode.Name()} needs args >= {mode.MinArgs()}; validate the cell key first", nameof(mode));
@@ -62,7 +62,7 @@ public sealed class CallerHarness
         var blob = image.Emit($"timing-{mode.Name()}-{caller.Name()}", BlobKind.Harness, asm =>
         {
             branch = asm.CreateLabel("loop_branch");
-            HarnessFrame.EmitOpen(asm, host, abi, argCount, iterationsInRbx: true);
+            HarnessFrame.EmitOpen(asm, host, abi, argCount, iterationsInRbx: true, stackTop);
 
             if (caller == CallerContext.Rolled)
                 EmitRolled(asm, abi, argCount, mode, callees[0], ref branch);

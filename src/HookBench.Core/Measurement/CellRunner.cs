@@ -17,10 +17,12 @@ namespace HookBench.Measurement;
 /// different leading pad (other page offsets, so other cache sets and predictor entries). A placement's
 /// aliasing is otherwise frozen into every repetition of the cell, and an interval over repetitions alone
 /// cannot see it. The next placement is emitted and patched right after a batch, so it has settled by
-/// the time the next round reaches the cell. Footprint sets (several functions) keep the one placement
-/// they were emitted at (<see cref="MeasuredCode.MovesWithPlacement"/>): their pass already spans many
-/// pages and every line offset, and re-emitting thousands of functions every round would cost more than
-/// the round measures.
+/// the time the next round reaches the cell. A placement (<see cref="PlacementLayout"/>) also chooses the
+/// arenas' virtual pages and the harness stack's slot; the physical pages are whatever the kernel gives the
+/// fresh arenas. Footprint sets (several functions) move the same way except for the code offset (their pass
+/// already spans many pages and every line offset): in a 10-run study with one placement per run, direct at
+/// 256 functions moved by up to 15 cycles between runs, far outside each run's interval. Re-emitting 4,096
+/// functions costs about 40 ms a copy.
 /// </para>
 /// <para>
 /// A kernel-probe cell is the same, except that the kernel, not a patch, hooks the copy (see
@@ -37,6 +39,7 @@ public sealed class CellRunner : IDisposable
     readonly ulong _iterations;
     readonly bool _freshPlacements;
     readonly KernelProbeCell? _kernel;
+    readonly int _seed;
     readonly List<RepetitionSample> _reps = [];
     Placement _current;
     int _placements;
@@ -52,8 +55,9 @@ public sealed class CellRunner : IDisposable
         _clocks = clocks;
         bool kernel = spec.Strategy.IsKernelProbe;
         Precision = settings.PrecisionFor(spec);
-        _current = Placement.Prepare(spec, 0, out var baselineWalk, out var hookedWalk);
-        _freshPlacements = settings.FreshPlacements && _current.Hooked.MovesWithPlacement && !kernel;
+        _seed = settings.Seed;
+        _current = Placement.Prepare(spec, Layout(0), out var baselineWalk, out var hookedWalk);
+        _freshPlacements = settings.FreshPlacements && !kernel;
         _placements = 1;
         try
         {
@@ -147,7 +151,7 @@ public sealed class CellRunner : IDisposable
 
         if (!_freshPlacements)
             return;
-        _current = Placement.Prepare(Spec, _placements++, out _, out _);
+        _current = Placement.Prepare(Spec, Layout(_placements++), out _, out _);
         placement.Dispose();
     }
 
@@ -206,12 +210,9 @@ public sealed class CellRunner : IDisposable
         }
     }
 
-    /// <summary>
-    /// Where placement <c>i</c> puts the code: a leading pad of a different number of 64-byte lines, stepping
-    /// by 23 lines (prime to 64) so consecutive placements spread over every line offset of a 4 KiB page.
-    /// Placement 0 is the layout <c>disasm</c> shows.
-    /// </summary>
-    public static int CodeOffset(int placement) => placement * 23 % 64 * 64;
+
+    /// <summary>Every placement's layout comes from the run's seed (placement 0 has the code and stack offsets <c>disasm</c> shows).</summary>
+    PlacementLayout Layout(int index) => PlacementLayout.For(_seed, Spec.Key.Text, index);
 
     static CellCodeFacts CodeFacts(CellSpec spec, CodeWalk baseline, CodeWalk hooked) => new(
         hooked.HookCodeBytes,
@@ -243,15 +244,14 @@ public sealed class CellRunner : IDisposable
         public MeasuredCode Baseline { get; }
         public MeasuredCode Hooked { get; }
 
-        /// <summary>Emits both copies at placement <paramref name="index"/>, walks them (hooked after attaching) and attaches the hooked one.</summary>
-        public static Placement Prepare(CellSpec spec, int index, out CodeWalk baselineWalk, out CodeWalk hookedWalk)
+        /// <summary>Emits both copies at <paramref name="layout"/>, walks them (hooked after attaching) and attaches the hooked one.</summary>
+        public static Placement Prepare(CellSpec spec, PlacementLayout layout, out CodeWalk baselineWalk, out CodeWalk hookedWalk)
         {
-            int offset = CodeOffset(index);
-            var baseline = MeasuredCode.Prepare(spec, offset);
+            var baseline = MeasuredCode.Prepare(spec, layout, hooked: false);
             MeasuredCode? hooked = null;
             try
             {
-                hooked = MeasuredCode.Prepare(spec, offset);
+                hooked = MeasuredCode.Prepare(spec, layout, hooked: true);
                 baselineWalk = baseline.Walk();
                 hooked.Attach();
                 hookedWalk = hooked.Walk();

@@ -10,19 +10,18 @@ public abstract class MeasuredCode : IDisposable
 {
     /// <summary>
     /// Emits and seals one copy of <paramref name="spec"/>'s code: one function, or a footprint set of several.
-    /// One function's code starts <paramref name="codeOffset"/> bytes into its arena (a placement, see
-    /// <see cref="CellRunner.CodeOffset"/>); a footprint set stays where it is (<see cref="MovesWithPlacement"/>).
+    /// Its arena, code offset and harness stack follow <paramref name="layout"/> (the copy chosen by
+    /// <paramref name="hooked"/>); a footprint set keeps its code at its arena's start (its pass already spans many
+    /// pages and every line offset of them), so for it a placement is other pages and another stack slot.
     /// </summary>
-    public static MeasuredCode Prepare(CellSpec spec, int codeOffset = 0)
+    public static MeasuredCode Prepare(CellSpec spec, PlacementLayout layout, bool hooked)
     {
         var key = spec.Key;
         if (spec.Loop != LoopShape.Unrolled && (key.Functions > 1 || key.Caller != CallerContext.Unrolled))
             throw new UsageException($"--loop {spec.Loop.Name()} replaces the unrolled loop of one function; it does not combine with {key.Text}; valid with --loop: functions 1 and caller {CallerContext.Unrolled.Name()}");
-        return key.Functions > 1 ? Footprint.FootprintCode.Prepare(spec) : OneFunctionCode.Prepare(spec, codeOffset);
+        return key.Functions > 1 ? Footprint.FootprintCode.Prepare(spec, layout, hooked) : OneFunctionCode.Prepare(spec, layout, hooked);
     }
 
-    /// <summary>Whether a code offset moves this code (false: every placement would be the same, so the runner keeps one).</summary>
-    public abstract bool MovesWithPlacement { get; }
 
     /// <summary>Calls one iteration of the timing loop makes.</summary>
     public abstract int CallsPerIteration { get; }

@@ -1,6 +1,7 @@
 using HookBench.Abi;
 using HookBench.Cells;
 using HookBench.HookSets;
+using HookBench.Native;
 
 namespace HookBench.Measurement;
 
@@ -13,13 +14,15 @@ namespace HookBench.Measurement;
 public sealed class OneFunctionCode : MeasuredCode
 {
     readonly HookSet _set;
+    readonly HarnessStack _stack;
     readonly Emission.EmittedBlob _loop;
     Emission.EmittedBlob? _oneCall;
     bool _probed;
 
-    OneFunctionCode(HookSet set, Emission.EmittedBlob loop, int callsPerIteration)
+    OneFunctionCode(HookSet set, HarnessStack stack, Emission.EmittedBlob loop, int callsPerIteration)
     {
         _set = set;
+        _stack = stack;
         _loop = loop;
         CallsPerIteration = callsPerIteration;
     }
@@ -31,36 +34,45 @@ public sealed class OneFunctionCode : MeasuredCode
 
     public override int CallsPerIteration { get; }
 
-    public override bool MovesWithPlacement => true;
+    /// <summary>Emits one copy at the default layout (tests, and fresh copies for a kernel probe's first hits).</summary>
+    public static OneFunctionCode Prepare(CellSpec spec) => Prepare(spec, PlacementLayout.Default, hooked: false);
 
-    public static new OneFunctionCode Prepare(CellSpec spec, int codeOffset = 0)
+    public static new OneFunctionCode Prepare(CellSpec spec, PlacementLayout layout, bool hooked)
     {
-        var set = HookSetBuilder.Emit(spec.HookSet with { CodeOffset = codeOffset });
+        var set = HookSetBuilder.Emit(spec.HookSet with
+        {
+            CodeOffset = layout.CodeOffset,
+            AddressHint = hooked ? layout.HookedAddress : layout.BaselineAddress,
+        });
+        HarnessStack? stack = null;
         try
         {
+            stack = HarnessStack.Create();
+            ulong top = stack.Top(layout.StackOffset);
             var host = CallingConvention.Host;
             OneFunctionCode code;
             if (spec.Key.Caller == CallerContext.Unrolled)
             {
-                var harness = TimingHarness.Emit(set, host, spec.Mode, spec.Loop);
-                code = new OneFunctionCode(set, harness.Blob, TimingHarness.Unroll);
+                var harness = TimingHarness.Emit(set, host, spec.Mode, spec.Loop, top);
+                code = new OneFunctionCode(set, stack, harness.Blob, TimingHarness.Unroll);
             }
             else
             {
                 // The rolled loop makes one call per trip; the busy one is the unrolled loop with work after each of its 16 calls.
                 int listed = spec.Key.Caller == CallerContext.Rolled ? 1 : TimingHarness.Unroll;
                 var harness = CallerHarness.Emit(set.Image, host, set.Options.Abi, set.Options.ArgCount, spec.Mode, spec.Key.Caller,
-                    [.. Enumerable.Repeat(set.EntryPoint, listed)]);
-                code = new OneFunctionCode(set, harness.Blob, harness.CallsPerIteration);
+                    [.. Enumerable.Repeat(set.EntryPoint, listed)], top);
+                code = new OneFunctionCode(set, stack, harness.Blob, harness.CallsPerIteration);
             }
 
             if (set.Probe is not null)
-                code._oneCall = TimingHarness.EmitSingleCall(set, host).Blob;
+                code._oneCall = TimingHarness.EmitSingleCall(set, host, top).Blob;
             set.Seal();
             return code;
         }
         catch
         {
+            stack?.Dispose();
             set.Dispose();
             throw;
         }
@@ -106,5 +118,9 @@ public sealed class OneFunctionCode : MeasuredCode
         return new CodeWalk(path, hooks.Bytes, HarnessLoop.CallerInstructionsPerCall(_set.Arena, _loop));
     }
 
-    public override void Dispose() => _set.Dispose();
+    public override void Dispose()
+    {
+        _set.Dispose();
+        _stack.Dispose();
+    }
 }

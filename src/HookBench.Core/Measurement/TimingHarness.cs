@@ -37,7 +37,7 @@ public sealed class TimingHarness
     public EmittedBlob Blob { get; }
     public MeasurementMode Mode { get; }
 
-    public static TimingHarness Emit(HookSet set, CallingConvention host, MeasurementMode mode, LoopShape shape = LoopShape.Unrolled)
+    public static TimingHarness Emit(HookSet set, CallingConvention host, MeasurementMode mode, LoopShape shape = LoopShape.Unrolled, ulong? stackTop = null)
     {
         var abi = set.Options.Abi;
         int n = set.Options.ArgCount;
@@ -47,7 +47,7 @@ public sealed class TimingHarness
         var blob = set.Image.Emit($"timing-{mode.Name()}-{shape.Name()}", BlobKind.Harness, asm =>
         {
             var loop = asm.CreateLabel("loop");
-            HarnessFrame.EmitOpen(asm, host, abi, n, iterationsInRbx: true);
+            HarnessFrame.EmitOpen(asm, host, abi, n, iterationsInRbx: true, stackTop);
 
             if (shape == LoopShape.ManagedShaped)
             {
@@ -102,13 +102,13 @@ public sealed class TimingHarness
     ///  lfence; rdtsc; r12 = edx:eax;  set arguments;  call target;  rdtscp; lfence; rax = edx:eax − r12
     /// </code>
     /// </summary>
-    public static TimingHarness EmitSingleCall(HookSet set, CallingConvention host)
+    public static TimingHarness EmitSingleCall(HookSet set, CallingConvention host, ulong? stackTop = null)
     {
         var abi = set.Options.Abi;
         int n = set.Options.ArgCount;
         var blob = set.Image.Emit("timing-one-call", BlobKind.Harness, asm =>
         {
-            HarnessFrame.EmitOpen(asm, host, abi, n, iterationsInRbx: false);
+            HarnessFrame.EmitOpen(asm, host, abi, n, iterationsInRbx: false, stackTop);
             HarnessFrame.EmitArguments(asm, abi, n, MeasurementMode.Throughput);
             asm.call(set.EntryPoint);
             HarnessFrame.EmitClose(asm, host);

@@ -39,7 +39,13 @@ public sealed class AbAndCoverageTests : IDisposable
     [Fact]
     public void A_coverage_study_counts_failing_pairs_and_intervals_that_miss_the_pooled_figure()
     {
-        RunSummary Run(double direct) => SummaryFilesTests.Sample(("direct", direct), ("full-regs", 6.0));
+        // The sample files record a 4 GHz core clock: their cycle intervals are the ns ones × 4.
+        RunSummary Run(double direct)
+        {
+            var summary = SummaryFilesTests.Sample(("direct", direct), ("full-regs", 6.0));
+            return summary with { Cells = [.. summary.Cells.Select(c => c with { OverheadCyclesEstimate = c.OverheadNs.Times(4) })] };
+        }
+
         var runs = new[] { ("r1", Run(2.0)), ("r2", Run(2.0)), ("r3", Run(2.0)), ("r4", Run(2.6)) };
         var study = CoverageStudy.Run(runs, new Thresholds());
         Assert.Equal(6, study.Pairs.Count);
@@ -48,7 +54,19 @@ public sealed class AbAndCoverageTests : IDisposable
         Assert.Equal(4, direct.Runs);
         Assert.Equal(3, direct.Covering);                     // the pooled figure sits with r1..r3, outside r4's [2.5; 2.7]
         Assert.Equal(7.0 / 8, study.Coverage, 9);
+        Assert.Equal(3, direct.CoveringNs);
+        Assert.Equal(4 * direct.PooledNs, direct.PooledCycles, 6);     // counted in cycles (the metric compare gates on) at the 4 GHz clock
         Assert.Contains("Pairwise compares: 3 of 6 exit 0", study.Render(), StringComparison.Ordinal);
+        Assert.Contains("in core cycles (what compare gates on)", study.Render(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_run_without_cycle_intervals_covers_nothing_in_cycles()
+    {
+        var runs = new[] { ("r1", SummaryFilesTests.Sample(("direct", 2.0))), ("r2", SummaryFilesTests.Sample(("direct", 2.0))) };
+        var study = CoverageStudy.Run(runs, new Thresholds());
+        Assert.Equal(0, study.Coverage);                      // no interval in the file: nothing to count as covering
+        Assert.Equal(1, study.CoverageNs);
     }
 
     [Fact]

@@ -134,7 +134,7 @@ public class CallerHarnessTests
         {
             Loop = LoopShape.ManagedShaped,
         };
-        var error = Assert.Throws<UsageException>(() => MeasuredCode.Prepare(spec));
+        var error = Assert.Throws<UsageException>(() => MeasuredCode.Prepare(spec, PlacementLayout.Default, hooked: false));
         Assert.Contains("does not combine with direct/2/empty/throughput/caller=rolled", error.Message);
     }
 }

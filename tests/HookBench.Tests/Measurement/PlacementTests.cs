@@ -14,10 +14,57 @@ public class PlacementTests
     [Fact]
     public void Placements_cover_every_line_of_a_page_before_repeating()
     {
-        var offsets = Enumerable.Range(0, 64).Select(CellRunner.CodeOffset).ToList();
+        var offsets = Enumerable.Range(0, 64).Select(PlacementLayout.CodeOffsetOf).ToList();
         Assert.Equal(0, offsets[0]);
         Assert.Equal(64, offsets.Distinct().Count());
         Assert.All(offsets, o => Assert.True(o % 64 == 0 && o < 4096));
+    }
+
+    [Fact]
+    public void Placements_spread_the_harness_stack_over_every_16_byte_slot_of_its_page()
+    {
+        var offsets = Enumerable.Range(0, 256).Select(PlacementLayout.StackOffsetOf).ToList();
+        Assert.Equal(0, offsets[0]);
+        Assert.Equal(256, offsets.Distinct().Count());
+        Assert.All(offsets, o => Assert.True(o % 16 == 0 && o < HookBench.Native.HarnessStack.OffsetRange));
+    }
+
+    [Fact]
+    public void Layouts_are_a_function_of_seed_cell_and_index_and_differ_between_them()
+    {
+        var a = PlacementLayout.For(1, "direct/2/empty/throughput", 3);
+        Assert.Equal(a, PlacementLayout.For(1, "direct/2/empty/throughput", 3));     // the same in every run with this seed
+        Assert.NotEqual(a.HookedAddress, PlacementLayout.For(1, "direct/2/empty/throughput", 4).HookedAddress);
+        Assert.NotEqual(a.HookedAddress, PlacementLayout.For(2, "direct/2/empty/throughput", 3).HookedAddress);
+        Assert.NotEqual(a.HookedAddress, PlacementLayout.For(1, "min-regs/2/empty/throughput", 3).HookedAddress);
+        Assert.NotEqual(a.BaselineAddress, a.HookedAddress);
+        foreach (var layout in Enumerable.Range(0, 100).Select(i => PlacementLayout.For(7, "x", i)))
+        {
+            Assert.Equal(0UL, layout.HookedAddress % 4096);
+            Assert.InRange(layout.BaselineAddress, PlacementLayout.LowestAddress, PlacementLayout.LowestAddress + PlacementLayout.AddressSpan - 1);
+        }
+    }
+
+    [Fact]
+    public void A_measured_copy_lands_where_its_layout_asks_and_runs_on_its_own_stack()
+    {
+        var layout = PlacementLayout.For(1, "min-regs/2/counter/throughput", 9);
+        Assert.True(CellKey.TryParse("min-regs/2/counter/throughput", out var key, out _));
+        var spec = new CellSpec(key!);
+        using var code = (OneFunctionCode)MeasuredCode.Prepare(spec, layout, hooked: true);
+        // The system may refuse a hint when the range is taken; in a fresh address space this one is free.
+        Assert.Equal(layout.HookedAddress, code.Set.Arena.CodeBase);
+        Assert.Equal((ulong)layout.CodeOffset, code.Set.Target.Address - code.Set.Arena.CodeBase - (ulong)StartOfCode(spec));
+        code.Attach();
+        Assert.True(code.Run(4) > 0);
+        Assert.Equal(4UL * 16, code.CallsMade);
+    }
+
+    /// <summary>Where the target starts at code offset 0 (blobs before it, such as handlers, do not move relative to one another).</summary>
+    static int StartOfCode(CellSpec spec)
+    {
+        using var code = (OneFunctionCode)MeasuredCode.Prepare(spec, PlacementLayout.Default, hooked: false);
+        return (int)(code.Set.Target.Address - code.Set.Arena.CodeBase);
     }
 
     [Fact]
@@ -25,8 +72,8 @@ public class PlacementTests
     {
         var options = new HookSetOptions(StrategyCatalog.MinRegs, HandlerKind.Counter, 3, CallingConvention.Host);
         using var first = HookSetBuilder.Build(options);
-        using var moved = HookSetBuilder.Build(options with { CodeOffset = CellRunner.CodeOffset(5) });
-        Assert.Equal((ulong)CellRunner.CodeOffset(5), (moved.Target.Address - moved.Arena.CodeBase) - (first.Target.Address - first.Arena.CodeBase));
+        using var moved = HookSetBuilder.Build(options with { CodeOffset = PlacementLayout.CodeOffsetOf(5) });
+        Assert.Equal((ulong)PlacementLayout.CodeOffsetOf(5), (moved.Target.Address - moved.Arena.CodeBase) - (first.Target.Address - first.Arena.CodeBase));
         first.Attach();
         moved.Attach();
         Assert.Equal(ExecutedPath.Walk(first).Instructions, ExecutedPath.Walk(moved).Instructions);
