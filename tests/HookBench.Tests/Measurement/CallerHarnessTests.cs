@@ -51,6 +51,26 @@ public class CallerHarnessTests
         }
     }
 
+    [Fact]
+    public void Given_a_stack_top_the_harness_switches_to_it_and_back()
+    {
+        using var stack = HarnessStack.Create();
+        ulong top = stack.Top(PlacementLayout.StackOffsetOf(3));
+        using var set = HookSetBuilder.Emit(new HookSetOptions(StrategyCatalog.Direct, HandlerKind.Empty, 2, CallingConvention.Host));
+        var harness = TimingHarness.Emit(set, CallingConvention.Host, MeasurementMode.Throughput, LoopShape.Unrolled, top);
+        var shape = Shape(set.Arena, harness.Blob);
+        // rbp keeps the caller's rsp; rsp = the placement's slot; the close restores rsp from rbp.
+        int saveRsp = shape.FindIndex(l => l.StartsWith("Mov_rm64_r64", StringComparison.Ordinal) && l.EndsWith("rbp,rsp", StringComparison.Ordinal));
+        Assert.True(saveRsp >= 0, string.Join('\n', shape));
+        Assert.Equal($"Mov_r64_imm64 10 rsp,{top:X}h", shape[saveRsp + 1].Replace("  ", " ", StringComparison.Ordinal));
+        Assert.Contains(shape, l => l.StartsWith("Mov_rm64_r64", StringComparison.Ordinal) && l.EndsWith("rsp,rbp", StringComparison.Ordinal));
+        Assert.Throws<ArgumentException>(() => TimingHarness.Emit(set, CallingConvention.Host, MeasurementMode.Throughput, LoopShape.Unrolled, top + 8));
+        Assert.Throws<ArgumentOutOfRangeException>(() => stack.Top(8));
+        set.Seal();
+        set.Attach();
+        Assert.True(set.Arena.Invoke(harness.Blob.Address, 8) > 0);      // runs there, through the hook, and comes back
+    }
+
     [Theory]
     [InlineData(CallerContext.Rolled)]
     [InlineData(CallerContext.Busy)]
