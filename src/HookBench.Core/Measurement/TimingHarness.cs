@@ -12,7 +12,7 @@ namespace HookBench.Measurement;
 /// <c>iterations × Unroll</c> times between two serialized TSC reads and returns the elapsed ticks.
 /// It is entered under the host convention and calls the target under the hook set's convention.
 /// <code>
-///  save host callee-saved; rbx = iterations; rbp = rsp; and rsp, -16; sub rsp, shadow + stack args
+///  save host callee-saved; rbx = iterations; rbp = rsp; rsp = harness stack top (HarnessFrame); sub rsp, shadow + stack args
 ///  lfence; rdtsc; r12 = edx:eax                      start: earlier work done, later work not begun
 ///  loop: Unroll × { set arguments (latency: arg0 = rax); call target }; dec rbx; jnz loop
 ///  rdtscp; lfence; rax = edx:eax − r12               stop: the calls retired, nothing after started
@@ -98,7 +98,7 @@ public sealed class TimingHarness
     /// trap that may rewrite the site) must be timed alone, not averaged into a loop. The argument the blob
     /// is invoked with is ignored; the target gets the throughput constants.
     /// <code>
-    ///  save host callee-saved; rbp = rsp; and rsp, -16; sub rsp, shadow + stack args
+    ///  save host callee-saved; rbp = rsp; rsp = harness stack top (HarnessFrame); sub rsp, shadow + stack args
     ///  lfence; rdtsc; r12 = edx:eax;  set arguments;  call target;  rdtscp; lfence; rax = edx:eax − r12
     /// </code>
     /// </summary>

@@ -224,7 +224,7 @@ public sealed record CellResult
     /// <summary>Overhead in core cycles, each repetition converted at its own round's clock, with its interval.</summary>
     public Estimate? OverheadCyclesEstimate { get; init; }
 
-    /// <summary>Placements (fresh arena pairs at other page offsets) the repetitions were measured on.</summary>
+    /// <summary>Placements the repetitions were measured on (fresh arena pairs at other pages, code offsets and harness-stack slots: see PlacementLayout).</summary>
     public int? Placements { get; init; }
 
     /// <summary>Deepest stack use of one hooked call below the caller's RSP, return address included (deterministic).</summary>
