@@ -59,8 +59,8 @@ public static class BdnReportReader
             var stats = benchmark.Statistics;
             if (stats?.OriginalValues is null || stats.OriginalValues.Count == 0 || stats.Median is null)
                 throw Bad(file, $"case {key} has no measurements (\"Statistics\" with \"OriginalValues\" and \"Median\"): it failed or the report is cut short; a gate cannot judge missing data");
-            if (stats.OriginalValues.Any(v => !double.IsFinite(v) || v <= 0) || !double.IsFinite(stats.Median.Value) || stats.Median <= 0)
-                throw Bad(file, $"case {key} has a time that is not a positive finite number of ns");
+            if (stats.OriginalValues.Any(v => !double.IsFinite(v) || v <= 0 || v > Results.SummaryValidation.MaxNs) || !double.IsFinite(stats.Median.Value) || stats.Median <= 0 || stats.Median > Results.SummaryValidation.MaxNs)
+                throw Bad(file, $"case {key} has a time that is not a positive number of ns up to one second (1e9 ns)");
             if (cells.ContainsKey(key))
                 throw Bad(file, $"case {key} appears twice");
             cells[key] = new ComparableCell(key, "ns/call", stats.OriginalValues, stats.Median.Value, stats.Median.Value) { Foreign = foreign };

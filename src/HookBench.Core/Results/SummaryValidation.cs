@@ -16,6 +16,16 @@ public static class SummaryValidation
     /// <summary>Longest name accepted for a strategy, handler or mode; real ones are under 20 characters.</summary>
     public const int MaxNameLength = 64;
 
+    /// <summary>
+    /// Clocks outside 10 MHz..100 GHz are no CPU's. Bounding them (and ns figures, below) also keeps the
+    /// statistics finite: a core_hz_estimate of 1e308 made every cycle figure ~1e300, where Pragmastat's shift
+    /// estimator never converged and compare hung (found by the damaged-summaries property test).
+    /// </summary>
+    public const double MinClockHz = 1e7, MaxClockHz = 1e11;
+
+    /// <summary>A per-call time or overhead beyond a second (either sign) is no measurement of a hook.</summary>
+    public const double MaxNs = 1e9;
+
     /// <summary>Throws a one-line <see cref="UsageException"/> for the first problem; returns the foreign cells' keys.</summary>
     public static IReadOnlyList<string> Validate(RunSummary summary, string source)
     {
@@ -23,6 +33,8 @@ public static class SummaryValidation
             throw new UsageException($"{source}: empty summary");
         CheckEnvironment(summary.Environment, source);
         CheckRun(summary.Run, source);
+        if (summary.Clock is not null)
+            CheckClock(summary.Clock, $"{source}: clock");
         if (summary.Cells is null || summary.Cells.Count == 0)
             throw new UsageException($"{source}: holds no cells; a run without measurements cannot be reported or gated on");
 
@@ -37,6 +49,12 @@ public static class SummaryValidation
             Name(cell.Mode, "mode", at);
             Name(cell.Profile, "profile", at);
             Name(cell.Caller, "caller", at);
+            // Optional axes are part of the key too, which messages and tables print.
+            foreach (var (value, field) in new[] { (cell.Bpf, "bpf"), (cell.Lookup, "lookup"), (cell.BpfProgram, "bpf_program") })
+            {
+                if (value is not null)
+                    Name(value, field, at);
+            }
             if (cell.Args < 0)
                 throw new UsageException($"{at}: args is {cell.Args}; an argument count is at least 0");
             if (cell.Functions < 1)
@@ -79,21 +97,51 @@ public static class SummaryValidation
         Text(e.Os, "os", at);
         Text(e.Kernel, "kernel", at);
         Text(e.Runtime, "runtime", at);
-        if (e.Hypervisor is not null)
-            Text(e.Hypervisor, "hypervisor", at);
+        foreach (var (value, field) in new[] { (e.Hypervisor, "hypervisor"), (e.CpuVendor, "cpu_vendor"), (e.Microarchitecture, "microarchitecture") })
+        {
+            if (value is not null)
+                Text(value, field, at);
+        }
+
         AtLeast(e.CpuFamily, 0, "cpu_family", at);
         AtLeast(e.CpuModel, 0, "cpu_model", at);
         AtLeast(e.PinnedCpu, 0, "pinned_cpu", at);
         if (e.LogicalCpus is int n)
             AtLeast(n, 1, "logical_cpus", at);
-        Positive(e.TscHz, "tsc_hz", at);
-        Positive(e.CoreHzEstimate, "core_hz_estimate", at);
+        Clock(e.TscHz, "tsc_hz", at);
+        Clock(e.CoreHzEstimate, "core_hz_estimate", at);
         if (e.Mitigations is null)
             throw new UsageException($"{at}.mitigations is missing or null; write {{}} when there are none");
         foreach (var (name, state) in e.Mitigations)
         {
             if (state is null)
                 throw new UsageException($"{at}.mitigations.{JsonOutline.Printable(name)} is null; a mitigation state is text");
+        }
+    }
+
+    static void CheckClock(CoreClockSummary clock, string at)
+    {
+        if (clock.CoreHz is null || clock.ImulRatio is null || clock.Rounds is null)
+            throw new UsageException($"{at}: core_hz, imul_ratio and rounds must all be present (or the whole clock left out)");
+        Text(clock.Method, "method", at);
+        CheckEstimate(clock.CoreHz, "core_hz", at, positive: true);
+        foreach (double hz in new[] { clock.CoreHz.Median, clock.CoreHz.CiLow ?? clock.CoreHz.Median, clock.CoreHz.CiHigh ?? clock.CoreHz.Median })
+            Clock(hz, "core_hz", at);
+        CheckEstimate(clock.ImulRatio, "imul_ratio", at, positive: true);
+        var seen = new HashSet<int>();
+        for (int i = 0; i < clock.Rounds.Count; i++)
+        {
+            var round = clock.Rounds[i] ?? throw new UsageException($"{at}: rounds[{i}] is null");
+            string where = $"{at}.rounds[{i}]";
+            AtLeast(round.Round, 0, "round", where);
+            if (!seen.Add(round.Round))
+                throw new UsageException($"{where}: round {round.Round} appears twice");
+            Finite(round.AtSeconds, "at_seconds", where);
+            // A round without a reading records NaN; one with a reading must be a CPU's clock.
+            if (!double.IsNaN(round.CoreHz))
+                Clock(round.CoreHz, "core_hz", where);
+            if (!double.IsNaN(round.ImulRatio))
+                Positive(round.ImulRatio, "imul_ratio", where);
         }
     }
 
@@ -104,6 +152,15 @@ public static class SummaryValidation
         string at = $"{source}: run";
         if (r.StartedUtc is null || r.Abi is null || r.Interference is null)
             throw new UsageException($"{at}: started_utc, abi and interference must be text");
+        Text(r.StartedUtc, "started_utc", at);
+        Text(r.Abi, "abi", at);
+        Text(r.Interference, "interference", at);
+        foreach (var (value, field) in new[] { (r.RepsPolicy, "reps_policy"), (r.CommandLine, "command_line") })
+        {
+            if (value is not null)
+                Text(value, field, at);
+        }
+
         Finite(r.WallSeconds, "wall_seconds", at);
         AtLeast(r.WallSeconds, 0, "wall_seconds", at);
         Positive(r.MeasurementMs, "measurement_ms", at);
@@ -112,6 +169,8 @@ public static class SummaryValidation
 
     static void CheckCell(CellResult c, int runReps, string at)
     {
+        if (c.InstructionsNotCountable is not null)
+            Text(c.InstructionsNotCountable, "instructions_not_countable", at);
         if (c.Reps < 1)
             throw new UsageException($"{at}: reps is {c.Reps}; a measured cell has at least 1 repetition");
         if (runReps > 0 && c.Reps != runReps)
@@ -124,12 +183,12 @@ public static class SummaryValidation
         if (c.OverheadSamplesNs.Count != kept)
             throw new UsageException($"{at}: {c.OverheadSamplesNs.Count} overhead samples but reps - discarded_reps = {kept}; they must match");
         for (int i = 0; i < c.OverheadSamplesNs.Count; i++)
-            Finite(c.OverheadSamplesNs[i], $"overhead_samples_ns[{i}]", at);
+            Ns(c.OverheadSamplesNs[i], $"overhead_samples_ns[{i}]", at);
 
-        CheckEstimate(c.NsPerCall, "ns_per_call", at, positive: true);
-        CheckEstimate(c.OverheadNs, "overhead_ns", at, positive: false);
+        CheckEstimate(c.NsPerCall, "ns_per_call", at, positive: true, ns: true);
+        CheckEstimate(c.OverheadNs, "overhead_ns", at, positive: false, ns: true);
         if (c.BaselineNsPerCall is not null)
-            CheckEstimate(c.BaselineNsPerCall, "baseline_ns_per_call", at, positive: true);
+            CheckEstimate(c.BaselineNsPerCall, "baseline_ns_per_call", at, positive: true, ns: true);
         Finite(c.CyclesPerCall, "cycles_per_call", at);
         Finite(c.OverheadCycles, "overhead_cycles", at);
         Finite(c.Ratio, "ratio", at);
@@ -165,11 +224,18 @@ public static class SummaryValidation
         }
     }
 
-    static void CheckEstimate(Estimate? e, string field, string at, bool positive)
+    static void CheckEstimate(Estimate? e, string field, string at, bool positive, bool ns = false)
     {
         if (e is null)
             throw new UsageException($"{at}: {field} is missing or null");
         Finite(e.Median, field + ".median", at);
+        if (ns)
+        {
+            Ns(e.Median, field + ".median", at);
+            Ns(e.CiLow ?? 0, field + ".ci_low", at);
+            Ns(e.CiHigh ?? 0, field + ".ci_high", at);
+        }
+
         // Bounds are null where the sample is too small to have a 95% interval; both or neither.
         if (e.CiLow is null != e.CiHigh is null)
             throw new UsageException($"{at}: {field} has one of ci_low and ci_high null; both are null (no 95% interval) or both are numbers");
@@ -188,8 +254,9 @@ public static class SummaryValidation
     {
         if (string.IsNullOrEmpty(name))
             throw new UsageException($"{at}: {field} is missing or empty");
-        if (name.Length > MaxNameLength || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-            throw new UsageException($"{at}: {field} '{JsonOutline.Printable(name)}' is not a name (at most {MaxNameLength} ASCII letters, digits, '-', '_' or '.')");
+        // '+' for the BPF profile bpf-6.18+stats.
+        if (name.Length > MaxNameLength || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '+'))
+            throw new UsageException($"{at}: {field} '{JsonOutline.Printable(name)}' is not a name (at most {MaxNameLength} ASCII letters, digits, '-', '_', '.' or '+')");
     }
 
     static void Text(string? value, string field, string at)
@@ -204,6 +271,20 @@ public static class SummaryValidation
     {
         if (!double.IsFinite(value))
             throw new UsageException($"{at}: {field} is not a finite number");
+    }
+
+    static void Clock(double hz, string field, string at)
+    {
+        Finite(hz, field, at);
+        if (hz < MinClockHz || hz > MaxClockHz)
+            throw new UsageException($"{at}: {field} is {Show(hz)} Hz; a CPU clock is within {Show(MinClockHz)}..{Show(MaxClockHz)} Hz");
+    }
+
+    static void Ns(double ns, string field, string at)
+    {
+        Finite(ns, field, at);
+        if (Math.Abs(ns) > MaxNs)
+            throw new UsageException($"{at}: {field} is {Show(ns)} ns; a per-call figure is within ±{Show(MaxNs)} ns (one second)");
     }
 
     static void Positive(double value, string field, string at)
