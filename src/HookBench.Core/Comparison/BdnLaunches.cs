@@ -45,21 +45,49 @@ public static class BdnLaunches
     public static string Serialize(IReadOnlyDictionary<string, IReadOnlyList<BdnLaunch>> launches) =>
         JsonSerializer.Serialize(launches.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value), SummaryJson.Options);
 
-    /// <summary>The launches file beside a BenchmarkDotNet report, or null when the run predates it.</summary>
+    /// <summary>
+    /// The launches file beside a BenchmarkDotNet report, or null when the run predates it. It is untrusted input
+    /// like the report: read through the same bounded reader, and every launch must hold finite, plausible times
+    /// (a hooked or unhooked call in (0, 1 s], an overhead within ±1 s, at least one invocation) under its own key.
+    /// </summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<BdnLaunch>>? ReadBeside(string reportFile)
     {
         string path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(reportFile))!, FileName);
         if (!File.Exists(path))
             return null;
+        Dictionary<string, List<BdnLaunch>?>? parsed;
         try
         {
-            return JsonSerializer.Deserialize<Dictionary<string, List<BdnLaunch>>>(File.ReadAllText(path), SummaryJson.Options)!
-                .ToDictionary(p => p.Key, p => (IReadOnlyList<BdnLaunch>)p.Value, StringComparer.Ordinal);
+            parsed = ResultFileReader.Read(path, stream => JsonSerializer.Deserialize<Dictionary<string, List<BdnLaunch>?>>(stream, SummaryJson.Options));
         }
         catch (JsonException e)
         {
-            throw new UsageException($"{path}: corrupt JSON ({e.Message.Split('\n')[0]})");
+            throw new UsageException($"{path}: corrupt JSON ({ResultFileReader.OneLine(e.Message)})");
         }
+
+        if (parsed is null || parsed.Count == 0)
+            throw new UsageException($"{path}: holds no launches; a gate cannot judge missing data (delete it to compare the report's medians)");
+        var launches = new Dictionary<string, IReadOnlyList<BdnLaunch>>(StringComparer.Ordinal);
+        foreach (var (key, list) in parsed)
+        {
+            string at = $"{path}: {JsonOutline.Printable(key)}";
+            if (list is null || list.Count == 0)
+                throw new UsageException($"{at} lists no launches");
+            foreach (var launch in list)
+            {
+                if (launch is null || launch.Key != key)
+                    throw new UsageException($"{at} holds a launch that is null or filed under another key");
+                bool plausible = double.IsFinite(launch.OverheadNs) && Math.Abs(launch.OverheadNs) <= SummaryValidation.MaxNs
+                    && launch.HookedNs is > 0 and <= SummaryValidation.MaxNs && launch.UnhookedNs is > 0 and <= SummaryValidation.MaxNs
+                    && launch.Invocations >= 1;
+                if (!plausible)
+                    throw new UsageException($"{at} holds a launch with times that are not finite ns within one second, or no invocation");
+            }
+
+            launches[key] = list;
+        }
+
+        return launches;
     }
 
     /// <summary>A cell's overhead over its launches: the pseudo-median with the signed-rank interval (none below 6 launches).</summary>
