@@ -210,7 +210,6 @@ public sealed class CellRunner : IDisposable
         }
     }
 
-
     /// <summary>Every placement's layout comes from the run's seed (placement 0 has the code and stack offsets <c>disasm</c> shows).</summary>
     PlacementLayout Layout(int index) => PlacementLayout.For(_seed, Spec.Key.Text, index);
 
