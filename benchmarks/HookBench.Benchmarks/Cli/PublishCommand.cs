@@ -52,7 +52,7 @@ public static class PublishCommand
             {
                 using var monitor = new EventPipeInterferenceMonitor();
                 string last = string.Empty;
-                summary = RunEngine.Execute(RunPlan.Publish(), new MeasurementSettings(), monitor, p =>
+                summary = RunEngine.Execute(RunPlan.Publish(), new MeasurementSettings { RunBudget = MeasurementSettings.PublishBudget }, monitor, p =>
                 {
                     if (p.Stage != last)
                         ctx.Status(Markup.Escape($"publish matrix: {last = p.Stage}"));
