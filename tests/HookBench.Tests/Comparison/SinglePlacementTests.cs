@@ -1,18 +1,24 @@
+using System.Text.Json.Nodes;
 using HookBench.Comparison;
+using HookBench.Tests.Hostile;
 using Xunit;
 
 namespace HookBench.Tests.Comparison;
 
-/// <summary>Cells measured on one placement are reported but never gated: their interval cannot hold placement variance.</summary>
-public class SinglePlacementTests
+/// <summary>
+/// Footprint cells measured on one placement (files written before footprint sets moved every round) are reported but
+/// never gated: their interval cannot hold placement variance. Those measured on a placement per round are gated.
+/// </summary>
+public sealed class SinglePlacementTests : IDisposable
 {
+    readonly string _dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "hookbench-placements-" + Guid.NewGuid().ToString("N"))).FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
     [Fact]
-    public void Footprint_cells_of_a_published_run_are_not_gated_and_say_why()
+    public void Footprint_cells_on_one_placement_are_not_gated_and_say_why()
     {
-        string published = Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), "results"), "summary.json", SearchOption.AllDirectories)
-            .First(f => File.ReadAllText(f).Contains("\"functions\": 256", StringComparison.Ordinal));
-        var run = RunLoader.Load(published);
-        var report = Comparer.Compare(run, run, new Thresholds());
+        var report = CompareWithItself(placements: 1);
         var footprint = report.Cells.Where(c => c.Key.Contains("/functions=", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(footprint);
         Assert.All(footprint, c =>
@@ -23,11 +29,27 @@ public class SinglePlacementTests
         Assert.Contains(report.Cells, c => !c.Key.Contains("/functions=", StringComparison.Ordinal) && c.Verdict == Verdict.Same);
     }
 
-    static string RepositoryRoot()
+    [Fact]
+    public void Footprint_cells_on_a_placement_per_round_are_gated()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Bench.sln")))
-            dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Bench.sln not found above the test binaries");
+        var report = CompareWithItself(placements: null);      // as recorded: one placement per round
+        var footprint = report.Cells.Where(c => c.Key.Contains("/functions=", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(footprint);
+        Assert.All(footprint, c => Assert.Equal(Verdict.Same, c.Verdict));
+    }
+
+    ComparisonReport CompareWithItself(int? placements)
+    {
+        var root = JsonNode.Parse(RealResults.CurrentSummary)!;
+        foreach (var cell in root["cells"]!.AsArray())
+        {
+            if (placements is int p && cell!["functions"]!.GetValue<int>() > 1)
+                cell["placements"] = p;
+        }
+
+        string file = Path.Combine(_dir, Guid.NewGuid().ToString("N") + ".json");
+        File.WriteAllText(file, root.ToJsonString());
+        var run = RunLoader.Load(file);
+        return Comparer.Compare(run, run, new Thresholds());
     }
 }
