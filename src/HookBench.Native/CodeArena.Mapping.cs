@@ -6,25 +6,7 @@ namespace HookBench.Native;
 public sealed unsafe partial class CodeArena
 {
     /// <summary>One read-write mapping for code and data; code becomes read-execute when sealed.</summary>
-    static nint MapAnonymous(ulong length, nint hint)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            nint p = hint == 0 ? 0 : NativeMethods.VirtualAlloc(hint, (nuint)length, NativeMethods.MemCommitReserve, NativeMethods.PageReadWrite);
-            if (p == 0)
-                p = NativeMethods.VirtualAlloc(0, (nuint)length, NativeMethods.MemCommitReserve, NativeMethods.PageReadWrite);
-            if (p == 0)
-                throw new InvalidOperationException($"VirtualAlloc of {length} bytes failed (error {Marshal.GetLastPInvokeError()}).");
-            return p;
-        }
-
-        int anonymous = OperatingSystem.IsMacOS() ? NativeMethods.MapAnonymousMac : NativeMethods.MapAnonymousLinux;
-        nint mapping = NativeMethods.Mmap(hint, (nuint)length, NativeMethods.ProtRead | NativeMethods.ProtWrite,
-            NativeMethods.MapPrivate | anonymous, -1, 0);
-        if (mapping == -1)
-            throw new InvalidOperationException($"mmap of {length} bytes failed (errno {Marshal.GetLastPInvokeError()}).");
-        return mapping;
-    }
+    static nint MapAnonymous(ulong length, nint hint) => ReadWritePages.Map(length, hint, "an arena");
 
     /// <summary>
     /// Reserves code + data + <see cref="TrampolineRoomBytes"/> with one inaccessible anonymous mapping (so

@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace HookBench.Native;
 
 /// <summary>
-/// A stack of its own for a timing harness: read-write, never executable, with an inaccessible guard page below
-/// it. The harness switches to it for the timed loop so that where the stack sits (its offset in the page, which
+/// A stack of its own for a timing harness: read-write, never executable, with an inaccessible guard page below it
+/// (not on Windows). The harness switches to it for the timed loop so that where the stack sits (its offset in the page, which
 /// the kernel randomizes per process for the main thread) is chosen by the placement, not by chance.
 /// </summary>
 public sealed class HarnessStack : IDisposable
@@ -31,24 +31,12 @@ public sealed class HarnessStack : IDisposable
     {
         HostPlatform.EnsureSupported();
         nuint length = Guard + UsableBytes + OffsetRange;
-        nint mapping;
-        if (OperatingSystem.IsWindows())
+        nint mapping = ReadWritePages.Map(length, 0, "a harness stack");
+        if (!OperatingSystem.IsWindows() && NativeMethods.Mprotect(mapping, Guard, NativeMethods.ProtNone) != 0)
         {
-            mapping = NativeMethods.VirtualAlloc(0, length, NativeMethods.MemCommitReserve, NativeMethods.PageReadWrite);
-            if (mapping == 0)
-                throw new InvalidOperationException($"VirtualAlloc of a {length}-byte harness stack failed (error {Marshal.GetLastPInvokeError()}).");
-        }
-        else
-        {
-            int anonymous = OperatingSystem.IsMacOS() ? NativeMethods.MapAnonymousMac : NativeMethods.MapAnonymousLinux;
-            mapping = NativeMethods.Mmap(0, length, NativeMethods.ProtRead | NativeMethods.ProtWrite, NativeMethods.MapPrivate | anonymous, -1, 0);
-            if (mapping == -1)
-                throw new InvalidOperationException($"mmap of a {length}-byte harness stack failed (errno {Marshal.GetLastPInvokeError()}).");
-            if (NativeMethods.Mprotect(mapping, Guard, NativeMethods.ProtNone) != 0)
-            {
-                NativeMethods.Munmap(mapping, length);
-                throw new InvalidOperationException($"mprotect of the harness stack's guard page failed (errno {Marshal.GetLastPInvokeError()}).");
-            }
+            int errno = Marshal.GetLastPInvokeError();
+            ReadWritePages.Unmap(mapping, length);
+            throw new InvalidOperationException($"mprotect of the harness stack's guard page failed (errno {errno}).");
         }
 
         return new HarnessStack(mapping, length);
@@ -68,9 +56,6 @@ public sealed class HarnessStack : IDisposable
         if (_disposed)
             return;
         _disposed = true;
-        if (OperatingSystem.IsWindows())
-            NativeMethods.VirtualFree(_base, 0, NativeMethods.MemRelease);
-        else
-            NativeMethods.Munmap(_base, _length);
+        ReadWritePages.Unmap(_base, _length);
     }
 }
